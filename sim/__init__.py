@@ -1,0 +1,3 @@
+"""Knooppunt TTX: tabletop-exercise simulator for Dutch civil-military crisis management."""
+
+__version__ = "0.1.0"

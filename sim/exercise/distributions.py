@@ -1,0 +1,124 @@
+"""Duration distributions, written the same way everywhere in an exercise.
+
+Forms (all values are time strings, see :mod:`sim.exercise.times`)::
+
+    notice: 4h                                  # fixed
+    notice: {fixed: 4h}
+    notice: {triangular: [2h, 4h, 8h]}          # min, mode, max
+    notice: {uniform: [1h, 3h]}                 # min, max
+    notice: {exponential: 2h}                   # mean
+
+Sampling takes a ``numpy.random.Generator`` so each model stream owns its randomness.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from sim.exercise.times import ScenarioTime, format_duration
+
+__all__ = ["Distribution", "DistributionField", "dist"]
+
+
+class Distribution(BaseModel):
+    """A non-negative duration distribution in minutes. Exactly one form is set."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    fixed: ScenarioTime | None = None
+    triangular: list[ScenarioTime] | None = Field(
+        None, min_length=3, max_length=3, description="[min, mode, max]"
+    )
+    uniform: list[ScenarioTime] | None = Field(
+        None, min_length=2, max_length=2, description="[min, max]"
+    )
+    exponential: ScenarioTime | None = Field(None, description="mean")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Distribution:
+        forms = [
+            n
+            for n in ("fixed", "triangular", "uniform", "exponential")
+            if getattr(self, n) is not None
+        ]
+        if len(forms) != 1:
+            raise ValueError(
+                "give exactly one of fixed, triangular [min, mode, max], uniform [min, max], "
+                f"exponential (mean); got {', '.join(forms) or 'none'}"
+            )
+        if self.triangular is not None:
+            lo, mode, hi = self.triangular
+            if not lo <= mode <= hi:
+                raise ValueError(
+                    f"triangular needs min <= mode <= max, got [{format_duration(lo)}, "
+                    f"{format_duration(mode)}, {format_duration(hi)}]"
+                )
+        if self.uniform is not None and self.uniform[0] > self.uniform[1]:
+            raise ValueError(
+                f"uniform needs min <= max, got [{format_duration(self.uniform[0])}, "
+                f"{format_duration(self.uniform[1])}]"
+            )
+        return self
+
+    def sample(self, rng: Any) -> float:
+        """Draw one duration in minutes."""
+        if self.fixed is not None:
+            return self.fixed
+        if self.triangular is not None:
+            lo, mode, hi = self.triangular
+            return lo if lo == hi else float(rng.triangular(lo, mode, hi))
+        if self.uniform is not None:
+            lo, hi = self.uniform
+            return float(rng.uniform(lo, hi))
+        assert self.exponential is not None
+        return float(rng.exponential(self.exponential)) if self.exponential > 0 else 0.0
+
+    @property
+    def mean(self) -> float:
+        if self.fixed is not None:
+            return self.fixed
+        if self.triangular is not None:
+            return sum(self.triangular) / 3.0
+        if self.uniform is not None:
+            return sum(self.uniform) / 2.0
+        assert self.exponential is not None
+        return self.exponential
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Smallest and largest value a draw can take (inf for the exponential tail)."""
+        if self.fixed is not None:
+            return self.fixed, self.fixed
+        if self.triangular is not None:
+            return self.triangular[0], self.triangular[2]
+        if self.uniform is not None:
+            return self.uniform[0], self.uniform[1]
+        return 0.0, float("inf")
+
+    def to_yaml(self) -> Any:
+        """The compact YAML form (used for effective.yaml and MSEL export)."""
+        if self.fixed is not None:
+            return format_duration(self.fixed)
+        if self.triangular is not None:
+            return {"triangular": [format_duration(v) for v in self.triangular]}
+        if self.uniform is not None:
+            return {"uniform": [format_duration(v) for v in self.uniform]}
+        assert self.exponential is not None
+        return {"exponential": format_duration(self.exponential)}
+
+
+def _plain_string_is_fixed(value: Any) -> Any:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return {"fixed": value}
+    return value
+
+
+DistributionField = Annotated[Distribution, BeforeValidator(_plain_string_is_fixed)]
+"""A distribution field that also accepts a plain time string as a fixed value."""
+
+
+def dist(spec: Any) -> Distribution:
+    """Build a Distribution from its YAML form (for defaults in code)."""
+    return Distribution.model_validate(_plain_string_is_fixed(spec))

@@ -1,0 +1,410 @@
+"""The exercise: metadata, hub, crises and injects (the MSEL), with the reference data merged in.
+
+An ``Exercise`` is immutable and fully resolved: every default and reference value is filled in.
+Dumping it gives ``effective.yaml``. See ``docs/exercise-format.md`` for an annotated example.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from sim.exercise.base import (
+    Id,
+    ImpactClass,
+    LegalRoute,
+    NumberOrId,
+    Requester,
+    SecurityInterest,
+    Strict,
+)
+from sim.exercise.distributions import DistributionField, dist
+from sim.exercise.reference import Capability, GenericPool, Ladder, Region, TagInfo
+from sim.exercise.times import ScenarioTime
+
+__all__ = [
+    "CRISIS_KINDS",
+    "INJECT_TYPES",
+    "CapacityChange",
+    "Condition",
+    "Crisis",
+    "Escalation",
+    "Exercise",
+    "Hub",
+    "HubChange",
+    "HubSteps",
+    "Inject",
+    "LevelSpec",
+    "Metadata",
+    "Objective",
+    "Removal",
+    "RequestSpec",
+    "Trigger",
+]
+
+CrisisKind = Literal[
+    "flood",
+    "electricity",
+    "digital",
+    "terrorism",
+    "infectious_disease",
+    "aviation",
+    "wildfire",
+    "gas_oil",
+    "military_hybrid",
+    "hns",
+]
+CRISIS_KINDS: tuple[str, ...] = CrisisKind.__args__  # type: ignore[attr-defined]
+
+InjectType = Literal[
+    "crisis_onset",
+    "escalate",
+    "deescalate",
+    "set_level",
+    "end_crisis",
+    "request",
+    "capacity_change",
+    "mt1_claim",
+    "mt1_release",
+    "hub_change",
+    "information",
+    "decision_point",
+]
+INJECT_TYPES: tuple[str, ...] = InjectType.__args__  # type: ignore[attr-defined]
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a date-time such as 2026-04-20T12:45:00+02:00"
+            ) from None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+CalendarTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+
+
+class Objective(Strict):
+    """A training objective; injects point at it so the debrief can check it."""
+
+    id: NumberOrId
+    text: str
+    interests: list[SecurityInterest] = Field(default_factory=list)
+    capability: Id | None = Field(None, description="capability the objective is about")
+    task: str | None = Field(None, description="or the task, in words")
+
+
+class Metadata(Strict):
+    """Who, what and how long: the ``exercise:`` block."""
+
+    id: Id
+    title: str
+    description: str = ""
+    start: datetime | None = Field(
+        None, description="calendar time of STARTEX (local time if naive)"
+    )
+    duration: ScenarioTime = Field(description="ENDEX, e.g. T+72:00")
+    seed: int = Field(0, ge=0)
+    ladder: Id = "grip_classic"
+    objectives: list[Objective] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _positive_duration(self) -> Metadata:
+        if self.duration <= 0:
+            raise ValueError("duration (ENDEX) must be after STARTEX")
+        return self
+
+
+class HubSteps(Strict):
+    """Handling time of each step at the hub (LOCC/KCR2 and the Defence desk) [S25][S27][INF]."""
+
+    intake: DistributionField = Field(
+        default_factory=lambda: dist({"triangular": ["10m", "15m", "30m"]})
+    )
+    legal: DistributionField = Field(
+        default_factory=lambda: dist({"triangular": ["30m", "1h", "2h"]})
+    )
+    capacity: DistributionField = Field(
+        default_factory=lambda: dist({"triangular": ["30m", "1h", "2h"]})
+    )
+    decision: DistributionField = Field(
+        default_factory=lambda: dist({"triangular": ["15m", "30m", "1h"]})
+    )
+    tasking: DistributionField = Field(default_factory=lambda: dist("30m"))
+
+
+class Hub(Strict):
+    """The national hub: LOCC with KCR2 for the civil side, DJZ/DOPS-CAT/TOC for Defence."""
+
+    staff: int = Field(2, ge=1, description="requests handled at the same time")
+    steps: HubSteps = HubSteps()
+    policy: Id = Field("priority", description="fifo, priority or fair-share")
+    policy_params: dict[str, float] = Field(default_factory=dict)
+    reallocation_authority: Literal["clear", "unclear"] = "unclear"
+    reallocation_latency_clear: DistributionField = Field(default_factory=lambda: dist("30m"))
+    reallocation_latency_unclear: DistributionField = Field(
+        default_factory=lambda: dist({"triangular": ["1h", "3h", "5h"]})
+    )
+    hysteresis: float = Field(0.25, ge=0, description="preempt only if P_new > (1+h) P_current")
+    reallocation: bool = Field(True, description="may the hub move deployed units")
+    review_interval: ScenarioTime = Field(1440.0, description="deployments reviewed every 24 h")
+    drafting: DistributionField = Field(
+        default_factory=lambda: dist({"triangular": ["15m", "30m", "1h"]}),
+        description="region drafts a request with RMOA advice",
+    )
+    mt1_reserved: dict[Id, int] = Field(
+        default_factory=dict, description="units per capability held for main task 1 (NATO)"
+    )
+    mobilisation_threshold: int = Field(
+        2,
+        ge=0,
+        description="unmet manpower requests before the generic pool is mobilised (0: never)",
+    )
+
+
+class Escalation(Strict):
+    """How a crisis moves on the ladder; unmet demand makes escalation likelier and faster."""
+
+    dwell: DistributionField = Field(
+        default_factory=lambda: dist({"triangular": ["1h", "3h", "6h"]})
+    )
+    p_up_unmet: float = Field(0.7, ge=0, le=1, description="chance to escalate when nothing is met")
+    p_up_met: float = Field(0.1, ge=0, le=1, description="chance to escalate when all is met")
+    p_down_met: float = Field(0.6, ge=0, le=1, description="chance to scale down when all is met")
+    speedup_unmet: float = Field(1.0, ge=0, description="dwell / (1 + speedup x unmet share)")
+    max_level: int | None = None
+    end_below: int | None = Field(
+        None, description="the crisis ends when it scales down below this level (default: start)"
+    )
+
+    @model_validator(mode="after")
+    def _probabilities(self) -> Escalation:
+        if self.p_up_met + self.p_down_met > 1:
+            raise ValueError("p_up_met + p_down_met must not exceed 1")
+        return self
+
+
+class LevelSpec(Strict):
+    """What a crisis needs at one level: demand per effect tag, and an optional dwell time."""
+
+    demand: dict[Id, int] = Field(default_factory=dict)
+    dwell: DistributionField | None = None
+
+
+class HnsSpec(Strict):
+    """A Host Nation Support movement: civil and Defence demand it creates (reciprocity)."""
+
+    route: list[str] = Field(default_factory=list)
+    port: str | None = None
+    window: ScenarioTime = Field(4320.0, description="execution window")
+
+
+class Crisis(Strict):
+    """One crisis (incident) in one or more regions, following a national crisis plan's kind."""
+
+    id: Id
+    kind: CrisisKind
+    name: str = ""
+    regions: list[Id] = Field(min_length=1)
+    onset: ScenarioTime | None = Field(0.0, description="null: dormant until a crisis_onset inject")
+    start_level: int = Field(1, ge=0)
+    escalation: Escalation = Escalation()
+    levels: dict[int, LevelSpec] = Field(default_factory=dict)
+    impact: dict[SecurityInterest, ImpactClass] = Field(default_factory=dict)
+    urgency: ScenarioTime = Field(360.0, description="time to irreversible harm")
+    auto_requests: bool = Field(
+        True, description="regions ask for bijstand when civil means fall short"
+    )
+    hns: HnsSpec | None = None
+
+    @property
+    def life_safety(self) -> bool:
+        """Physical-safety impact class C or worse: life-safety requests beat all others [§7]."""
+        return self.impact.get("physical", "A") >= "C"
+
+
+class RequestSpec(Strict):
+    """A scripted request for military assistance (bijstandsverzoek)."""
+
+    region: Id
+    crisis: Id | None = None
+    route: LegalRoute = "WVR51"
+    requester: Requester = "voorzitter_VR"
+    effect: str = Field(description="the effect wanted, in the requester's words")
+    tags: list[Id] = Field(min_length=1)
+    capability: Id | None = Field(None, description="the means asked for, if any")
+    quantity: int = Field(1, ge=1, description="units (or persons for person-measured tags)")
+    urgency: ScenarioTime = Field(360.0, description="time to irreversible harm")
+    life_safety: bool | None = Field(None, description="default: from the crisis impact")
+    duration: ScenarioTime | None = Field(None, description="how long the effect is needed")
+
+
+class CapacityChange(Strict):
+    capability: Id
+    units: int = Field(description="negative: units become unavailable; positive: come back")
+    reason: str = ""
+
+
+class MainTaskClaim(Strict):
+    capability: Id
+    units: int = Field(ge=1)
+
+
+class HubChange(Strict):
+    staff: int | None = Field(None, ge=1)
+    outage: ScenarioTime | None = Field(
+        None, description="hub cannot handle requests for this long"
+    )
+    policy: Id | None = None
+    reallocation_authority: Literal["clear", "unclear"] | None = None
+
+
+class Condition(Strict):
+    """A state the simulation watches; exactly one field is set."""
+
+    region_level: dict[str, int] | None = Field(
+        None, description="{region: VR22, at_least: 4} written as {VR22: 4}"
+    )
+    crisis_level: dict[str, int] | None = Field(None, description="{crisis-id: level}")
+    request_denied: Literal["any"] | Id | None = Field(None, description="'any' or a region id")
+    request_queued: Literal["any"] | Id | None = None
+    free_units_below: dict[str, int] | None = Field(None, description="{capability: k}")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Condition:
+        set_fields = [n for n in type(self).model_fields if getattr(self, n) is not None]
+        if len(set_fields) != 1:
+            raise ValueError(
+                "give exactly one condition: region_level, crisis_level, request_denied, "
+                f"request_queued or free_units_below; got {', '.join(set_fields) or 'none'}"
+            )
+        for name in ("region_level", "crisis_level", "free_units_below"):
+            value = getattr(self, name)
+            if value is not None and len(value) != 1:
+                raise ValueError(f"{name} takes exactly one entry, e.g. {{VR22: 4}}")
+        return self
+
+
+class Trigger(Strict):
+    """Fire after another inject (plus a delay), or when a condition holds (plus a delay)."""
+
+    after: NumberOrId | None = None
+    when: Condition | None = None
+    delay: ScenarioTime = 0.0
+
+    @model_validator(mode="after")
+    def _one(self) -> Trigger:
+        if (self.after is None) == (self.when is None):
+            raise ValueError("a trigger needs exactly one of 'after' (an inject id) or 'when'")
+        return self
+
+
+class Inject(Strict):
+    """One MSEL line (inject / inspel)."""
+
+    id: NumberOrId
+    time: ScenarioTime | None = None
+    trigger: Trigger | None = None
+    manual: bool = Field(False, description="fired by a facilitator during live play")
+    type: InjectType
+    title: str = ""
+    from_: str = Field("EXCON", alias="from")
+    to: str = ""
+    method: str = ""
+    message: str = ""
+    expected_action: str = ""
+    objectives: list[NumberOrId] = Field(default_factory=list)
+    notes: str = Field("", description="controller notes")
+    visibility: Literal["players", "controllers", "all"] = "players"
+    channel: Literal["media", "social", "intelligence", "official", "phone", "email"] | None = None
+    crisis: Id | None = None
+    level: int | None = None
+    steps: int = Field(1, ge=1)
+    request: RequestSpec | None = None
+    capacity: CapacityChange | None = None
+    mt1: MainTaskClaim | None = None
+    hub: HubChange | None = None
+
+    @model_validator(mode="after")
+    def _when(self) -> Inject:
+        given = [n for n, v in (("time", self.time), ("trigger", self.trigger)) if v is not None]
+        if self.manual:
+            given.append("manual")
+        if len(given) != 1:
+            raise ValueError(
+                "an inject needs exactly one of time, trigger or manual: true; "
+                f"got {', '.join(given) or 'none'}"
+            )
+        if self.time is not None and self.time < 0:
+            raise ValueError("time is before STARTEX")
+        return self
+
+
+_PAYLOAD = {
+    "crisis_onset": ("crisis",),
+    "escalate": ("crisis",),
+    "deescalate": ("crisis",),
+    "set_level": ("crisis", "level"),
+    "end_crisis": ("crisis",),
+    "request": ("request",),
+    "capacity_change": ("capacity",),
+    "mt1_claim": ("mt1",),
+    "mt1_release": ("mt1",),
+    "hub_change": ("hub",),
+}
+
+
+def payload_fields(inject_type: str) -> tuple[str, ...]:
+    """The fields an inject of this type must carry."""
+    return _PAYLOAD.get(inject_type, ())
+
+
+class Removal(Strict):
+    regions: list[Id] = Field(default_factory=list)
+    capabilities: list[Id] = Field(default_factory=list)
+
+
+class Exercise(Strict):
+    """A whole exercise, resolved against the reference data."""
+
+    exercise: Metadata
+    reference: Literal["standard", "none"] = "standard"
+    regions: dict[Id, Region] = Field(default_factory=dict)
+    capabilities: dict[Id, Capability] = Field(default_factory=dict)
+    ladders: dict[Id, Ladder] = Field(default_factory=dict)
+    tags: dict[Id, TagInfo] = Field(default_factory=dict)
+    generic_pool: GenericPool | None = None
+    remove: Removal = Removal()
+    hub: Hub = Hub()
+    crises: list[Crisis] = Field(default_factory=list)
+    injects: list[Inject] = Field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.exercise.id
+
+    @property
+    def ladder(self) -> Ladder:
+        return self.ladders[self.exercise.ladder]
+
+    def crisis(self, crisis_id: str) -> Crisis:
+        for c in self.crisis_list_by_id():
+            if c.id == crisis_id:
+                return c
+        raise KeyError(crisis_id)
+
+    def crisis_list_by_id(self) -> list[Crisis]:
+        return list(self.crises)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data in the YAML file form (times as strings) for effective.yaml."""
+        from sim.exercise.dump import exercise_to_data
+
+        return exercise_to_data(self)

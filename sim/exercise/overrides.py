@@ -1,0 +1,97 @@
+"""``--set key=value``: change any value of an exercise by its dotted path before validation.
+
+Paths walk mappings by key and lists by index or by an item's ``id``
+(``crises.flood-1.onset=T+06:00``, ``injects.7.time=T+03:00``, ``hub.staff=4``,
+``capabilities.FBO_CH47.units=2``). Values are read as YAML, so ``4`` is a number and
+``[a, b]`` a list. Errors name the argument.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.exercise.errors import ExerciseFileError, Issue, Location
+from sim.exercise.yamlsafe import Marks, parse_yaml
+
+__all__ = ["Override", "apply_overrides", "parse_override"]
+
+Override = tuple[str, str]
+
+
+def parse_override(text: str) -> Override:
+    """Split ``key=value``; raise ExerciseFileError naming the argument when malformed."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ExerciseFileError(
+            [Issue(Location(f"--set {text}"), "", "expected KEY=VALUE, e.g. hub.staff=4")]
+        )
+    return key.strip(), value
+
+
+def _step(container: Any, part: str) -> tuple[Any, Any] | None:
+    """Resolve one path part in a container: returns (key or index, exists?)."""
+    if isinstance(container, dict):
+        if part in container:
+            return part, True
+        if part.lstrip("-").isdigit() and int(part) in container:
+            return int(part), True
+        return (int(part) if part.isdigit() else part), False
+    if isinstance(container, list):
+        for i, item in enumerate(container):
+            if isinstance(item, dict) and str(item.get("id")) == part:
+                return i, True
+        if part.isdigit() and int(part) < len(container):
+            return int(part), True
+        return None
+    return None
+
+
+def apply_overrides(data: Any, marks: Marks, overrides: list[Override]) -> Any:
+    """Apply overrides in order to the parsed file data; their marks name the argument."""
+    issues: list[Issue] = []
+    if not isinstance(data, dict):
+        return data
+    for key, raw_value in overrides:
+        source = f"--set {key}={raw_value}"
+        try:
+            parsed = parse_yaml(raw_value, source, allow_empty=True)
+        except ExerciseFileError as exc:
+            issues.extend(Issue(Location(source), key, i.message) for i in exc.issues)
+            continue
+        parts = key.split(".")
+        node: Any = data
+        path: list[Any] = []
+        ok = True
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            step = _step(node, part)
+            if step is None:
+                kind = "list" if isinstance(node, list) else type(node).__name__
+                issues.append(
+                    Issue(
+                        Location(source),
+                        key,
+                        f"no item {part!r} in {'.'.join(parts[:i]) or 'the exercise'} ({kind})",
+                    )
+                )
+                ok = False
+                break
+            k, exists = step
+            path.append(k)
+            if last:
+                node[k] = parsed.data
+            else:
+                if not exists:
+                    node[k] = {}
+                node = node[k]
+        if ok:
+            prefix = tuple(path)
+            sub = Marks(source)
+            for p, loc in parsed.marks.values.items():
+                sub.values[p] = Location(source) if loc else loc
+            sub.values[()] = Location(source)
+            sub.keys[()] = Location(source)
+            marks.merge(sub, prefix)
+    if issues:
+        raise ExerciseFileError(issues)
+    return data

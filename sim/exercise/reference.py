@@ -1,0 +1,182 @@
+"""Reference data models: veiligheidsregio's, Defence capabilities, escalation ladders, effect tags.
+
+The standard data ships as YAML inside the package (``sim/exercise/data/``) with each value's
+source tag (``[S20]``, ``[GK]``, ``[INF]``) in a comment, taken from the domain file.
+An exercise uses it by default and may override single values, add entries or remove some.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from sim.exercise.base import Id, LegalRoute, Strict
+from sim.exercise.distributions import DistributionField, dist
+
+__all__ = [
+    "CIVIL_KINDS",
+    "Capability",
+    "CivilCapacity",
+    "GenericPool",
+    "Ladder",
+    "LadderLevel",
+    "RampPoint",
+    "Region",
+    "TagInfo",
+    "standard_reference",
+]
+
+CIVIL_KINDS = ("fire", "police", "medical", "manpower", "transport")
+CivilKind = Literal["fire", "police", "medical", "manpower", "transport"]
+Month = Literal["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+class CivilCapacity(Strict):
+    """Persons a region can field for one crisis before it asks Defence (incl. mutual aid)."""
+
+    fire: int = Field(0, ge=0)
+    police: int = Field(0, ge=0)
+    medical: int = Field(0, ge=0)
+    manpower: int = Field(0, ge=0)
+    transport: int = Field(0, ge=0)
+
+
+class Region(Strict):
+    """A veiligheidsregio (safety region)."""
+
+    name: str
+    seat: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    rmc: str = Field(description="Regional Military Commander: Noord, WestMidden or Zuid")
+    population_k: int = Field(ge=0)
+    civil: CivilCapacity = CivilCapacity()
+
+
+class Capability(Strict):
+    """A Defence capability: a number of interchangeable units at one base."""
+
+    name: str
+    base: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    units: int = Field(ge=0, description="units available for national tasks (HT3)")
+    unit_size: int = Field(1, ge=1, description="persons (or aircraft crew) per unit")
+    notice: DistributionField = Field(description="notice-to-move: approved request to departure")
+    mode: Literal["road", "air", "fixed"]
+    speed_kmh: float | None = Field(
+        None, gt=0, description="air cruise or road speed; defaults by mode"
+    )
+    role: Literal["sword", "first_responder", "safeguard", "last_line", "support"]
+    tags: list[Id] = Field(min_length=1, description="effects the unit delivers")
+    legal: list[LegalRoute] = Field(
+        default_factory=lambda: ["WVR51", "PW58", "MSOB"],
+        description="legal routes under which the unit may be granted",
+    )
+    restricted: bool = Field(False, description="advice/liaison only (e.g. the Cyber Commando)")
+    needs: list[Id] = Field(default_factory=list, description="capabilities that must accompany it")
+    sortie: DistributionField | None = Field(None, description="air time before refuelling at base")
+    refuel: DistributionField | None = Field(None, description="turnaround at base between sorties")
+    rest: DistributionField = Field(
+        default_factory=lambda: dist("8h"), description="refit after return"
+    )
+    season: list[Month] | None = Field(
+        None, min_length=2, max_length=2, description="[first, last] month of readiness"
+    )
+    details: dict[str, int] = Field(default_factory=dict, description="e.g. beds, icu")
+    sources: list[str] = Field(default_factory=list)
+
+
+class LadderLevel(Strict):
+    """One rung of an escalation ladder and the crisis team it adds."""
+
+    level: int = Field(ge=0)
+    code: str
+    name: str
+    name_nl: str
+    team: str | None = None
+    activation: DistributionField | None = Field(None, description="delay until the team is active")
+
+
+class Ladder(Strict):
+    """An escalation ladder (opschalingsniveaus): classic GRIP or a flexible regional profile."""
+
+    name: str
+    levels: list[LadderLevel] = Field(min_length=2)
+    request_level: int = Field(
+        ge=0, description="lowest level whose team may send a request for bijstand (ROT for GRIP)"
+    )
+    supra_regional_level: int | None = Field(None, description="level for several regions (GRIP 5)")
+    national_level: int | None = Field(None, description="national level (GRIP Rijk)")
+
+    @model_validator(mode="after")
+    def _levels_in_order(self) -> Ladder:
+        numbers = [lv.level for lv in self.levels]
+        if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            raise ValueError(f"levels must be consecutive and ascending, got {numbers}")
+        for name in ("request_level", "supra_regional_level", "national_level"):
+            value = getattr(self, name)
+            if value is not None and value not in numbers:
+                raise ValueError(f"{name} {value} is not one of the levels {numbers}")
+        return self
+
+    @property
+    def min_level(self) -> int:
+        return self.levels[0].level
+
+    @property
+    def max_level(self) -> int:
+        return self.levels[-1].level
+
+    def rung(self, level: int) -> LadderLevel:
+        return self.levels[level - self.min_level]
+
+
+class TagInfo(Strict):
+    """What an effect tag means: how demand for it is counted and who covers it first."""
+
+    name: str
+    name_nl: str
+    measure: Literal["persons", "units"] = Field(
+        description="persons: demand in persons, a unit supplies unit_size; units: one per unit"
+    )
+    civil: CivilKind | None = Field(None, description="civil capacity that covers it first")
+    life_safety: bool = False
+    route: LegalRoute = "WVR51"
+
+
+class RampPoint(Strict):
+    hours: float = Field(ge=0)
+    troops: int = Field(ge=0)
+
+
+class GenericPool(Strict):
+    """The ICMS/VCMS manpower ramp after a national mobilisation decision [S26][S19]."""
+
+    ramp: list[RampPoint] = Field(min_length=1)
+    historical_guarantee: int = 4600
+
+
+def _load_yaml(name: str) -> Any:
+    import yaml
+
+    text = resources.files("sim.exercise.data").joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def _standard_reference_cached() -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in ("regions.yaml", "capabilities.yaml", "ladders.yaml", "tags.yaml"):
+        data.update(_load_yaml(name))
+    return data
+
+
+def standard_reference() -> dict[str, Any]:
+    """The shipped reference data as plain data (a fresh deep copy each call)."""
+    import copy
+
+    return copy.deepcopy(_standard_reference_cached())
