@@ -1,0 +1,130 @@
+"""Layer 2: the journal, an append-only log of everything that happens in a run.
+
+Every record has the same key set (``KEYS``), ``t`` as float minutes since STARTEX, a monotonic
+``seq`` and no wall-clock time, and is written as canonical JSON (sorted keys, compact
+separators). Same exercise + same seed therefore gives a byte-identical ``events.jsonl``.
+The model only sees the small ``Recorder`` interface, so a test can record to memory and a
+run can stream to disk. Event kinds and their fields: ``docs/journal.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+__all__ = [
+    "EVENT_KINDS",
+    "KEYS",
+    "Journal",
+    "Recorder",
+    "canonical",
+    "read_events",
+]
+
+KEYS: tuple[str, ...] = (
+    "seq",
+    "t",
+    "kind",
+    "state",
+    "crisis",
+    "region",
+    "request",
+    "unit",
+    "capability",
+    "inject",
+    "level",
+    "qty",
+    "value",
+    "detail",
+)
+
+EVENT_KINDS: tuple[str, ...] = (
+    "run_start",
+    "run_end",
+    "inject",
+    "crisis",
+    "region",
+    "team",
+    "demand",
+    "request",
+    "decision",
+    "unit",
+    "reallocation",
+    "queue",
+    "capacity",
+    "mt1",
+    "hub",
+    "mobilisation",
+)
+
+
+def canonical(record: dict[str, Any]) -> str:
+    """One canonical JSON line (no newline)."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+class Recorder(Protocol):
+    """What the model needs: call it with the event kind, the time and the fields."""
+
+    def __call__(self, kind: str, t: float, **fields: Any) -> None: ...
+
+
+class Journal:
+    """Collects events in memory and, optionally, streams each line to a file as it happens."""
+
+    def __init__(self, stream: IO[str] | None = None, *, keep: bool = True) -> None:
+        self._stream = stream
+        self._keep = keep
+        self.events: list[dict[str, Any]] = []
+        self._seq = 0
+        self._last_t = 0.0
+
+    def __call__(self, kind: str, t: float, **fields: Any) -> None:
+        if t < self._last_t:
+            raise ValueError(f"journal time went backwards: {t} < {self._last_t} ({kind})")
+        self._last_t = t
+        record = dict.fromkeys(KEYS)
+        record["seq"] = self._seq
+        record["t"] = float(t)
+        record["kind"] = kind
+        for key, value in fields.items():
+            if key not in record:
+                raise KeyError(f"unknown journal field {key!r} for {kind}")
+            record[key] = value
+        self._seq += 1
+        if self._keep:
+            self.events.append(record)
+        if self._stream is not None:
+            self._stream.write(canonical(record) + "\n")
+
+    def __len__(self) -> int:
+        return self._seq
+
+    def lines(self) -> Iterator[str]:
+        for record in self.events:
+            yield canonical(record) + "\n"
+
+    def text(self) -> str:
+        return "".join(self.lines())
+
+
+def read_events(path: str | Path) -> list[dict[str, Any]]:
+    """Read ``events.jsonl`` back into records (plain dicts with every key)."""
+    events = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}:{exc.colno}: error: not a JSON line: {exc.msg}") from None
+    return events
+
+
+def of_kind(events: Iterable[dict[str, Any]], *kinds: str) -> list[dict[str, Any]]:
+    """The events of the given kinds, in journal order."""
+    wanted = set(kinds)
+    return [e for e in events if e["kind"] in wanted]
