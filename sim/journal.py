@@ -62,7 +62,9 @@ EVENT_KINDS: tuple[str, ...] = (
 
 def canonical(record: dict[str, Any]) -> str:
     """One canonical JSON line (no newline)."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 class Recorder(Protocol):
@@ -120,7 +122,9 @@ def read_events(path: str | Path) -> list[dict[str, Any]]:
             try:
                 events.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}:{exc.colno}: error: not a JSON line: {exc.msg}") from None
+                raise ValueError(
+                    f"{path}:{number}:{exc.colno}: error: not a JSON line: {exc.msg}"
+                ) from None
     return events
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from sim.exercise.base import (
     Id,
@@ -115,11 +115,12 @@ class Metadata(Strict):
     ladder: Id = "grip_classic"
     objectives: list[Objective] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _positive_duration(self) -> Metadata:
-        if self.duration <= 0:
+    @field_validator("duration")
+    @classmethod
+    def _positive_duration(cls, duration: float) -> float:
+        if duration <= 0:
             raise ValueError("duration (ENDEX) must be after STARTEX")
-        return self
+        return duration
 
 
 class HubSteps(Strict):
@@ -140,11 +141,28 @@ class HubSteps(Strict):
     tasking: DistributionField = Field(default_factory=lambda: dist("30m"))
 
 
+def _fast_track_steps() -> HubSteps:
+    return HubSteps(
+        intake=dist("5m"),
+        legal=dist({"triangular": ["5m", "10m", "20m"]}),
+        capacity=dist({"triangular": ["5m", "10m", "20m"]}),
+        decision=dist({"triangular": ["5m", "10m", "15m"]}),
+        tasking=dist("10m"),
+    )
+
+
 class Hub(Strict):
     """The national hub: LOCC with KCR2 for the civil side, DJZ/DOPS-CAT/TOC for Defence."""
 
     staff: int = Field(2, ge=1, description="requests handled at the same time")
     steps: HubSteps = HubSteps()
+    fast_track: HubSteps = Field(
+        default_factory=_fast_track_steps,
+        description="urgent requests: by phone first, confirmed in writing later [S28][INF]",
+    )
+    fast_track_urgency: ScenarioTime = Field(
+        360.0, description="requests this urgent (time to irreversible harm) take the fast track"
+    )
     policy: Id = Field("priority", description="fifo, priority or fair-share")
     policy_params: dict[str, float] = Field(default_factory=dict)
     reallocation_authority: Literal["clear", "unclear"] = "unclear"
@@ -277,6 +295,16 @@ class Condition(Strict):
     request_queued: Literal["any"] | Id | None = None
     free_units_below: dict[str, int] | None = Field(None, description="{capability: k}")
 
+    @field_validator("region_level", "crisis_level", "free_units_below")
+    @classmethod
+    def _one_entry(cls, value: dict[str, int] | None, info: ValidationInfo) -> Any:
+        if value is not None and len(value) != 1:
+            example = _CONDITION_EXAMPLES[info.field_name or ""]
+            raise ValueError(
+                f"{info.field_name} takes exactly one entry, e.g. {example}; got {len(value)}"
+            )
+        return value
+
     @model_validator(mode="after")
     def _exactly_one(self) -> Condition:
         set_fields = [n for n in type(self).model_fields if getattr(self, n) is not None]
@@ -285,11 +313,14 @@ class Condition(Strict):
                 "give exactly one condition: region_level, crisis_level, request_denied, "
                 f"request_queued or free_units_below; got {', '.join(set_fields) or 'none'}"
             )
-        for name in ("region_level", "crisis_level", "free_units_below"):
-            value = getattr(self, name)
-            if value is not None and len(value) != 1:
-                raise ValueError(f"{name} takes exactly one entry, e.g. {{VR22: 4}}")
         return self
+
+
+_CONDITION_EXAMPLES = {
+    "region_level": "{VR22: 4}",
+    "crisis_level": "{flood-1: 3}",
+    "free_units_below": "{FBO_CH47: 1}",
+}
 
 
 class Trigger(Strict):

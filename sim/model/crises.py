@@ -1,0 +1,243 @@
+"""Crises escalating on the ladder, and the regions' levels and crisis teams that follow them.
+
+A crisis dwells at a level for a random time, shorter while its demand is unmet, then moves:
+up with a chance between ``p_up_met`` and ``p_up_unmet`` (by the time-averaged unmet share over
+the dwell), down with ``p_down_met`` x share met, otherwise it stays. It ends when it scales down
+below ``end_below`` (default: its start level). Injects can move it at any time; the dwell then
+starts again. Levels may be skipped by injects (GRIP allows skips [S2]).
+
+A region's level is the highest level of its active crises. Each level's team (CoPI, ROT, GBT,
+RBT, …) becomes active after its activation delay [GK §8.4]; teams stay active once up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from sim.exercise.models import Crisis
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+
+__all__ = ["CrisisRun", "Crises", "RegionRun"]
+
+
+@dataclass(eq=False)
+class CrisisRun:
+    spec: Crisis
+    level: int | None = None
+    active: bool = False
+    ended: bool = False
+    peak: int | None = None
+    process: Any = None
+
+
+@dataclass(eq=False)
+class RegionRun:
+    id: str
+    level: int = 0
+    crises: list[str] = field(default_factory=list)
+    teams: dict[int, str] = field(default_factory=dict)  # level -> "activating" | "active"
+
+
+class Crises:
+    def __init__(self, world: World) -> None:
+        self.w = world
+        self.runs: dict[str, CrisisRun] = {c.id: CrisisRun(c) for c in world.ex.crises}
+        self.regions: dict[str, RegionRun] = {}
+
+    def region(self, region_id: str) -> RegionRun:
+        run = self.regions.get(region_id)
+        if run is None:
+            run = self.regions[region_id] = RegionRun(region_id)
+        return run
+
+    def start(self) -> None:
+        for run in self.runs.values():
+            if run.spec.onset is not None:
+                self.w.env.process(self._onset_at(run, run.spec.onset))
+
+    def _onset_at(self, run: CrisisRun, t: float) -> Any:
+        yield self.w.env.timeout(t)
+        if not run.active and not run.ended:
+            self.onset(run.spec.id, cause="onset")
+
+    # -- state changes ----------------------------------------------------------------------
+    def onset(self, crisis_id: str, cause: str = "onset") -> bool:
+        run = self.runs[crisis_id]
+        if run.active or run.ended:
+            return False
+        run.active = True
+        self._set(run, run.spec.start_level, "onset", cause)
+        run.process = self.w.env.process(self._escalation(run))
+        return True
+
+    def change(self, crisis_id: str, level: int, cause: str = "inject") -> bool:
+        """Move an active crisis to ``level`` (clamped to the ladder); restart its dwell."""
+        run = self.runs[crisis_id]
+        if not run.active:
+            return False
+        ladder = self.w.ladder
+        level = max(ladder.min_level, min(ladder.max_level, level))
+        if level == run.level:
+            return False
+        if level < self._end_below(run):
+            self.end(crisis_id, cause)
+            return True
+        self._set(run, level, "escalate" if level > (run.level or 0) else "deescalate", cause)
+        if run.process is not None and run.process.is_alive and cause == "inject":
+            run.process.interrupt("inject")
+        return True
+
+    def end(self, crisis_id: str, cause: str = "inject") -> bool:
+        run = self.runs[crisis_id]
+        if not run.active:
+            return False
+        run.active = False
+        run.ended = True
+        w = self.w
+        w.record(
+            "crisis",
+            w.env.now,
+            crisis=crisis_id,
+            state="end",
+            level=run.level,
+            detail={
+                "from": run.level,
+                "cause": cause,
+                "kind": run.spec.kind,
+                "regions": list(run.spec.regions),
+                "unmet_share": round(w.demand.dwell_share(crisis_id), 6),
+            },
+        )
+        if (
+            run.process is not None
+            and run.process.is_alive
+            and w.env.active_process is not run.process
+        ):
+            run.process.interrupt("end")
+        w.demand.set_level(crisis_id, None)
+        for region in run.spec.regions:
+            self.region(region).crises.remove(crisis_id)
+            self._update_region(region)
+        w.requests.on_crisis_end(crisis_id)
+        w.changed()
+        return True
+
+    def _end_below(self, run: CrisisRun) -> int:
+        e = run.spec.escalation.end_below
+        return run.spec.start_level if e is None else e
+
+    def _set(self, run: CrisisRun, level: int, state: str, cause: str) -> None:
+        w = self.w
+        previous = run.level
+        share = round(w.demand.dwell_share(run.spec.id), 6) if previous is not None else 0.0
+        run.level = level
+        run.peak = level if run.peak is None else max(run.peak, level)
+        w.record(
+            "crisis",
+            w.env.now,
+            crisis=run.spec.id,
+            state=state,
+            level=level,
+            detail={
+                "from": previous,
+                "cause": cause,
+                "kind": run.spec.kind,
+                "regions": list(run.spec.regions),
+                "unmet_share": share,
+            },
+        )
+        for region in run.spec.regions:
+            r = self.region(region)
+            if run.spec.id not in r.crises:
+                r.crises.append(run.spec.id)
+        for region in run.spec.regions:
+            self._update_region(region)
+        w.demand.set_level(run.spec.id, level)
+        w.changed()
+
+    def _update_region(self, region_id: str) -> None:
+        w = self.w
+        r = self.region(region_id)
+        levels = [self.runs[c].level for c in r.crises if self.runs[c].level is not None]
+        new = max(levels) if levels else w.ladder.min_level
+        if new == r.level and r.teams:
+            return
+        old = r.level
+        r.level = new
+        w.record(
+            "region",
+            w.env.now,
+            region=region_id,
+            state="level",
+            level=new,
+            detail={"from": old, "crises": list(r.crises)},
+        )
+        for rung in w.ladder.levels:
+            if rung.level <= new and rung.team and rung.level not in r.teams:
+                r.teams[rung.level] = "activating"
+                delay = (
+                    rung.activation.sample(w.streams(f"teams/{region_id}"))
+                    if rung.activation
+                    else 0.0
+                )
+                w.env.process(self._activate(r, rung.level, rung.team, delay))
+
+    def _activate(self, r: RegionRun, level: int, team: str, delay: float) -> Any:
+        yield self.w.env.timeout(delay)
+        r.teams[level] = "active"
+        self.w.record(
+            "team", self.w.env.now, region=r.id, level=level, state="active", detail={"team": team}
+        )
+        self.w.requests.on_region_change(r.id)
+
+    def can_request(self, region_id: str) -> bool:
+        """Wvr art. 51 requests come once the team of the ladder's request level is active."""
+        r = self.region(region_id)
+        return (
+            r.level >= self.w.ladder.request_level
+            and r.teams.get(self.w.ladder.request_level) == "active"
+        )
+
+    # -- the escalation process ---------------------------------------------------------------
+    def _escalation(self, run: CrisisRun) -> Any:
+        w = self.w
+        spec = run.spec
+        esc = spec.escalation
+        rng_dwell = w.streams(f"dwell/{spec.id}")
+        rng_move = w.streams(f"escalation/{spec.id}")
+        max_level = esc.max_level if esc.max_level is not None else w.ladder.max_level
+        while run.active:
+            w.demand.start_dwell(spec.id)
+            assert run.level is not None
+            level_spec = spec.levels.get(run.level)
+            dist = (
+                level_spec.dwell
+                if level_spec is not None and level_spec.dwell is not None
+                else esc.dwell
+            )
+            dwell = dist.sample(rng_dwell) / (
+                1.0 + esc.speedup_unmet * w.demand.crisis_share(spec.id)
+            )
+            u = rng_move.random()  # drawn now so interrupts do not shift later draws
+            try:
+                yield w.env.timeout(dwell)
+            except simpy.Interrupt as stop:
+                if stop.cause == "end":
+                    return
+                continue
+            unmet = w.demand.dwell_share(spec.id)
+            p_up = (
+                (esc.p_up_met + (esc.p_up_unmet - esc.p_up_met) * unmet)
+                if run.level < max_level
+                else 0.0
+            )
+            p_down = esc.p_down_met * (1.0 - unmet)
+            if u < p_up:
+                self.change(spec.id, run.level + 1, cause="dwell")
+            elif u < p_up + p_down:
+                self.change(spec.id, run.level - 1, cause="dwell")

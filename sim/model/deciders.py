@@ -1,0 +1,255 @@
+"""Deciders: every choice the hub makes goes through one interface.
+
+A decider orders the hub's work (``order_key``), decides on a request (``decide``) given a
+read-only ``HubView`` of capacity, and says whether to move a deployed unit (``preempt``).
+Policies are deciders; so is the live console and a recorded decision log.
+
+Shared decision rule (domain §8.3 rules 4, 7): grant the means asked for when enough is free;
+grant part when some is; otherwise offer a substitute by effect-tag overlap ("ask for the
+effect, not the means" [S28]); otherwise queue when capacity exists that will free up; deny
+when nothing could ever serve (all reserved for main task 1, or no capability delivers it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sim.model.entities import Request
+
+__all__ = [
+    "DECIDERS",
+    "Candidate",
+    "Decider",
+    "Decision",
+    "FairShareDecider",
+    "FifoDecider",
+    "HubView",
+    "PriorityDecider",
+    "make_decider",
+    "priority_score",
+]
+
+_CLASS_VALUE = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
+
+
+def priority_score(
+    impact: dict[str, str], urgency_min: float, unmet_share: float, weights: dict[str, float]
+) -> float:
+    """P = sum_k w_k 3^class_k x U x S  (domain §7, §8.3 rule 5).
+
+    U = 1 + 1/max(urgency_h, 0.5) rewards requests that must be met soon; S is the share of the
+    crisis's need that is unmet (floored at 0.1 so a scripted request still ranks).
+    """
+    base = sum(weights.get(k, 1.0) * 3 ** _CLASS_VALUE[c] for k, c in impact.items()) or 1.0
+    urgency = 1.0 + 1.0 / max(urgency_min / 60.0, 0.5)
+    return round(base * urgency * max(unmet_share, 0.1), 6)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A capability that could serve a request, as the hub sees it now."""
+
+    capability: str
+    free: int
+    available_total: int  # units not reserved/unavailable: could free up later
+    overlap: int  # request tags it delivers
+    travel_min: float
+    units_needed: int
+    primary: bool
+    support_ok: bool  # its support needs (ground crew) can be met
+    legal: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # approved | partial | substitute | queued | denied
+    capability: str | None = None
+    units: int = 0
+    reason: str = ""
+    alternatives: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass
+class Deployment:
+    """A deployed unit that could be moved, with the priority of what it serves now."""
+
+    unit: str
+    capability: str
+    request: Request
+    priority: float
+    life_safety: bool
+
+
+@dataclass
+class HubView:
+    """What a decider may look at: candidates per request and current deployments."""
+
+    candidates: list[Candidate]
+    deployments: list[Deployment] = field(default_factory=list)
+    region_units_in_use: dict[str, int] = field(default_factory=dict)
+    hysteresis: float = 0.25
+
+
+class Decider(Protocol):
+    name: str
+
+    def order_key(self, request: Request, view: HubView) -> tuple[Any, ...]: ...
+
+    def decide(self, request: Request, view: HubView) -> Decision: ...
+
+    def preempt(self, request: Request, view: HubView) -> Deployment | None: ...
+
+
+def _alternatives(view: HubView) -> tuple[dict[str, Any], ...]:
+    return tuple(
+        {
+            "capability": c.capability,
+            "free": c.free,
+            "overlap": c.overlap,
+            "travel_min": round(c.travel_min, 3),
+        }
+        for c in view.candidates
+    )
+
+
+def standard_decision(request: Request, view: HubView) -> Decision:
+    """The shared allocation rule; policies differ in order and preemption, not in this."""
+    alts = _alternatives(view)
+    legal = [c for c in view.candidates if c.legal]
+    if not legal:
+        return Decision(
+            "denied",
+            reason=f"no Defence capability may deliver {', '.join(request.tags)} on route {request.route}",
+            alternatives=alts,
+        )
+    primary = [c for c in legal if c.primary]
+    usable = [c for c in primary if c.free > 0 and c.support_ok]
+    if usable:
+        best = min(usable, key=lambda c: (c.travel_min, c.capability))
+        if best.free >= best.units_needed:
+            return Decision(
+                "approved",
+                best.capability,
+                best.units_needed,
+                f"{best.units_needed} x {best.capability} free",
+                alts,
+            )
+        return Decision(
+            "partial",
+            best.capability,
+            best.free,
+            f"only {best.free} of {best.units_needed} x {best.capability} free",
+            alts,
+        )
+    subs = [c for c in legal if not c.primary and c.free > 0 and c.support_ok]
+    if subs:
+        best = min(subs, key=lambda c: (-c.overlap, c.travel_min, c.capability))
+        n = min(best.free, best.units_needed)
+        asked = request.capability or "/".join(request.tags)
+        return Decision(
+            "substitute",
+            best.capability,
+            n,
+            f"{asked} exhausted; {n} x {best.capability} delivers the effect",
+            alts,
+        )
+    if any(c.available_total > 0 for c in legal):
+        blocked = [c.capability for c in primary if c.free > 0 and not c.support_ok]
+        why = (
+            f"no free support crew for {', '.join(blocked)}"
+            if blocked
+            else "all suitable units are committed"
+        )
+        return Decision("queued", reason=f"{why}; waits for capacity", alternatives=alts)
+    return Decision(
+        "denied",
+        reason="no suitable units available for national tasks (reserved for main task 1 or unavailable)",
+        alternatives=alts,
+    )
+
+
+class FifoDecider:
+    """First come, first served; never moves a deployed unit."""
+
+    name = "fifo"
+
+    def __init__(self, params: dict[str, float] | None = None) -> None:
+        self.params = params or {}
+
+    def order_key(self, request: Request, view: HubView) -> tuple[Any, ...]:
+        return (request.submitted, request.seq)
+
+    def decide(self, request: Request, view: HubView) -> Decision:
+        return standard_decision(request, view)
+
+    def preempt(self, request: Request, view: HubView) -> Deployment | None:
+        return None
+
+
+class PriorityDecider(FifoDecider):
+    """Life safety first, then impact on the six security interests x urgency (domain §7)."""
+
+    name = "priority"
+
+    def order_key(self, request: Request, view: HubView) -> tuple[Any, ...]:
+        return (not request.life_safety, -(request.priority or 0.0), request.submitted, request.seq)
+
+    def preempt(self, request: Request, view: HubView) -> Deployment | None:
+        """Move a unit only if P_new > (1 + h) P_current and life safety does not lose (rule 8)."""
+        if not request.life_safety and self.params.get("preempt_non_life_safety", 0.0) == 0.0:
+            return None
+        wanted = {c.capability for c in view.candidates if c.legal and c.primary}
+        best: Deployment | None = None
+        for d in view.deployments:
+            if (
+                d.capability not in wanted
+                or d.request.region == request.region
+                and d.request.crisis == request.crisis
+            ):
+                continue
+            if d.life_safety and not request.life_safety:
+                continue
+            if (request.priority or 0.0) > (1.0 + view.hysteresis) * d.priority and (
+                best is None or (d.priority, d.unit) < (best.priority, best.unit)
+            ):
+                best = d
+        return best
+
+
+class FairShareDecider(PriorityDecider):
+    """Spread units between regions: the region with fewest units in use goes first."""
+
+    name = "fair-share"
+
+    def order_key(self, request: Request, view: HubView) -> tuple[Any, ...]:
+        in_use = view.region_units_in_use.get(request.region, 0)
+        return (
+            in_use,
+            not request.life_safety,
+            -(request.priority or 0.0),
+            request.submitted,
+            request.seq,
+        )
+
+    def preempt(self, request: Request, view: HubView) -> Deployment | None:
+        mine = view.region_units_in_use.get(request.region, 0)
+        candidate = super().preempt(request, view)
+        if candidate is None:
+            return None
+        theirs = view.region_units_in_use.get(candidate.request.region, 0)
+        return candidate if theirs > mine + 1 else None
+
+
+DECIDERS: dict[str, type[FifoDecider]] = {
+    "fifo": FifoDecider,
+    "priority": PriorityDecider,
+    "fair-share": FairShareDecider,
+}
+
+
+def make_decider(name: str, params: dict[str, float] | None = None) -> Decider:
+    try:
+        return DECIDERS[name](params)
+    except KeyError:
+        raise ValueError(f"unknown policy {name!r}; known: {', '.join(DECIDERS)}") from None

@@ -1,0 +1,567 @@
+"""Defence units: notice-to-move, travel, work on scene, review, return and rest.
+
+Each tasking runs as one SimPy process per unit: ``mobilising`` (tasking + notice) →
+``in_transit`` (geo.travel_minutes from where the unit is) → ``on_scene`` (helicopters fly back
+to base to refuel after each sortie: ``refuelling``) → reviewed every 24 h → ``returning`` →
+``resting`` → ``available``. Release and reallocation reach the process as interrupts.
+Main task 1 claims take free units first and recall deployed ones when that is not enough (a
+conflict). FBO helicopters need a ground crew at the site [S47e]: granted with them when free.
+The generic manpower pool (1,000 troops at 24 h, 2,800 at 36 h, 4,000 at 48 h [S26][S19]) is
+mobilised nationally once enough manpower requests wait, and then grows along that ramp.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from sim.exercise.distributions import dist
+from sim.exercise.reference import Capability
+from sim.model.deciders import Candidate
+from sim.model.entities import Request, Unit, units_needed
+from sim.model.geo import travel_minutes
+from sim.model.legal import route_allows
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+
+__all__ = ["GENERIC", "Defence"]
+
+GENERIC = "GENERIC"
+_MANPOWER_TAGS = ("manpower", "sandbags", "evacuation", "guarding", "trucks")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _in_season(cap: Capability, month: int | None) -> bool:
+    if cap.season is None or month is None:
+        return True
+    first, last = (_MONTHS.index(m) + 1 for m in cap.season)
+    return first <= month <= last if first <= last else (month >= first or month <= last)
+
+
+class Defence:
+    def __init__(self, world: World) -> None:
+        self.w = world
+        self.capabilities: dict[str, Capability] = dict(world.ex.capabilities)
+        self.units: dict[str, list[Unit]] = {}
+        self._by_id: dict[str, Unit] = {}
+        self._last_capacity: dict[str, tuple[int, ...]] = {}
+        self.mobilised_at: float | None = None
+        start = world.ex.exercise.start
+        month = start.month if start is not None else None
+        for cap_id, cap in self.capabilities.items():
+            self.units[cap_id] = []
+            for n in range(1, cap.units + 1):
+                self._add_unit(
+                    cap_id, cap, n, "available" if _in_season(cap, month) else "unavailable"
+                )
+
+    def _add_unit(self, cap_id: str, cap: Capability, number: int, state: str) -> Unit:
+        unit = Unit(f"{cap_id}-{number}", cap, cap_id, number, cap.lat, cap.lon, state=state)
+        self.units[cap_id].append(unit)
+        self._by_id[unit.id] = unit
+        return unit
+
+    def start(self) -> None:
+        w = self.w
+        for cap_id, units in self.units.items():
+            reserved = w.ex.hub.mt1_reserved.get(cap_id, 0)
+            for unit in units[len(units) - reserved :]:
+                self._set(unit, "reserved")
+            for unit in units:
+                if unit.state == "unavailable":
+                    self._set(unit, "unavailable", until=None, reason="out of season")
+            self.emit_capacity(cap_id)
+
+    # -- queries -------------------------------------------------------------------------------
+    def unit(self, unit_id: str) -> Unit:
+        return self._by_id[unit_id]
+
+    def free(self, cap_id: str) -> int:
+        return sum(1 for u in self.units.get(cap_id, ()) if u.state == "available")
+
+    def deployed_units(self) -> list[Unit]:
+        return [u for units in self.units.values() for u in units if u.tasked]
+
+    def units_in_use_by_region(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for u in self.deployed_units():
+            if u.request is not None:
+                out[u.request.region] = out.get(u.request.region, 0) + 1
+        return out
+
+    def units_for(self, req: Request) -> int:
+        return sum(1 for u in req.units if u.request is req and u.support_for is None)
+
+    def site(self, region: str) -> tuple[float, float]:
+        r = self.w.ex.regions[region]
+        return r.lat, r.lon
+
+    def travel(
+        self, cap: Capability, origin: tuple[float, float], region: str
+    ) -> tuple[float, float]:
+        lat, lon = self.site(region)
+        return travel_minutes(cap.mode, origin[0], origin[1], lat, lon, cap.speed_kmh)
+
+    def advised_capability(self, tag: str, route: str, region: str, quantity: int) -> str | None:
+        """The RMOA's advice: the nearest capability that can deliver the effect on this route.
+
+        One that can supply the whole quantity with its units beats a nearer one that cannot
+        (nobody asks for 32 Chinooks to evacuate 160 people when two companies can).
+        """
+        best = None
+        measure = self.w.tag_measure(tag)
+        for cap_id, cap in self.capabilities.items():
+            if tag in cap.tags and route_allows(cap, route) and cap.units > 0:
+                short = units_needed(quantity, measure, cap.unit_size) > cap.units
+                key = (short, self.travel(cap, (cap.lat, cap.lon), region)[0], cap_id)
+                if best is None or key < best[0]:
+                    best = (key, cap_id)
+        return best[1] if best else None
+
+    def _crew_at_site(self, need: str, req: Request) -> bool:
+        return any(
+            u.tasked
+            and u.request is not None
+            and u.request.crisis == req.crisis
+            and u.request.region == req.region
+            for u in self.units.get(need, ())
+        )
+
+    def candidates(self, req: Request) -> list[Candidate]:
+        tags = set(req.tags)
+        out = []
+        for cap_id, cap in self.capabilities.items():
+            overlap = len(tags & set(cap.tags))
+            if overlap == 0 and cap_id != req.capability:
+                continue
+            units = self.units.get(cap_id, [])
+            primary = cap_id == req.capability if req.capability else tags <= set(cap.tags)
+            support_ok = all(self._crew_at_site(n, req) or self.free(n) > 0 for n in cap.needs)
+            out.append(
+                Candidate(
+                    capability=cap_id,
+                    free=self.free(cap_id),
+                    available_total=sum(
+                        1 for u in units if u.state not in {"reserved", "unavailable"}
+                    ),
+                    overlap=overlap,
+                    travel_min=self.travel(cap, (cap.lat, cap.lon), req.region)[0],
+                    units_needed=units_needed(req.quantity, req.measure, cap.unit_size),
+                    primary=primary,
+                    support_ok=support_ok,
+                    legal=route_allows(cap, req.route),
+                )
+            )
+        return out
+
+    # -- tasking -------------------------------------------------------------------------------
+    def grant(self, req: Request, cap_id: str, n: int) -> list[Unit]:
+        """Commit ``n`` free units (lowest numbers first) and any support crew they need."""
+        free = [u for u in self.units[cap_id] if u.state == "available"][:n]
+        units = list(free)
+        for need in self.capabilities[cap_id].needs:
+            if not self._crew_at_site(need, req):
+                crew = next((u for u in self.units[need] if u.state == "available"), None)
+                if crew is not None:
+                    crew.support_for = req
+                    units.append(crew)
+        for u in units:
+            u.request = req
+            u.state = "committed"
+            req.units.append(u)
+        return units
+
+    def deploy(self, units: list[Unit], req: Request, tasking: float) -> None:
+        w = self.w
+        for u in units:
+            notice = (
+                0.0
+                if u.cap_id == GENERIC
+                else u.capability.notice.sample(w.streams(f"notice/{u.cap_id}"))
+            )
+            u.process = w.env.process(self._serve(u, req, tasking + notice))
+        for cap_id in sorted({u.cap_id for u in units}):
+            self.emit_capacity(cap_id)
+
+    def reassign(self, unit: Unit, req: Request) -> None:
+        if unit.process is not None and unit.process.is_alive:
+            unit.process.interrupt(("realloc", req))
+
+    def release(self, unit: Unit, reason: str) -> None:
+        if unit.process is not None and unit.process.is_alive and unit.tasked:
+            unit.process.interrupt(("release", reason))
+
+    # -- the unit process ---------------------------------------------------------------------
+    def _wait(self, minutes: float | None) -> Any:
+        """Wait (None: until interrupted); return the interrupt cause or None."""
+        try:
+            yield self.w.env.timeout(minutes) if minutes is not None else self.w.env.event()
+        except simpy.Interrupt as i:
+            return i.cause
+        return None
+
+    def _serve(self, unit: Unit, req: Request, mobilise: float) -> Any:
+        order: tuple[str, Any] | None = ("go", req)
+        delay = mobilise
+        while order is not None and order[0] == "go":
+            order = yield from self._tasking(unit, order[1], delay)
+            delay = 0.0
+        reason = order[1] if order else "released"
+        yield from self._home(unit, reason)
+
+    def _tasking(self, unit: Unit, req: Request, mobilise: float) -> Any:
+        w = self.w
+        if unit.request is not req:  # reallocated: leave the old request
+            self._leave(unit, f"reallocated to {req.id}")
+            unit.request = req
+            req.units.append(unit)
+        if mobilise > 0:
+            self._set(unit, "mobilising", until=w.env.now + mobilise)
+            cause = yield from self._wait(mobilise)
+            if cause is not None:
+                return self._after(unit, cause, stood_down=True)
+        site = self.site(req.region)
+        minutes, km = travel_minutes(
+            unit.capability.mode, unit.lat, unit.lon, site[0], site[1], unit.capability.speed_kmh
+        )
+        if minutes > 0:
+            start, origin = w.env.now, (unit.lat, unit.lon)
+            self._set(
+                unit, "in_transit", until=w.env.now + minutes, travel_min=minutes, distance_km=km
+            )
+            cause = yield from self._wait(minutes)
+            if cause is not None:
+                frac = (w.env.now - start) / minutes
+                unit.lat = origin[0] + (site[0] - origin[0]) * frac
+                unit.lon = origin[1] + (site[1] - origin[1]) * frac
+                return self._after(unit, cause)
+        unit.lat, unit.lon = site
+        return (yield from self._on_scene(unit, req))
+
+    def _on_scene(self, unit: Unit, req: Request) -> Any:
+        w = self.w
+        cap = unit.capability
+        review = w.ex.hub.review_interval
+        next_review = w.env.now + review
+        rng = w.streams(f"sortie/{unit.cap_id}")
+        while True:
+            self._set(unit, "on_scene")
+            w.demand.add_unit(unit, +1)
+            if not req.ever_on_scene:
+                req.ever_on_scene = True
+                w.requests.emit(req, "first_on_scene", unit=unit.id)
+            sortie_end = w.env.now + cap.sortie.sample(rng) if cap.sortie is not None else None
+            while True:
+                wake = min(next_review, sortie_end) if sortie_end is not None else next_review
+                cause = yield from self._wait(wake - w.env.now)
+                if cause is not None:
+                    w.demand.add_unit(unit, -1)
+                    return self._after(unit, cause)
+                if w.env.now >= next_review:
+                    if not w.hub.review(unit):
+                        w.demand.add_unit(unit, -1)
+                        return ("home", "review: effect no longer needed")
+                    next_review += review
+                    w.requests.emit(req, "extended", unit=unit.id)
+                if sortie_end is not None and w.env.now >= sortie_end:
+                    break
+            w.demand.add_unit(unit, -1)
+            base_min, _ = travel_minutes(
+                cap.mode, unit.lat, unit.lon, cap.lat, cap.lon, cap.speed_kmh
+            )
+            turnaround = 2 * base_min + (cap.refuel.sample(rng) if cap.refuel is not None else 0.0)
+            self._set(unit, "refuelling", until=w.env.now + turnaround)
+            cause = yield from self._wait(turnaround)
+            if cause is not None:
+                return self._after(unit, cause)
+
+    def _after(self, unit: Unit, cause: Any, stood_down: bool = False) -> tuple[str, Any]:
+        kind, payload = cause
+        if kind == "realloc":
+            return ("go", payload)
+        if stood_down:
+            unit.lat, unit.lon = unit.base
+        return ("home", payload)
+
+    def _leave(self, unit: Unit, reason: str) -> None:
+        req = unit.request
+        unit.request = None
+        if req is None:
+            return
+        for crew in [u for u in req.units if u.support_for is req and u.request is req]:
+            if not any(
+                u.request is req and u.support_for is None and u is not unit for u in req.units
+            ):
+                self._hand_over_crew(crew, req)
+        self.w.requests.on_units_gone(req, reason)
+
+    def _hand_over_crew(self, crew: Unit, req: Request) -> None:
+        """A ground crew stays at the site if another request there still has helicopters."""
+        for other in self.w.requests.all:
+            if (
+                other is not req
+                and other.open
+                and other.crisis == req.crisis
+                and other.region == req.region
+                and any(
+                    u.request is other
+                    and u.support_for is None
+                    and crew.cap_id in u.capability.needs
+                    for u in other.units
+                )
+            ):
+                self.w.demand.add_unit(crew, -1) if crew.state == "on_scene" else None
+                crew.request = other
+                crew.support_for = other
+                other.units.append(crew)
+                self.w.demand.add_unit(crew, +1) if crew.state == "on_scene" else None
+                return
+        self.release(crew, "helicopters left the site")
+
+    def _home(self, unit: Unit, reason: str) -> Any:
+        w = self.w
+        self._leave(unit, reason)
+        unit.support_for = None
+        cap = unit.capability
+        minutes, km = travel_minutes(cap.mode, unit.lat, unit.lon, cap.lat, cap.lon, cap.speed_kmh)
+        if minutes > 0:
+            self._set(
+                unit, "returning", until=w.env.now + minutes, travel_min=minutes, distance_km=km
+            )
+            yield from self._sleep(minutes)
+        unit.lat, unit.lon = unit.base
+        if not unit.mt1_pending:
+            rest = cap.rest.sample(w.streams(f"rest/{unit.cap_id}"))
+            self._set(unit, "resting", until=w.env.now + rest)
+            yield from self._sleep(rest)
+        unit.process = None
+        if unit.mt1_pending:
+            unit.mt1_pending = False
+            self._set(unit, "reserved")
+        elif unit.unavailable_pending:
+            unit.unavailable_pending = False
+            self._set(unit, "unavailable")
+        else:
+            self._set(unit, "available")
+            w.hub.poke()
+        self.emit_capacity(unit.cap_id)
+        w.changed()
+
+    def _sleep(self, minutes: float) -> Any:
+        """Wait that ignores interrupts (a unit on its way home is not tasked)."""
+        end = self.w.env.now + minutes
+        while self.w.env.now < end:
+            try:
+                yield self.w.env.timeout(end - self.w.env.now)
+            except simpy.Interrupt:
+                continue
+
+    def _set(
+        self,
+        unit: Unit,
+        state: str,
+        until: float | None = None,
+        reason: str | None = None,
+        **extra: Any,
+    ) -> None:
+        w = self.w
+        unit.state = state
+        req = (
+            unit.request
+            if state in {"mobilising", "in_transit", "on_scene", "refuelling"}
+            else None
+        )
+        detail: dict[str, Any] = {
+            "until": until,
+            "travel_min": None,
+            "distance_km": None,
+            **{k: round(v, 6) for k, v in extra.items()},
+        }
+        if reason is not None:
+            detail["reason"] = reason
+        w.record(
+            "unit",
+            w.env.now,
+            unit=unit.id,
+            capability=unit.cap_id,
+            state=state,
+            request=req.id if req else None,
+            region=req.region if req else None,
+            crisis=req.crisis if req else None,
+            detail=detail,
+        )
+        self.emit_capacity(unit.cap_id)
+
+    def emit_capacity(self, cap_id: str) -> None:
+        units = self.units.get(cap_id, [])
+        reserved = sum(1 for u in units if u.state == "reserved")
+        unavailable = sum(1 for u in units if u.state == "unavailable")
+        in_use = sum(1 for u in units if u.in_use or u.state == "committed")
+        free = sum(1 for u in units if u.state == "available")
+        sig = (len(units), reserved, unavailable, in_use, free)
+        if self._last_capacity.get(cap_id) == sig:
+            return
+        self._last_capacity[cap_id] = sig
+        self.w.record(
+            "capacity",
+            self.w.env.now,
+            capability=cap_id,
+            value=float(in_use),
+            qty=len(units) - reserved - unavailable,
+            detail={
+                "total": len(units),
+                "reserved": reserved,
+                "unavailable": unavailable,
+                "in_use": in_use,
+                "free": free,
+            },
+        )
+
+    # -- main task 1 and capacity changes -------------------------------------------------------------
+    def _recall_order(self, cap_id: str) -> list[Unit]:
+        tasked = [u for u in self.units[cap_id] if u.tasked and u.request is not None]
+        return sorted(
+            tasked, key=lambda u: (u.request.life_safety, u.request.priority or 0.0, -u.number)
+        )  # type: ignore[union-attr]
+
+    def mt1_claim(self, cap_id: str, n: int, inject: str) -> None:
+        w = self.w
+        taken = 0
+        for u in [u for u in self.units[cap_id] if u.state == "available"][:n]:
+            self._set(u, "reserved")
+            taken += 1
+        recalled = []
+        for u in self._recall_order(cap_id)[: n - taken]:
+            u.mt1_pending = True
+            recalled.append(u.id)
+            self.release(u, "recalled for main task 1")
+        taken += len(recalled)
+        for u in [
+            u
+            for u in self.units[cap_id]
+            if u.state in {"returning", "resting"} and not u.mt1_pending
+        ][: n - taken]:
+            u.mt1_pending = True
+            taken += 1
+        shortfall = n - taken
+        if recalled:
+            w.mt1_conflicts += 1
+        w.record(
+            "mt1",
+            w.env.now,
+            capability=cap_id,
+            qty=n,
+            state="claim",
+            inject=inject,
+            detail={"conflict": bool(recalled), "recalled": recalled, "shortfall": shortfall},
+        )
+        self.emit_capacity(cap_id)
+
+    def mt1_release(self, cap_id: str, n: int, inject: str) -> None:
+        w = self.w
+        released = 0
+        for u in self.units[cap_id]:
+            if released < n and u.mt1_pending:
+                u.mt1_pending = False
+                released += 1
+        for u in [u for u in self.units[cap_id] if u.state == "reserved"][: n - released]:
+            self._set(u, "available")
+            released += 1
+        w.record(
+            "mt1",
+            w.env.now,
+            capability=cap_id,
+            qty=n,
+            state="release",
+            inject=inject,
+            detail={"conflict": False, "recalled": [], "shortfall": n - released},
+        )
+        self.emit_capacity(cap_id)
+        w.hub.poke()
+
+    def capacity_change(self, cap_id: str, n: int, reason: str) -> None:
+        cap = self.capabilities[cap_id]
+        if n < 0:
+            k = -n
+            for u in [u for u in self.units[cap_id] if u.state == "available"][:k]:
+                self._set(u, "unavailable", reason=reason)
+                k -= 1
+            for u in self._recall_order(cap_id)[:k]:
+                u.unavailable_pending = True
+                self.release(u, reason or "unit unavailable")
+        else:
+            back = [u for u in self.units[cap_id] if u.state == "unavailable"][:n]
+            for u in back:
+                self._set(u, "available", reason=reason)
+            for i in range(n - len(back)):
+                self._set(
+                    self._add_unit(cap_id, cap, len(self.units[cap_id]) + 1, "available"),
+                    "available",
+                    reason=reason,
+                )
+                del i
+            self.w.hub.poke()
+        self.emit_capacity(cap_id)
+
+    # -- generic manpower pool (ICMS/VCMS ramp) ------------------------------------------------------
+    def consider_mobilisation(self) -> None:
+        w = self.w
+        pool = w.ex.generic_pool
+        threshold = w.ex.hub.mobilisation_threshold
+        if pool is None or threshold == 0 or self.mobilised_at is not None:
+            return
+        waiting = [r for r in w.hub.queued if any(t in _MANPOWER_TAGS for t in r.tags)]
+        if len(waiting) < threshold:
+            return
+        self.mobilised_at = w.env.now
+        cap = Capability(
+            name="Generic Defence manpower (ICMS/VCMS)",
+            base="distributed",
+            lat=52.10,
+            lon=5.30,
+            units=0,
+            unit_size=100,
+            notice=dist("0m"),
+            mode="road",
+            role="last_line",
+            tags=[t for t in _MANPOWER_TAGS if t in w.ex.tags],
+            rest=dist("8h"),
+            sources=["S26", "S19"],
+        )
+        self.capabilities[GENERIC] = cap
+        self.units[GENERIC] = []
+        w.record(
+            "mobilisation",
+            w.env.now,
+            state="decided",
+            capability=GENERIC,
+            value=0.0,
+            qty=0,
+            detail={"requests_waiting": [r.id for r in waiting]},
+        )
+        w.env.process(self._ramp(cap, pool.ramp))
+
+    def _ramp(self, cap: Capability, ramp: Any) -> Any:
+        w = self.w
+        start = w.env.now
+        for point in ramp:
+            yield w.env.timeout(max(0.0, start + point.hours * 60.0 - w.env.now))
+            target = point.troops // cap.unit_size
+            while len(self.units[GENERIC]) < target:
+                self._set(
+                    self._add_unit(GENERIC, cap, len(self.units[GENERIC]) + 1, "available"),
+                    "available",
+                )
+            w.record(
+                "mobilisation",
+                w.env.now,
+                state="ramp",
+                capability=GENERIC,
+                value=float(point.troops),
+                qty=target,
+                detail={"hours": point.hours},
+            )
+            self.emit_capacity(GENERIC)
+            w.hub.poke()

@@ -1,0 +1,168 @@
+"""Need, civil cover and military cover per crisis and region, and what stays unmet.
+
+Need comes from the crisis level (``levels[N].demand``; a level without its own entry keeps the
+nearest lower level's demand) and is split evenly over the crisis's regions [INF]. Each region
+covers what it can with its civil capacity first (subsidiarity [S15][S25]); crises in one region
+share that capacity in exercise order. Units on scene add military cover for the tags of the
+request they serve. Emits a ``demand`` event whenever the picture of a crisis in a region changes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.model.entities import Unit
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+
+__all__ = ["DemandBook"]
+
+Key = tuple[str, str]  # (crisis id, region id)
+
+
+class DemandBook:
+    def __init__(self, world: World) -> None:
+        self.w = world
+        self.need: dict[Key, dict[str, int]] = {}
+        self.civil: dict[Key, dict[str, int]] = {}
+        self.military: dict[Key, dict[str, int]] = {}
+        self.share: dict[Key, float] = {}
+        self.life_unmet: dict[Key, bool] = {}
+        self._last: dict[Key, tuple[object, ...]] = {}
+        # time-averaged unmet share per crisis since the start of its current dwell
+        self._acc: dict[str, list[float]] = {}  # crisis -> [integral, t_last, share_now, t_start]
+
+    # -- need ---------------------------------------------------------------------------
+    def level_demand(self, crisis_id: str, level: int) -> dict[str, int]:
+        spec = self.w.crisis_specs[crisis_id]
+        candidates = [lv for lv in spec.levels if lv <= level and spec.levels[lv].demand]
+        return dict(spec.levels[max(candidates)].demand) if candidates else {}
+
+    def set_level(self, crisis_id: str, level: int | None) -> None:
+        """Set the need of a crisis in each of its regions for its new level (None: ended)."""
+        spec = self.w.crisis_specs[crisis_id]
+        demand = self.level_demand(crisis_id, level) if level is not None else {}
+        n = len(spec.regions)
+        for region in spec.regions:
+            self.need[(crisis_id, region)] = {tag: math.ceil(q / n) for tag, q in demand.items()}
+        for region in spec.regions:
+            self.recompute(region)
+
+    # -- military cover -----------------------------------------------------------------
+    def contribution_tags(self, unit: Unit) -> list[str]:
+        req = unit.request
+        assert req is not None
+        if unit.support_for is not None:
+            return list(unit.capability.tags)
+        shared = [t for t in req.tags if t in unit.capability.tags]
+        return shared or list(req.tags[:1])
+
+    def unit_amount(self, unit: Unit, tag: str) -> int:
+        return unit.capability.unit_size if self.w.tag_measure(tag) == "persons" else 1
+
+    def add_unit(self, unit: Unit, sign: int) -> None:
+        req = unit.request
+        if req is None or req.crisis is None:
+            return
+        key = (req.crisis, req.region)
+        mil = self.military.setdefault(key, {})
+        for tag in self.contribution_tags(unit):
+            mil[tag] = mil.get(tag, 0) + sign * self.unit_amount(unit, tag)
+        self.recompute(req.region)
+
+    # -- the picture ----------------------------------------------------------------------
+    def recompute(self, region: str) -> None:
+        """Allocate the region's civil capacity over its active crises; emit changes."""
+        w = self.w
+        civil_left = dict(w.ex.regions[region].civil.model_dump())
+        for crisis_id in w.active_crises_in(region):
+            key = (crisis_id, region)
+            need = self.need.get(key, {})
+            civil: dict[str, int] = {}
+            for tag, q in need.items():
+                kind = w.ex.tags[tag].civil if tag in w.ex.tags else None
+                if kind is None:
+                    continue
+                take = min(q, civil_left.get(kind, 0))
+                civil_left[kind] = civil_left.get(kind, 0) - take
+                civil[tag] = take
+            self.civil[key] = civil
+            self._publish(key)
+
+    def unmet(self, key: Key, tag: str) -> int:
+        need = self.need.get(key, {}).get(tag, 0)
+        return max(
+            0, need - self.civil.get(key, {}).get(tag, 0) - self.military.get(key, {}).get(tag, 0)
+        )
+
+    def _publish(self, key: Key) -> None:
+        crisis_id, region = key
+        need = self.need.get(key, {})
+        civil = self.civil.get(key, {})
+        mil = self.military.get(key, {})
+        tags = {}
+        shares = []
+        life = False
+        spec = self.w.crisis_specs[crisis_id]
+        for tag in need:
+            n = need[tag]
+            c = civil.get(tag, 0)
+            m = mil.get(tag, 0)
+            u = max(0, n - c - m)
+            tags[tag] = {"need": n, "civil": c, "military": m, "unmet": u}
+            shares.append(u / n if n else 0.0)
+            if u > 0 and spec.life_safety and self.w.tag_life_safety(tag):
+                life = True
+        share = round(sum(shares) / len(shares), 6) if shares else 0.0
+        signature = (
+            share,
+            life,
+            tuple((t, v["need"], v["civil"], v["military"]) for t, v in tags.items()),
+        )
+        if self._last.get(key) == signature:
+            return
+        self._last[key] = signature
+        self.share[key] = share
+        self.life_unmet[key] = life
+        self._update_crisis_share(crisis_id)
+        self.w.record(
+            "demand",
+            self.w.env.now,
+            crisis=crisis_id,
+            region=region,
+            value=share,
+            qty=sum(1 for v in tags.values() if v["unmet"] > 0),
+            detail={"tags": tags, "life_safety_unmet": life},
+        )
+        self.w.requests.on_demand_change(crisis_id, region)
+
+    # -- time-averaged unmet share, for escalation ----------------------------------------
+    def crisis_share(self, crisis_id: str) -> float:
+        regions = self.w.crisis_specs[crisis_id].regions
+        return sum(self.share.get((crisis_id, r), 0.0) for r in regions) / len(regions)
+
+    def _update_crisis_share(self, crisis_id: str) -> None:
+        now = self.w.env.now
+        acc = self._acc.get(crisis_id)
+        if acc is None:
+            self._acc[crisis_id] = [0.0, now, self.crisis_share(crisis_id), now]
+            return
+        acc[0] += acc[2] * (now - acc[1])
+        acc[1] = now
+        acc[2] = self.crisis_share(crisis_id)
+
+    def start_dwell(self, crisis_id: str) -> None:
+        now = self.w.env.now
+        self._acc[crisis_id] = [0.0, now, self.crisis_share(crisis_id), now]
+
+    def dwell_share(self, crisis_id: str) -> float:
+        """Unmet share averaged over time since the dwell started."""
+        now = self.w.env.now
+        acc = self._acc.get(crisis_id)
+        if acc is None:
+            return self.crisis_share(crisis_id)
+        integral = acc[0] + acc[2] * (now - acc[1])
+        span = now - acc[3]
+        return integral / span if span > 0 else acc[2]

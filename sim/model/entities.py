@@ -1,0 +1,125 @@
+"""Mutable simulation entities: requests for assistance and Defence units.
+
+The exercise objects are immutable descriptions; these hold the state that changes during a run.
+Each has a stable id used in the journal.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.exercise.reference import Capability
+
+__all__ = ["FINAL", "Request", "Unit", "units_needed"]
+
+FINAL = "closed"
+
+
+@dataclass(eq=False)
+class Request:
+    """A request for military assistance (bijstandsverzoek) and its progress."""
+
+    id: str
+    seq: int
+    region: str
+    crisis: str | None
+    route: str
+    requester: str
+    effect: str
+    tags: list[str]
+    capability: str | None
+    quantity: int
+    urgency: float
+    life_safety: bool
+    scripted: bool
+    inject: str | None
+    created: float
+    measure: str = "units"
+    duration: float | None = None
+    submitted: float | None = None
+    state: str = "drafted"
+    outcome: str | None = None
+    priority: float | None = None
+    units: list[Unit] = field(default_factory=list)
+    granted_units: int = 0
+    granted_capability: str | None = None
+    substituted: bool = False
+    partial: bool = False
+    ever_on_scene: bool = False
+    contribution: int = 0  # what the granted units supply, in the tag's measure
+
+    @property
+    def open(self) -> bool:
+        return self.state != FINAL
+
+    @property
+    def decided(self) -> bool:
+        return self.granted_units > 0
+
+    def pending_qty(self) -> int:
+        """What this request accounts for in the region's picture of its own gap."""
+        if not self.open:
+            return 0
+        if self.decided:
+            return self.contribution
+        return self.quantity
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            "route": self.route,
+            "requester": self.requester,
+            "tags": list(self.tags),
+            "effect": self.effect,
+            "urgency": self.urgency,
+            "life_safety": self.life_safety,
+            "scripted": self.scripted,
+            "inject": self.inject,
+            "priority": self.priority,
+        }
+
+
+@dataclass(eq=False)
+class Unit:
+    """One Defence unit (a company, team, helicopter crew, platoon)."""
+
+    id: str
+    capability: Capability
+    cap_id: str
+    number: int
+    lat: float
+    lon: float
+    state: str = "available"
+    request: Request | None = None
+    site: tuple[float, float] | None = None
+    process: Any = None
+    mt1_pending: bool = False  # return to base, then be reserved for main task 1
+    unavailable_pending: bool = False
+    support_for: Request | None = None  # ground crew: accompanies this request's helicopters
+
+    @property
+    def base(self) -> tuple[float, float]:
+        return self.capability.lat, self.capability.lon
+
+    @property
+    def in_use(self) -> bool:
+        return self.state in {
+            "mobilising",
+            "in_transit",
+            "on_scene",
+            "refuelling",
+            "returning",
+            "resting",
+        }
+
+    @property
+    def tasked(self) -> bool:
+        return self.state in {"mobilising", "in_transit", "on_scene", "refuelling"}
+
+
+def units_needed(quantity: int, measure: str, unit_size: int) -> int:
+    """Units that supply ``quantity``: persons divide by the unit size, units count one each."""
+    if measure == "persons":
+        return max(1, math.ceil(quantity / unit_size))
+    return max(1, quantity)

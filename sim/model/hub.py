@@ -1,0 +1,396 @@
+"""The national hub: LOCC/KCR2 handling requests with the Defence desk (DJZ, DOPS-CAT, TOC).
+
+Each request passes intake, the legal test (DJZ), the capacity test (CAT: "wil, kan, mag", main
+task 1 reservations respected) and a decision; a limited staff works on as many requests at once.
+The waiting line is a heap keyed by the decider's order (never ``simpy.PriorityResource``, which
+re-sorts on every request). Queued requests are re-examined when capacity frees up, when a
+request arrives, and every hour (§8.3 rule 6); a decider may then move a deployed unit, after a
+decision latency that depends on whether reallocation authority is clear [S47e].
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import TYPE_CHECKING, Any
+
+from sim.model.deciders import Decider, Decision, Deployment, HubView, make_decider, priority_score
+from sim.model.entities import Request, Unit
+from sim.model.legal import legal_problem
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+
+__all__ = ["Hub"]
+
+CYCLE_MIN = 60.0
+
+
+class Hub:
+    def __init__(self, world: World, decider: Decider | None = None) -> None:
+        self.w = world
+        hub = world.ex.hub
+        self.staff = hub.staff
+        self.busy = 0
+        self.outage_until = 0.0
+        self.authority = hub.reallocation_authority
+        self.decider: Decider = decider or make_decider(hub.policy, hub.policy_params)
+        self.waiting: list[tuple[Any, ...]] = []
+        self.queued: list[Request] = []
+        self._poke_pending = False
+        self._reallocating: set[str] = set()
+        self._last_queue: tuple[int, int] | None = None
+        self.weights = {k[2:]: v for k, v in hub.policy_params.items() if k.startswith("w_")}
+
+    def start(self) -> None:
+        self.w.env.process(self._cycle())
+
+    def _cycle(self) -> Any:
+        while True:
+            yield self.w.env.timeout(CYCLE_MIN)
+            if self.queued:
+                self.reexamine()
+
+    # -- intake ------------------------------------------------------------------------------
+    def submit(self, req: Request) -> None:
+        w = self.w
+        req.submitted = w.env.now
+        req.priority = self._priority(req)
+        w.requests.emit(req, "submitted")
+        heapq.heappush(self.waiting, (*self.decider.order_key(req, self._view(req)), req.seq, req))
+        self._emit_queue()
+        self._dispatch()
+        if self.queued:
+            self.poke()
+
+    def _priority(self, req: Request) -> float:
+        w = self.w
+        impact: dict[str, str] = {}
+        share = 1.0
+        if req.crisis is not None:
+            spec = w.crisis_specs[req.crisis]
+            impact = dict(spec.impact)
+            share = w.demand.share.get((req.crisis, req.region), 1.0)
+        return priority_score(impact, req.urgency, share, self.weights)
+
+    def _dispatch(self) -> None:
+        w = self.w
+        while self.busy < self.staff and self.waiting and w.env.now >= self.outage_until:
+            *_, req = heapq.heappop(self.waiting)
+            if not req.open:
+                continue
+            self.busy += 1
+            w.env.process(self._handle(req))
+        self._emit_queue()
+
+    def steps_for(self, req: Request) -> Any:
+        """Urgent requests go by phone first and are confirmed in writing later (§2.1) [INF]."""
+        hub = self.w.ex.hub
+        return hub.fast_track if req.urgency <= hub.fast_track_urgency else hub.steps
+
+    def _step(self, req: Request, state: str, dist_name: str) -> Any:
+        self.w.requests.emit(req, state)
+        dist = getattr(self.steps_for(req), dist_name)
+        yield self.w.env.timeout(dist.sample(self.w.streams(f"hub/{dist_name}")))
+
+    def _handle(self, req: Request) -> Any:
+        w = self.w
+        try:
+            yield from self._step(req, "intake", "intake")
+            if not req.open:
+                return
+            yield from self._step(req, "legal_check", "legal")
+            if not req.open:
+                return
+            problem = legal_problem(req, w.defence.capabilities)
+            if problem is not None:
+                self._apply(req, Decision("denied", reason=f"legal test: {problem}"))
+                return
+            yield from self._step(req, "capacity_check", "capacity")
+            if not req.open:
+                return
+            yield w.env.timeout(self.steps_for(req).decision.sample(w.streams("hub/decision")))
+            if not req.open:
+                return
+            self._apply(req, self.decider.decide(req, self._view(req)))
+        finally:
+            self.busy -= 1
+            self._dispatch()
+
+    # -- decisions -------------------------------------------------------------------------------
+    def _view(self, req: Request) -> HubView:
+        w = self.w
+        deployments = []
+        if self.queued or req.state in {"queued", "capacity_check"}:
+            for unit in w.defence.deployed_units():
+                if (
+                    unit.id in self._reallocating
+                    or unit.request is None
+                    or unit.support_for is not None
+                ):
+                    continue
+                r = unit.request
+                deployments.append(
+                    Deployment(unit.id, unit.cap_id, r, r.priority or 0.0, r.life_safety)
+                )
+        return HubView(
+            candidates=w.defence.candidates(req),
+            deployments=deployments,
+            region_units_in_use=w.defence.units_in_use_by_region(),
+            hysteresis=w.ex.hub.hysteresis,
+        )
+
+    def _apply(self, req: Request, d: Decision) -> None:
+        w = self.w
+        units: list[Unit] = []
+        if d.outcome in {"approved", "partial", "substitute"} and d.capability is not None:
+            units = w.defence.grant(req, d.capability, d.units)
+        self._record_decision(req, d, units)
+        if d.outcome == "queued":
+            if req not in self.queued:
+                self.queued.append(req)
+            w.requests.emit(req, "queued", reason=d.reason)
+            w.queued_events += 1
+            self._emit_queue()
+            w.changed()
+            return
+        if d.outcome == "denied":
+            w.denials += 1
+            w.requests.close(req, "denied", d.reason)
+            w.changed()
+            return
+        if req in self.queued:
+            self.queued.remove(req)
+        req.granted_capability = d.capability
+        req.granted_units += len([u for u in units if u.support_for is None])
+        req.substituted = req.substituted or d.outcome == "substitute"
+        req.partial = req.partial or d.outcome == "partial"
+        w.requests.emit(req, "tasked", units=[u.id for u in units], decision=d.outcome)
+        tasking = self.steps_for(req).tasking.sample(w.streams("hub/tasking"))
+        w.defence.deploy(units, req, tasking)
+        self._emit_queue()
+        w.changed()
+
+    def _record_decision(self, req: Request, d: Decision, units: list[Unit]) -> None:
+        w = self.w
+        needed = None
+        if req.capability is not None and req.capability in w.defence.capabilities:
+            from sim.model.entities import units_needed
+
+            needed = units_needed(
+                req.quantity, req.measure, w.defence.capabilities[req.capability].unit_size
+            )
+        w.record(
+            "decision",
+            w.env.now,
+            request=req.id,
+            region=req.region,
+            crisis=req.crisis,
+            state=d.outcome,
+            capability=d.capability,
+            qty=len([u for u in units if u.support_for is None]),
+            detail={
+                "reason": d.reason,
+                "decider": self.decider.name,
+                "priority": req.priority,
+                "units": [u.id for u in units],
+                "requested_capability": req.capability,
+                "requested_units": needed,
+                "alternatives": list(d.alternatives),
+            },
+        )
+
+    # -- queued requests -----------------------------------------------------------------------
+    def is_queued(self, req: Request) -> bool:
+        return req in self.queued
+
+    def forget(self, req: Request) -> None:
+        if req in self.queued:
+            self.queued.remove(req)
+            self._emit_queue()
+
+    def poke(self) -> None:
+        """Re-examine the queued requests soon (once per moment, however many pokes)."""
+        if self._poke_pending or not self.queued:
+            return
+        self._poke_pending = True
+        self.w.env.process(self._poked())
+
+    def _poked(self) -> Any:
+        yield self.w.env.timeout(0)
+        self._poke_pending = False
+        self.reexamine()
+
+    def reexamine(self) -> None:
+        w = self.w
+        if w.env.now < self.outage_until:
+            return
+        order = sorted(
+            self.queued, key=lambda r: (*self.decider.order_key(r, self._view(r)), r.seq)
+        )
+        for req in order:
+            if req not in self.queued or not req.open:
+                continue
+            view = self._view(req)
+            d = self.decider.decide(req, view)
+            if d.outcome != "queued":
+                self._apply(req, d)
+                continue
+            victim = self.decider.preempt(req, view) if w.ex.hub.reallocation else None
+            if victim is not None:
+                self._reallocate(req, victim)
+
+    # -- reallocation (preemption) ---------------------------------------------------------------
+    def _reallocate(self, req: Request, victim: Deployment) -> None:
+        w = self.w
+        unit = w.defence.unit(victim.unit)
+        dist = (
+            w.ex.hub.reallocation_latency_clear
+            if self.authority == "clear"
+            else w.ex.hub.reallocation_latency_unclear
+        )
+        latency = dist.sample(w.streams("hub/reallocation"))
+        self._reallocating.add(unit.id)
+        self.queued.remove(req)
+        req_units = [unit]
+        w.record(
+            "reallocation",
+            w.env.now,
+            unit=unit.id,
+            capability=unit.cap_id,
+            request=req.id,
+            region=req.region,
+            state="ordered",
+            detail={
+                "from_request": victim.request.id,
+                "from_region": victim.request.region,
+                "latency": round(latency, 6),
+                "authority": self.authority,
+                "priority_new": req.priority,
+                "priority_current": victim.priority,
+            },
+        )
+        w.requests.emit(
+            req, "queued", reason=f"reallocation of {unit.id} ordered; decision latency"
+        )
+        w.env.process(self._reallocation_effective(req, unit, victim, latency, req_units))
+
+    def _reallocation_effective(
+        self, req: Request, unit: Unit, victim: Deployment, latency: float, units: list[Unit]
+    ) -> Any:
+        w = self.w
+        yield w.env.timeout(latency)
+        self._reallocating.discard(unit.id)
+        if not req.open or unit.request is not victim.request or not unit.tasked:
+            if req.open and not req.decided:
+                self.queued.append(req)
+                self.poke()
+            return
+        d = Decision(
+            "approved",
+            unit.cap_id,
+            1,
+            f"reallocated {unit.id} from {victim.request.id} ({victim.request.region})",
+        )
+        self._record_decision(req, d, [unit])
+        w.record(
+            "reallocation",
+            w.env.now,
+            unit=unit.id,
+            capability=unit.cap_id,
+            request=req.id,
+            region=req.region,
+            state="effective",
+            detail={
+                "from_request": victim.request.id,
+                "from_region": victim.request.region,
+                "latency": round(latency, 6),
+                "authority": self.authority,
+                "priority_new": req.priority,
+                "priority_current": victim.priority,
+            },
+        )
+        w.reallocations += 1
+        req.granted_capability = unit.cap_id
+        req.granted_units += 1
+        req.partial = req.partial or w.defence.units_for(req) > 1
+        w.requests.emit(req, "tasked", units=[unit.id], decision="reallocation")
+        w.defence.reassign(unit, req)
+        w.changed()
+
+    # -- reviews and settings ----------------------------------------------------------------------
+    def review(self, unit: Unit) -> bool:
+        """24-hour review: keep the unit while its effect is still needed (§8.3 rule 9)."""
+        w = self.w
+        req = unit.request
+        if req is None or req.crisis is None or not w.crises.runs[req.crisis].active:
+            return False
+        if (
+            req.duration is not None
+            and req.submitted is not None
+            and w.env.now >= req.submitted + req.duration
+        ):
+            return False
+        key = (req.crisis, req.region)
+        for tag in w.demand.contribution_tags(unit):
+            need = w.demand.need.get(key, {}).get(tag, 0)
+            civil = w.demand.civil.get(key, {}).get(tag, 0)
+            mil = w.demand.military.get(key, {}).get(tag, 0)
+            if need - civil - (mil - w.demand.unit_amount(unit, tag)) > 0:
+                return True
+        return unit.support_for is not None and any(
+            u.tasked and u.request is req and u.support_for is None for u in req.units
+        )
+
+    def set_staff(self, staff: int, inject: str) -> None:
+        self.staff = staff
+        self.w.record(
+            "hub",
+            self.w.env.now,
+            state="staff",
+            value=float(staff),
+            inject=inject,
+            detail={"staff": staff},
+        )
+        self._dispatch()
+
+    def outage(self, minutes: float, inject: str) -> None:
+        w = self.w
+        self.outage_until = max(self.outage_until, w.env.now + minutes)
+        w.record(
+            "hub",
+            w.env.now,
+            state="outage_start",
+            inject=inject,
+            detail={"until": self.outage_until},
+        )
+        w.env.process(self._outage_end(self.outage_until, inject))
+
+    def _outage_end(self, until: float, inject: str) -> Any:
+        yield self.w.env.timeout(until - self.w.env.now)
+        if self.w.env.now >= self.outage_until:
+            self.w.record("hub", self.w.env.now, state="outage_end", inject=inject, detail={})
+            self._dispatch()
+            self.poke()
+
+    def set_policy(self, name: str, inject: str) -> None:
+        self.decider = make_decider(name, self.w.ex.hub.policy_params)
+        self.w.record("hub", self.w.env.now, state="policy", inject=inject, detail={"policy": name})
+
+    def set_authority(self, authority: str, inject: str) -> None:
+        self.authority = authority
+        self.w.record(
+            "hub", self.w.env.now, state="authority", inject=inject, detail={"authority": authority}
+        )
+
+    def _emit_queue(self) -> None:
+        waiting = sum(1 for *_, r in self.waiting if r.open)
+        sig = (waiting, len(self.queued))
+        if sig == self._last_queue:
+            return
+        self._last_queue = sig
+        self.w.record(
+            "queue",
+            self.w.env.now,
+            value=float(waiting + len(self.queued)),
+            detail={"waiting": waiting, "queued": len(self.queued)},
+        )

@@ -1,0 +1,233 @@
+"""Injects (the MSEL): fire at their time, after another inject, or when a condition holds.
+
+Every inject ends with exactly one journal event: ``fired``, ``skipped`` (fired but could not take
+effect, e.g. escalating a crisis that has ended) or ``not_reached`` at ENDEX. Manual injects wait
+for a facilitator (live play or a recorded decision log); in a batch run they are not reached.
+Conditions are checked, in MSEL order, whenever the picture changes; each fires once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sim.exercise.models import Condition, Inject
+from sim.exercise.times import format_duration
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+
+__all__ = ["InjectRunner"]
+
+
+def _trigger_text(inj: Inject) -> str | None:
+    trig = inj.trigger
+    if trig is None:
+        return "manual" if inj.manual else None
+    delay = f" + {format_duration(trig.delay)}" if trig.delay else ""
+    if trig.after is not None:
+        return f"after {trig.after}{delay}"
+    cond = trig.when
+    assert cond is not None
+    for name in type(cond).model_fields:
+        value = getattr(cond, name)
+        if value is not None:
+            return f"when {name} {value}{delay}"
+    return None
+
+
+class InjectRunner:
+    def __init__(self, world: World) -> None:
+        self.w = world
+        self.done: dict[str, str] = {}
+        self._dependents: dict[str, list[Inject]] = {}
+        self._watching: list[Inject] = []
+        self._scheduled: set[str] = set()
+        self.by_id = {i.id: i for i in world.ex.injects}
+
+    def start(self) -> None:
+        for inj in self.w.ex.injects:
+            trig = inj.trigger
+            if inj.time is not None:
+                self._schedule(inj, inj.time - self.w.env.now)
+            elif trig is not None and trig.after is not None:
+                self._dependents.setdefault(trig.after, []).append(inj)
+            elif trig is not None and trig.when is not None:
+                self._watching.append(inj)
+
+    def _schedule(self, inj: Inject, delay: float) -> None:
+        self._scheduled.add(inj.id)
+        self.w.env.process(self._at(inj, delay))
+
+    def _at(self, inj: Inject, delay: float) -> Any:
+        yield self.w.env.timeout(max(0.0, delay))
+        self.fire(inj)
+
+    def fire_manual(self, inject_id: str) -> None:
+        """A facilitator fires a manual inject now (live console or recorded decisions)."""
+        inj = self.by_id[inject_id]
+        if inject_id not in self.done:
+            self.fire(inj)
+
+    # -- conditions ------------------------------------------------------------------------------
+    def check(self) -> None:
+        if not self._watching:
+            return
+        for inj in list(self._watching):
+            assert inj.trigger is not None and inj.trigger.when is not None
+            if self._holds(inj.trigger.when):
+                self._watching.remove(inj)
+                self._schedule(inj, inj.trigger.delay)
+
+    def _holds(self, cond: Condition) -> bool:
+        w = self.w
+        if cond.region_level:
+            ((region, level),) = cond.region_level.items()
+            return w.crises.region(region).level >= level
+        if cond.crisis_level:
+            ((crisis, level),) = cond.crisis_level.items()
+            run = w.crises.runs[crisis]
+            return run.active and run.level is not None and run.level >= level
+        if cond.free_units_below:
+            ((cap, k),) = cond.free_units_below.items()
+            return w.defence.free(cap) < k
+        if cond.request_denied is not None:
+            return any(
+                r.outcome == "denied" and cond.request_denied in ("any", r.region)
+                for r in w.requests.all
+            )
+        if cond.request_queued is not None:
+            return any(
+                r.state == "queued" and cond.request_queued in ("any", r.region)
+                for r in w.requests.all
+            )
+        return False
+
+    # -- effects ---------------------------------------------------------------------------------
+    def fire(self, inj: Inject) -> None:
+        w = self.w
+        if inj.id in self.done:
+            return
+        result = self._apply(inj)
+        state, reason, request = result
+        self.done[inj.id] = state
+        region = inj.request.region if inj.request is not None else None
+        crisis = inj.crisis or (inj.request.crisis if inj.request is not None else None)
+        w.record(
+            "inject",
+            w.env.now,
+            inject=inj.id,
+            state=state,
+            crisis=crisis,
+            region=region,
+            request=request,
+            detail=self._detail(inj, reason),
+        )
+        for dep in self._dependents.get(inj.id, []):
+            assert dep.trigger is not None
+            self._schedule(dep, dep.trigger.delay)
+        w.changed()
+
+    def _detail(self, inj: Inject, reason: str | None) -> dict[str, Any]:
+        return {
+            "type": inj.type,
+            "title": inj.title,
+            "from": inj.from_,
+            "to": inj.to,
+            "method": inj.method,
+            "channel": inj.channel,
+            "message": inj.message,
+            "expected_action": inj.expected_action,
+            "objectives": list(inj.objectives),
+            "visibility": inj.visibility,
+            "reason": reason,
+            "time": inj.time,
+            "trigger": _trigger_text(inj),
+        }
+
+    def _apply(self, inj: Inject) -> tuple[str, str | None, str | None]:
+        w = self.w
+        kind = inj.type
+        crises = w.crises
+        if kind == "crisis_onset":
+            assert inj.crisis is not None
+            ok = crises.onset(inj.crisis, cause="inject")
+            return (
+                ("fired", None, None)
+                if ok
+                else ("skipped", "crisis already started or ended", None)
+            )
+        if kind in {"escalate", "deescalate", "set_level"}:
+            assert inj.crisis is not None
+            run = crises.runs[inj.crisis]
+            if not run.active or run.level is None:
+                return ("skipped", "crisis is not active", None)
+            if kind == "set_level":
+                assert inj.level is not None
+                target = inj.level
+            else:
+                target = run.level + (inj.steps if kind == "escalate" else -inj.steps)
+            ok = crises.change(inj.crisis, target, cause="inject")
+            return (
+                ("fired", None, None)
+                if ok
+                else ("skipped", f"crisis already at level {run.level}", None)
+            )
+        if kind == "end_crisis":
+            assert inj.crisis is not None
+            return (
+                ("fired", None, None)
+                if crises.end(inj.crisis, cause="inject")
+                else ("skipped", "crisis is not active", None)
+            )
+        if kind == "request":
+            assert inj.request is not None
+            if inj.request.crisis is not None and crises.runs[inj.request.crisis].ended:
+                return ("skipped", "crisis has ended", None)
+            req = w.requests.scripted(inj.request, inj.id)
+            return ("fired", None, req.id)
+        if kind == "capacity_change":
+            assert inj.capacity is not None
+            w.defence.capacity_change(
+                inj.capacity.capability, inj.capacity.units, inj.capacity.reason or inj.title
+            )
+            return ("fired", None, None)
+        if kind in {"mt1_claim", "mt1_release"}:
+            assert inj.mt1 is not None
+            if kind == "mt1_claim":
+                w.defence.mt1_claim(inj.mt1.capability, inj.mt1.units, inj.id)
+            else:
+                w.defence.mt1_release(inj.mt1.capability, inj.mt1.units, inj.id)
+            return ("fired", None, None)
+        if kind == "hub_change":
+            assert inj.hub is not None
+            h = inj.hub
+            if h.staff is not None:
+                w.hub.set_staff(h.staff, inj.id)
+            if h.policy is not None:
+                w.hub.set_policy(h.policy, inj.id)
+            if h.reallocation_authority is not None:
+                w.hub.set_authority(h.reallocation_authority, inj.id)
+            if h.outage is not None:
+                w.hub.outage(h.outage, inj.id)
+            return ("fired", None, None)
+        return ("fired", None, None)  # information, decision_point: journaled for the players
+
+    def finish(self) -> None:
+        w = self.w
+        for inj in w.ex.injects:
+            if inj.id not in self.done:
+                reason = (
+                    "manual inject not fired by a facilitator"
+                    if inj.manual
+                    else "trigger never held before ENDEX"
+                )
+                if inj.id in self._scheduled:
+                    reason = "scheduled after ENDEX"
+                w.record(
+                    "inject",
+                    w.env.now,
+                    inject=inj.id,
+                    state="not_reached",
+                    crisis=inj.crisis,
+                    detail=self._detail(inj, reason),
+                )

@@ -1,0 +1,202 @@
+"""Regions asking for military assistance, and the life of each request.
+
+Subsidiarity (§8.3 rule 1): a region asks only for the part of a crisis's need that its civil
+capacity and the requests already underway do not cover, and only once the team of the ladder's
+request level (the ROT under GRIP) is active. The RMOA's advice is the nearest capability that
+delivers the effect; the route follows the effect (Wvr art. 51 by default, Politiewet 57 for KMar
+police tasks, 58 for guarding, MSOB for other support) and the requester follows the route
+(§8.3 rule 2). After a denial a region does not ask again for that effect until the level changes.
+Scripted request injects arrive at the LOCC directly: the players or EXCON drafted them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sim.exercise.models import RequestSpec
+from sim.model.entities import Request
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+
+__all__ = ["REQUESTER_FOR_ROUTE", "RequestDesk"]
+
+_UNDERWAY = ("committed", "mobilising", "in_transit", "refuelling")
+
+REQUESTER_FOR_ROUTE = {
+    "WVR51": "voorzitter_VR",
+    "PW57": "burgemeester",
+    "PW58": "burgemeester",
+    "PW59": "OvJ",
+    "MSOB": "burgemeester",
+}
+
+
+class RequestDesk:
+    def __init__(self, world: World) -> None:
+        self.w = world
+        self.all: list[Request] = []
+        self._drafting: set[tuple[str, str, str]] = set()
+        self._denied_at_level: dict[tuple[str, str, str], int | None] = {}
+
+    # -- creating requests ------------------------------------------------------------------
+    def _new(self, **kw: Any) -> Request:
+        seq = len(self.all) + 1
+        req = Request(id=f"R{seq:03d}", seq=seq, created=self.w.env.now, **kw)
+        tag = req.tags[0]
+        req.measure = self.w.tag_measure(tag)
+        self.all.append(req)
+        return req
+
+    def emit(self, req: Request, state: str, **detail: Any) -> None:
+        req.state = state
+        self.w.record(
+            "request",
+            self.w.env.now,
+            request=req.id,
+            state=state,
+            region=req.region,
+            crisis=req.crisis,
+            capability=req.capability,
+            qty=req.quantity,
+            detail={**req.detail(), **detail},
+        )
+
+    def scripted(self, spec: RequestSpec, inject_id: str) -> Request:
+        w = self.w
+        crisis = w.crisis_specs.get(spec.crisis) if spec.crisis else None
+        life = spec.life_safety
+        if life is None:
+            life = bool(
+                crisis and crisis.life_safety and any(w.tag_life_safety(t) for t in spec.tags)
+            )
+        req = self._new(
+            region=spec.region,
+            crisis=spec.crisis,
+            route=spec.route,
+            requester=spec.requester,
+            effect=spec.effect,
+            tags=list(spec.tags),
+            capability=spec.capability,
+            quantity=spec.quantity,
+            urgency=spec.urgency,
+            life_safety=life,
+            scripted=True,
+            inject=inject_id,
+            duration=spec.duration,
+        )
+        self.emit(req, "drafted")
+        w.hub.submit(req)
+        return req
+
+    # -- subsidiarity ---------------------------------------------------------------------------
+    def gap(self, crisis_id: str, region: str, tag: str) -> int:
+        """Need not covered by civil means, units on scene, units on their way or open asks."""
+        w = self.w
+        key = (crisis_id, region)
+        need = w.demand.need.get(key, {}).get(tag, 0)
+        covered = w.demand.civil.get(key, {}).get(tag, 0) + w.demand.military.get(key, {}).get(
+            tag, 0
+        )
+        for r in self.all:
+            if not r.open or r.crisis != crisis_id or r.region != region:
+                continue
+            if not r.decided and tag in r.tags:
+                covered += r.quantity
+            for u in r.units:
+                if u.request is r and u.state in _UNDERWAY and tag in w.demand.contribution_tags(u):
+                    covered += w.demand.unit_amount(u, tag)
+        return need - covered
+
+    def on_demand_change(self, crisis_id: str, region: str) -> None:
+        self._evaluate(crisis_id, region)
+
+    def on_region_change(self, region: str) -> None:
+        for crisis_id in self.w.active_crises_in(region):
+            self._evaluate(crisis_id, region)
+
+    def _evaluate(self, crisis_id: str, region: str) -> None:
+        w = self.w
+        spec = w.crisis_specs[crisis_id]
+        run = w.crises.runs[crisis_id]
+        if not spec.auto_requests or not run.active or not w.crises.can_request(region):
+            return
+        for tag in w.demand.need.get((crisis_id, region), {}):
+            key = (crisis_id, region, tag)
+            if key in self._drafting:
+                continue
+            if key in self._denied_at_level and self._denied_at_level[key] == run.level:
+                continue
+            if self.gap(crisis_id, region, tag) > 0:
+                self._drafting.add(key)
+                w.env.process(self._draft(crisis_id, region, tag))
+
+    def _draft(self, crisis_id: str, region: str, tag: str) -> Any:
+        w = self.w
+        yield w.env.timeout(w.ex.hub.drafting.sample(w.streams(f"drafting/{region}")))
+        self._drafting.discard((crisis_id, region, tag))
+        run = w.crises.runs[crisis_id]
+        gap = self.gap(crisis_id, region, tag)
+        if not run.active or gap <= 0:
+            return
+        spec = w.crisis_specs[crisis_id]
+        route = w.ex.tags[tag].route
+        req = self._new(
+            region=region,
+            crisis=crisis_id,
+            route=route,
+            requester=REQUESTER_FOR_ROUTE[route],
+            effect=f"{w.ex.tags[tag].name} for {spec.name or spec.id}",
+            tags=[tag],
+            capability=w.defence.advised_capability(tag, route, region, gap),
+            quantity=gap,
+            urgency=spec.urgency,
+            life_safety=spec.life_safety and w.tag_life_safety(tag),
+            scripted=False,
+            inject=None,
+        )
+        self.emit(req, "drafted")
+        w.hub.submit(req)
+
+    # -- closing --------------------------------------------------------------------------------
+    def close(self, req: Request, outcome: str, reason: str) -> None:
+        if not req.open:
+            return
+        req.outcome = outcome
+        self.emit(req, "closed", outcome=outcome, reason=reason)
+        if outcome == "denied" and req.crisis is not None and not req.scripted:
+            run = self.w.crises.runs[req.crisis]
+            for tag in req.tags:
+                self._denied_at_level[(req.crisis, req.region, tag)] = run.level
+        self.w.hub.forget(req)
+        if req.crisis is not None:
+            self._evaluate(req.crisis, req.region) if self.w.crises.runs[
+                req.crisis
+            ].active else None
+
+    def on_units_gone(self, req: Request, reason: str) -> None:
+        """Called when the last unit of a request is released."""
+        if any(u.request is req for u in req.units) or self.w.hub.is_queued(req):
+            return
+        if not req.open:
+            return
+        self.emit(req, "released", reason=reason)
+        outcome = (
+            "substituted" if req.substituted else ("partly_served" if req.partial else "served")
+        )
+        self.close(req, outcome, reason)
+
+    def on_crisis_end(self, crisis_id: str) -> None:
+        for req in list(self.all):
+            if req.open and req.crisis == crisis_id:
+                if req.units and any(u.request is req for u in req.units):
+                    for unit in list(req.units):
+                        if unit.request is req:
+                            self.w.defence.release(unit, "crisis ended")
+                else:
+                    self.close(req, "withdrawn", "crisis ended before assistance arrived")
+
+    def finish(self) -> None:
+        for req in self.all:
+            if req.open:
+                self.emit(req, "open", reason="open at ENDEX")
