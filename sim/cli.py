@@ -94,8 +94,121 @@ def schema(output: str | None) -> None:
     click.echo(output)
 
 
+def _policies() -> list[str]:
+    from sim.policies_registry import POLICY_NAMES
+
+    return list(POLICY_NAMES)
+
+
+@cli.command()
+@click.argument("exercise", type=click.Path(dir_okay=False))
+@click.option("--seed", type=click.IntRange(min=0), help="random seed (default: the exercise's)")
+@click.option("--policy", type=click.Choice(_policies()), help="hub decision policy")
+@click.option(
+    "--out",
+    "out",
+    default="results",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="results folder",
+)
+@click.option(
+    "--set", "sets", multiple=True, metavar="KEY=VALUE", help="override a value, e.g. hub.staff=4"
+)
+@click.option("--no-plots", is_flag=True, help="skip the timeline and report")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "nl"]),
+    default="en",
+    show_default=True,
+    help="report language",
+)
+def run(
+    exercise: str,
+    seed: int | None,
+    policy: str | None,
+    out: str,
+    sets: tuple[str, ...],
+    no_plots: bool,
+    lang: str,
+) -> None:
+    """Play EXERCISE to ENDEX and write a new run folder OUT/<exercise>/<run>/.
+
+    Prints a summary; the last line of stdout is the run folder's path.
+    """
+    overrides = list(sets)
+    if seed is not None:
+        overrides.append(f"exercise.seed={seed}")
+    if policy is not None:
+        overrides.append(f"hub.policy={policy}")
+    loaded = _load(exercise, tuple(overrides))
+    out_path = Path(out)
+    if out_path.exists() and not out_path.is_dir():
+        _fail_input(f"--out {out}: error: exists and is not a folder")
+    try:
+        out_path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail_input(f"--out {out}: error: cannot create: {exc.strerror}")
+    from sim.analysis import kpis, summary_lines
+    from sim.runs import run_exercise
+
+    try:
+        result = run_exercise(
+            loaded, out_path, command=["ttx", *sys.argv[1:]], plots=not no_plots, lang=lang
+        )
+    except PermissionError as exc:
+        _fail_input(f"--out {out}: error: cannot write: {exc.strerror}")
+    for line in summary_lines(kpis(result.events, loaded.exercise), lang):
+        click.echo(line)
+    click.echo(str(result.folder))
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False))
+def replay(run_dir: str) -> None:
+    """Re-simulate RUN_DIR; exit 0 when the journal is byte-identical, 1 when it differs."""
+    from sim.exercise import ExerciseFileError
+    from sim.runs import RunFolderError
+    from sim.runs import replay as do_replay
+
+    path = Path(run_dir)
+    if not path.is_dir():
+        _fail_input(f"{run_dir}: error: no such run folder")
+    try:
+        result = do_replay(path)
+    except RunFolderError as exc:
+        _fail_input(str(exc))
+    except ExerciseFileError as exc:
+        _fail_input([str(i) for i in exc.issues])
+    if result.identical:
+        click.echo(f"{run_dir}: identical: {result.events} events replayed byte for byte")
+        return
+    click.echo(f"{run_dir}: differs at events.jsonl line {result.first_difference}", err=True)
+    click.echo(f"  recorded: {result.expected}", err=True)
+    click.echo(f"  replayed: {result.got}", err=True)
+    sys.exit(1)
+
+
+def _register_optional() -> None:
+    """Commands that live in their own modules (debrief, MSEL)."""
+    try:
+        from sim.cli_debrief import plot, report
+
+        cli.add_command(plot)
+        cli.add_command(report)
+    except ImportError:  # pragma: no cover - during development only
+        pass
+    try:
+        from sim.cli_msel import msel
+
+        cli.add_command(msel)
+    except ImportError:  # pragma: no cover
+        pass
+
+
 def main() -> None:
     """Console-script entry point."""
+    _register_optional()
     cli(prog_name="ttx")
 
 

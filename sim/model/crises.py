@@ -22,7 +22,7 @@ from sim.exercise.models import Crisis
 if TYPE_CHECKING:
     from sim.model.world import World
 
-__all__ = ["CrisisRun", "Crises", "RegionRun"]
+__all__ = ["Crises", "CrisisRun", "RegionRun"]
 
 
 @dataclass(eq=False)

@@ -204,8 +204,8 @@ class PriorityDecider(FifoDecider):
         for d in view.deployments:
             if (
                 d.capability not in wanted
-                or d.request.region == request.region
-                and d.request.crisis == request.crisis
+                or (d.request.region == request.region
+                and d.request.crisis == request.crisis)
             ):
                 continue
             if d.life_safety and not request.life_safety:

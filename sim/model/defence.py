@@ -255,7 +255,9 @@ class Defence:
             sortie_end = w.env.now + cap.sortie.sample(rng) if cap.sortie is not None else None
             while True:
                 wake = min(next_review, sortie_end) if sortie_end is not None else next_review
-                cause = yield from self._wait(wake - w.env.now)
+                cause = yield from self._wait(
+                    max(0.0, wake - w.env.now)
+                )  # a review may fall due in a refuel
                 if cause is not None:
                     w.demand.add_unit(unit, -1)
                     return self._after(unit, cause)
@@ -264,7 +266,8 @@ class Defence:
                         w.demand.add_unit(unit, -1)
                         return ("home", "review: effect no longer needed")
                     next_review += review
-                    w.requests.emit(req, "extended", unit=unit.id)
+                    if unit.request is not None:  # a ground crew may have been handed over
+                        w.requests.emit(unit.request, "extended", unit=unit.id)
                 if sortie_end is not None and w.env.now >= sortie_end:
                     break
             w.demand.add_unit(unit, -1)

@@ -1,0 +1,55 @@
+"""Results folders: ``<out>/<exercise-id>/<run-id>/``, never overwritten, never half-written.
+
+A run is written into a hidden temporary folder beside its final place and renamed when it is
+complete, so an interrupted run leaves no folder that looks finished, and a second run with the
+same seed gets a new id (``…-2``) instead of replacing the first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = ["RunFolder", "new_run_id"]
+
+
+def new_run_id(seed: int, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    return f"{stamp}-s{seed}"
+
+
+class RunFolder:
+    """A run folder being written; ``commit()`` moves it into place under a free name."""
+
+    def __init__(self, out: Path, exercise_id: str, run_id: str) -> None:
+        self.parent = out / exercise_id
+        self.run_id = run_id
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.parent / f".{run_id}.partial-{os.getpid()}"
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp)
+        self.tmp.mkdir()
+        self.final: Path | None = None
+
+    def path(self, name: str) -> Path:
+        return (self.final or self.tmp) / name
+
+    def commit(self) -> Path:
+        """Rename into place; on a name clash take the next free suffix."""
+        n = 1
+        while True:
+            name = self.run_id if n == 1 else f"{self.run_id}-{n}"
+            target = self.parent / name
+            try:
+                os.rename(self.tmp, target) if not target.exists() else None
+            except OSError:
+                pass
+            if not self.tmp.exists() and target.exists():
+                self.final = target
+                return target
+            n += 1
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
