@@ -149,7 +149,7 @@ def run(
         out_path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _fail_input(f"--out {out}: error: cannot create: {exc.strerror}")
-    from sim.analysis import kpis, summary_lines
+    from sim.analysis.kpis import kpis, summary_lines
     from sim.runs import run_exercise
 
     try:

@@ -202,10 +202,8 @@ class PriorityDecider(FifoDecider):
         wanted = {c.capability for c in view.candidates if c.legal and c.primary}
         best: Deployment | None = None
         for d in view.deployments:
-            if (
-                d.capability not in wanted
-                or (d.request.region == request.region
-                and d.request.crisis == request.crisis)
+            if d.capability not in wanted or (
+                d.request.region == request.region and d.request.crisis == request.crisis
             ):
                 continue
             if d.life_safety and not request.life_safety:

@@ -37,19 +37,22 @@ class RunFolder:
         return (self.final or self.tmp) / name
 
     def commit(self) -> Path:
-        """Rename into place; on a name clash take the next free suffix."""
+        """Rename into place; on a name clash take the next free suffix.
+
+        ``mkdir`` reserves the name atomically (it fails if another run has it); the rename
+        then replaces our own empty placeholder.
+        """
         n = 1
         while True:
-            name = self.run_id if n == 1 else f"{self.run_id}-{n}"
-            target = self.parent / name
+            target = self.parent / (self.run_id if n == 1 else f"{self.run_id}-{n}")
             try:
-                os.rename(self.tmp, target) if not target.exists() else None
-            except OSError:
-                pass
-            if not self.tmp.exists() and target.exists():
-                self.final = target
-                return target
-            n += 1
+                target.mkdir()
+            except FileExistsError:
+                n += 1
+                continue
+            os.rename(self.tmp, target)
+            self.final = target
+            return target
 
     def abandon(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)

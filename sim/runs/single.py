@@ -113,7 +113,7 @@ def run_exercise(
 
 def _write_tables(folder: RunFolder, events: list[dict[str, Any]], exercise: Any) -> None:
     """KPI tables as CSV (for spreadsheets) next to the journal."""
-    from sim.analysis import kpis
+    from sim.analysis.kpis import kpis
 
     for name, frame in kpis(events, exercise).items():
         write_text_atomic(
