@@ -12,6 +12,7 @@ when nothing could ever serve (all reserved for main task 1, or no capability de
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -83,12 +84,20 @@ class Deployment:
 
 @dataclass
 class HubView:
-    """What a decider may look at: candidates per request and current deployments."""
+    """What a decider may look at: candidates per request and current deployments.
+
+    Deployments are listed per capability and only when a decider asks: most decisions never
+    need them, and a full list would cost a pass over every tasked unit.
+    """
 
     candidates: list[Candidate]
-    deployments: list[Deployment] = field(default_factory=list)
     region_units_in_use: dict[str, int] = field(default_factory=dict)
     hysteresis: float = 0.25
+    deployments_source: Callable[[list[str]], list[Deployment]] | None = None
+
+    def deployments_of(self, capabilities: list[str]) -> list[Deployment]:
+        """Deployed units of these capabilities, in a stable order."""
+        return self.deployments_source(capabilities) if self.deployments_source else []
 
 
 class Decider(Protocol):
@@ -199,9 +208,9 @@ class PriorityDecider(FifoDecider):
         """Move a unit only if P_new > (1 + h) P_current and life safety does not lose (rule 8)."""
         if not request.life_safety and self.params.get("preempt_non_life_safety", 0.0) == 0.0:
             return None
-        wanted = {c.capability for c in view.candidates if c.legal and c.primary}
+        wanted = sorted({c.capability for c in view.candidates if c.legal and c.primary})
         best: Deployment | None = None
-        for d in view.deployments:
+        for d in view.deployments_of(wanted):
             if d.capability not in wanted or (
                 d.request.region == request.region and d.request.crisis == request.crisis
             ):

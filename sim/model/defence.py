@@ -47,21 +47,73 @@ class Defence:
         self.units: dict[str, list[Unit]] = {}
         self._by_id: dict[str, Unit] = {}
         self._last_capacity: dict[str, tuple[int, ...]] = {}
+        self._travel_cache: dict[tuple[str, str], tuple[float, float]] = {}
+        self._tasked: dict[str, dict[str, Unit]] = {}  # capability -> tasked units by id
+        self._count: dict[str, dict[str, int]] = {}  # capability -> state -> units
+        self.epoch: dict[str, int] = {}  # capability -> changes of its units' states
+        self.global_epoch = 0
+        self.dirty: dict[str, None] = {}  # capabilities changed since the hub last looked
+        self._by_tag: dict[str, list[str]] = {}
+        self._region_use: dict[str, int] = {}
+        self._unit_region: dict[str, str] = {}
         self.mobilised_at: float | None = None
         start = world.ex.exercise.start
         month = start.month if start is not None else None
         for cap_id, cap in self.capabilities.items():
-            self.units[cap_id] = []
+            self._index(cap_id, cap)
             for n in range(1, cap.units + 1):
                 self._add_unit(
                     cap_id, cap, n, "available" if _in_season(cap, month) else "unavailable"
                 )
 
+    def _index(self, cap_id: str, cap: Capability) -> None:
+        self.units.setdefault(cap_id, [])
+        self._count.setdefault(cap_id, {})
+        self.epoch.setdefault(cap_id, 0)
+        for tag in cap.tags:
+            self._by_tag.setdefault(tag, []).append(cap_id)
+
     def _add_unit(self, cap_id: str, cap: Capability, number: int, state: str) -> Unit:
         unit = Unit(f"{cap_id}-{number}", cap, cap_id, number, cap.lat, cap.lon, state=state)
         self.units[cap_id].append(unit)
         self._by_id[unit.id] = unit
+        counts = self._count[cap_id]
+        counts[state] = counts.get(state, 0) + 1
+        self._bump(cap_id)
         return unit
+
+    def _bump(self, cap_id: str) -> None:
+        self.epoch[cap_id] = self.epoch.get(cap_id, 0) + 1
+        self.global_epoch += 1
+        self.dirty[cap_id] = None
+
+    def _state(self, unit: Unit, state: str) -> None:
+        """Change a unit's state, keeping counts, epochs and regional use in step."""
+        counts = self._count[unit.cap_id]
+        counts[unit.state] -= 1
+        counts[state] = counts.get(state, 0) + 1
+        unit.state = state
+        self._bump(unit.cap_id)
+        self._track(unit)
+
+    def _track(self, unit: Unit) -> None:
+        """Keep the tasked-unit table and units in use per region up to date."""
+        region = unit.request.region if unit.tasked and unit.request is not None else None
+        if unit.tasked:
+            self._tasked.setdefault(unit.cap_id, {})[unit.id] = unit
+        else:
+            self._tasked.get(unit.cap_id, {}).pop(unit.id, None)
+        old = self._unit_region.get(unit.id)
+        if old == region:
+            return
+        if old is not None:
+            self._region_use[old] -= 1
+            if self._region_use[old] == 0:
+                del self._region_use[old]
+            del self._unit_region[unit.id]
+        if region is not None:
+            self._region_use[region] = self._region_use.get(region, 0) + 1
+            self._unit_region[unit.id] = region
 
     def start(self) -> None:
         w = self.w
@@ -79,17 +131,45 @@ class Defence:
         return self._by_id[unit_id]
 
     def free(self, cap_id: str) -> int:
-        return sum(1 for u in self.units.get(cap_id, ()) if u.state == "available")
+        return self._count.get(cap_id, {}).get("available", 0)
 
-    def deployed_units(self) -> list[Unit]:
-        return [u for units in self.units.values() for u in units if u.tasked]
+    def exam_key(self, req: Request, everything: bool) -> tuple[int, ...]:
+        """Epochs of every capability a request could use (and their support needs)."""
+        if everything:
+            return (self.global_epoch,)
+        caps = self.relevant(req)
+        return (len(self.capabilities), *(self.epoch[c] for c in caps))
+
+    def relevant(self, req: Request) -> list[str]:
+        """Capabilities a request could use, with their support needs (cached per request)."""
+        key = len(self.capabilities)
+        if req.relevant is None or req.relevant[0] != key:
+            req.relevant = (key, self._relevant(req))
+        return req.relevant[1]
+
+    def _relevant(self, req: Request) -> list[str]:
+        seen: dict[str, None] = {}
+        for tag in req.tags:
+            for c in self._by_tag.get(tag, ()):
+                seen[c] = None
+        if req.capability in self.capabilities:
+            seen[req.capability] = None
+        for c in list(seen):
+            for need in self.capabilities[c].needs:
+                seen[need] = None
+        return list(seen)
+
+    def deployed_units(self, capabilities: list[str] | None = None) -> list[Unit]:
+        """Units mobilising, travelling, on scene or refuelling (kept incrementally)."""
+        caps = capabilities if capabilities is not None else list(self._tasked)
+        return [
+            u
+            for c in caps
+            for u in sorted(self._tasked.get(c, {}).values(), key=lambda u: u.number)
+        ]
 
     def units_in_use_by_region(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for u in self.deployed_units():
-            if u.request is not None:
-                out[u.request.region] = out.get(u.request.region, 0) + 1
-        return out
+        return dict(self._region_use)
 
     def units_for(self, req: Request) -> int:
         return sum(1 for u in req.units if u.request is req and u.support_for is None)
@@ -104,6 +184,15 @@ class Defence:
         lat, lon = self.site(region)
         return travel_minutes(cap.mode, origin[0], origin[1], lat, lon, cap.speed_kmh)
 
+    def travel_from_base(self, cap_id: str, region: str) -> float:
+        """Minutes from a capability's base to a region's seat (static, so cached)."""
+        key = (cap_id, region)
+        hit = self._travel_cache.get(key)
+        if hit is None:
+            cap = self.capabilities[cap_id]
+            hit = self._travel_cache[key] = self.travel(cap, (cap.lat, cap.lon), region)
+        return hit[0]
+
     def advised_capability(self, tag: str, route: str, region: str, quantity: int) -> str | None:
         """The RMOA's advice: the nearest capability that can deliver the effect on this route.
 
@@ -115,7 +204,7 @@ class Defence:
         for cap_id, cap in self.capabilities.items():
             if tag in cap.tags and route_allows(cap, route) and cap.units > 0:
                 short = units_needed(quantity, measure, cap.unit_size) > cap.units
-                key = (short, self.travel(cap, (cap.lat, cap.lon), region)[0], cap_id)
+                key = (short, self.travel_from_base(cap_id, region), cap_id)
                 if best is None or key < best[0]:
                     best = (key, cap_id)
         return best[1] if best else None
@@ -132,7 +221,8 @@ class Defence:
     def candidates(self, req: Request) -> list[Candidate]:
         tags = set(req.tags)
         out = []
-        for cap_id, cap in self.capabilities.items():
+        for cap_id in self.relevant(req):
+            cap = self.capabilities[cap_id]
             overlap = len(tags & set(cap.tags))
             if overlap == 0 and cap_id != req.capability:
                 continue
@@ -143,11 +233,11 @@ class Defence:
                 Candidate(
                     capability=cap_id,
                     free=self.free(cap_id),
-                    available_total=sum(
-                        1 for u in units if u.state not in {"reserved", "unavailable"}
-                    ),
+                    available_total=len(units)
+                    - self._count[cap_id].get("reserved", 0)
+                    - self._count[cap_id].get("unavailable", 0),
                     overlap=overlap,
-                    travel_min=self.travel(cap, (cap.lat, cap.lon), req.region)[0],
+                    travel_min=self.travel_from_base(cap_id, req.region),
                     units_needed=units_needed(req.quantity, req.measure, cap.unit_size),
                     primary=primary,
                     support_ok=support_ok,
@@ -169,7 +259,7 @@ class Defence:
                     units.append(crew)
         for u in units:
             u.request = req
-            u.state = "committed"
+            self._state(u, "committed")
             req.units.append(u)
         return units
 
@@ -216,6 +306,7 @@ class Defence:
         if unit.request is not req:  # reallocated: leave the old request
             self._leave(unit, f"reallocated to {req.id}")
             unit.request = req
+            self._track(unit)
             req.units.append(unit)
         if mobilise > 0:
             self._set(unit, "mobilising", until=w.env.now + mobilise)
@@ -291,6 +382,7 @@ class Defence:
     def _leave(self, unit: Unit, reason: str) -> None:
         req = unit.request
         unit.request = None
+        self._track(unit)
         if req is None:
             return
         for crew in [u for u in req.units if u.support_for is req and u.request is req]:
@@ -318,6 +410,7 @@ class Defence:
                 self.w.demand.add_unit(crew, -1) if crew.state == "on_scene" else None
                 crew.request = other
                 crew.support_for = other
+                self._track(crew)
                 other.units.append(crew)
                 self.w.demand.add_unit(crew, +1) if crew.state == "on_scene" else None
                 return
@@ -370,7 +463,7 @@ class Defence:
         **extra: Any,
     ) -> None:
         w = self.w
-        unit.state = state
+        self._state(unit, state)
         req = (
             unit.request
             if state in {"mobilising", "in_transit", "on_scene", "refuelling"}
@@ -399,10 +492,11 @@ class Defence:
 
     def emit_capacity(self, cap_id: str) -> None:
         units = self.units.get(cap_id, [])
-        reserved = sum(1 for u in units if u.state == "reserved")
-        unavailable = sum(1 for u in units if u.state == "unavailable")
-        in_use = sum(1 for u in units if u.in_use or u.state == "committed")
-        free = sum(1 for u in units if u.state == "available")
+        counts = self._count.get(cap_id, {})
+        reserved = counts.get("reserved", 0)
+        unavailable = counts.get("unavailable", 0)
+        free = counts.get("available", 0)
+        in_use = len(units) - reserved - unavailable - free
         sig = (len(units), reserved, unavailable, in_use, free)
         if self._last_capacity.get(cap_id) == sig:
             return
@@ -534,7 +628,7 @@ class Defence:
             sources=["S26", "S19"],
         )
         self.capabilities[GENERIC] = cap
-        self.units[GENERIC] = []
+        self._index(GENERIC, cap)
         w.record(
             "mobilisation",
             w.env.now,

@@ -49,6 +49,9 @@ class Request:
     partial: bool = False
     ever_on_scene: bool = False
     contribution: int = 0  # what the granted units supply, in the tag's measure
+    in_waiting: bool = False  # waiting for hub staff
+    exam_key: Any = None  # capacity epochs at the last re-examination (skip if unchanged)
+    relevant: Any = None  # (capability count, capability ids it could use): a cache
 
     @property
     def open(self) -> bool:

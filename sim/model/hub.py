@@ -39,6 +39,7 @@ class Hub:
         self._poke_pending = False
         self._reallocating: set[str] = set()
         self._last_queue: tuple[int, int] | None = None
+        self._waiting_open = 0
         self.weights = {k[2:]: v for k, v in hub.policy_params.items() if k.startswith("w_")}
 
     def start(self) -> None:
@@ -56,7 +57,9 @@ class Hub:
         req.submitted = w.env.now
         req.priority = self._priority(req)
         w.requests.emit(req, "submitted")
-        heapq.heappush(self.waiting, (*self.decider.order_key(req, self._view(req)), req.seq, req))
+        heapq.heappush(self.waiting, (*self.decider.order_key(req, self._snapshot()), req.seq, req))
+        req.in_waiting = True
+        self._waiting_open += 1
         self._emit_queue()
         self._dispatch()
         if self.queued:
@@ -76,6 +79,10 @@ class Hub:
         w = self.w
         while self.busy < self.staff and self.waiting and w.env.now >= self.outage_until:
             *_, req = heapq.heappop(self.waiting)
+            if not req.in_waiting:
+                continue
+            req.in_waiting = False
+            self._waiting_open -= 1
             if not req.open:
                 continue
             self.busy += 1
@@ -117,26 +124,34 @@ class Hub:
             self._dispatch()
 
     # -- decisions -------------------------------------------------------------------------------
-    def _view(self, req: Request) -> HubView:
+    def _deployments(self, capabilities: list[str]) -> list[Deployment]:
+        out = []
+        for unit in self.w.defence.deployed_units(capabilities):
+            r = unit.request
+            if (
+                r is None
+                or unit.id in self._reallocating
+                or unit.support_for is not None
+                or not unit.tasked
+            ):
+                continue
+            out.append(Deployment(unit.id, unit.cap_id, r, r.priority or 0.0, r.life_safety))
+        return out
+
+    def _snapshot(self) -> HubView:
+        """Regional use as it stands; deployments on demand; candidates filled per request."""
         w = self.w
-        deployments = []
-        if self.queued or req.state in {"queued", "capacity_check"}:
-            for unit in w.defence.deployed_units():
-                if (
-                    unit.id in self._reallocating
-                    or unit.request is None
-                    or unit.support_for is not None
-                ):
-                    continue
-                r = unit.request
-                deployments.append(
-                    Deployment(unit.id, unit.cap_id, r, r.priority or 0.0, r.life_safety)
-                )
         return HubView(
-            candidates=w.defence.candidates(req),
-            deployments=deployments,
-            region_units_in_use=w.defence.units_in_use_by_region(),
-            hysteresis=w.ex.hub.hysteresis,
+            [], w.defence.units_in_use_by_region(), w.ex.hub.hysteresis, self._deployments
+        )
+
+    def _view(self, req: Request, snapshot: HubView | None = None) -> HubView:
+        base = snapshot or self._snapshot()
+        return HubView(
+            self.w.defence.candidates(req),
+            base.region_units_in_use,
+            base.hysteresis,
+            self._deployments,
         )
 
     def _apply(self, req: Request, d: Decision) -> None:
@@ -204,6 +219,10 @@ class Hub:
         return req in self.queued
 
     def forget(self, req: Request) -> None:
+        if req.in_waiting:
+            req.in_waiting = False
+            self._waiting_open -= 1
+            self._emit_queue()
         if req in self.queued:
             self.queued.remove(req)
             self._emit_queue()
@@ -221,23 +240,40 @@ class Hub:
         self.reexamine()
 
     def reexamine(self) -> None:
+        """Decide again on queued requests whose candidate capacity changed since last time."""
         w = self.w
-        if w.env.now < self.outage_until:
+        if w.env.now < self.outage_until or not self.queued:
             return
-        order = sorted(
-            self.queued, key=lambda r: (*self.decider.order_key(r, self._view(r)), r.seq)
-        )
+        snapshot = self._snapshot()
+        dirty = w.defence.dirty
+        if self.decider.name == "fair-share":
+            pool = list(self.queued)  # regional shares or an outage change every answer
+        else:
+            pool = [
+                r
+                for r in self.queued
+                if r.exam_key is None or any(c in dirty for c in w.defence.relevant(r))
+            ]
+        w.defence.dirty = {}
+        order = sorted(pool, key=lambda r: (*self.decider.order_key(r, snapshot), r.seq))
         for req in order:
             if req not in self.queued or not req.open:
                 continue
-            view = self._view(req)
+            key = w.defence.exam_key(req, self.decider.name == "fair-share")
+            if key == req.exam_key:
+                continue  # nothing it could use has changed: the answer would be the same
+            view = self._view(req, snapshot)
             d = self.decider.decide(req, view)
             if d.outcome != "queued":
                 self._apply(req, d)
+                snapshot = self._snapshot()
                 continue
             victim = self.decider.preempt(req, view) if w.ex.hub.reallocation else None
             if victim is not None:
                 self._reallocate(req, victim)
+                snapshot = self._snapshot()
+            else:
+                req.exam_key = key
 
     # -- reallocation (preemption) ---------------------------------------------------------------
     def _reallocate(self, req: Request, victim: Deployment) -> None:
@@ -383,7 +419,7 @@ class Hub:
         )
 
     def _emit_queue(self) -> None:
-        waiting = sum(1 for *_, r in self.waiting if r.open)
+        waiting = self._waiting_open
         sig = (waiting, len(self.queued))
         if sig == self._last_queue:
             return

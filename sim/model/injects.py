@@ -91,15 +91,9 @@ class InjectRunner:
             ((cap, k),) = cond.free_units_below.items()
             return w.defence.free(cap) < k
         if cond.request_denied is not None:
-            return any(
-                r.outcome == "denied" and cond.request_denied in ("any", r.region)
-                for r in w.requests.all
-            )
+            return cond.request_denied in w.requests.denied_in
         if cond.request_queued is not None:
-            return any(
-                r.state == "queued" and cond.request_queued in ("any", r.region)
-                for r in w.requests.all
-            )
+            return cond.request_queued in w.requests.queued_in
         return False
 
     # -- effects ---------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ class RequestDesk:
         self.w = world
         self.all: list[Request] = []
         self._drafting: set[tuple[str, str, str]] = set()
+        self.open_at: dict[tuple[str | None, str], list[Request]] = {}  # (crisis, region) -> open
+        self.denied_in: set[str] = set()  # regions (and "any") that had a request denied
+        self.queued_in: set[str] = set()  # regions (and "any") that had a request queued
         self._denied_at_level: dict[tuple[str, str, str], int | None] = {}
 
     # -- creating requests ------------------------------------------------------------------
@@ -46,10 +49,15 @@ class RequestDesk:
         tag = req.tags[0]
         req.measure = self.w.tag_measure(tag)
         self.all.append(req)
+        self.open_at.setdefault((req.crisis, req.region), []).append(req)
         return req
 
     def emit(self, req: Request, state: str, **detail: Any) -> None:
         req.state = state
+        if state == "queued":
+            self.queued_in.update(("any", req.region))
+        elif state == "closed" and detail.get("outcome") == "denied":
+            self.denied_in.update(("any", req.region))
         self.w.record(
             "request",
             self.w.env.now,
@@ -98,9 +106,7 @@ class RequestDesk:
         covered = w.demand.civil.get(key, {}).get(tag, 0) + w.demand.military.get(key, {}).get(
             tag, 0
         )
-        for r in self.all:
-            if not r.open or r.crisis != crisis_id or r.region != region:
-                continue
+        for r in self.open_at.get(key, ()):
             if not r.decided and tag in r.tags:
                 covered += r.quantity
             for u in r.units:
@@ -164,6 +170,7 @@ class RequestDesk:
             return
         req.outcome = outcome
         self.emit(req, "closed", outcome=outcome, reason=reason)
+        self.open_at[(req.crisis, req.region)].remove(req)
         if outcome == "denied" and req.crisis is not None and not req.scripted:
             run = self.w.crises.runs[req.crisis]
             for tag in req.tags:
@@ -187,8 +194,8 @@ class RequestDesk:
         self.close(req, outcome, reason)
 
     def on_crisis_end(self, crisis_id: str) -> None:
-        for req in list(self.all):
-            if req.open and req.crisis == crisis_id:
+        for req in [r for key, rs in self.open_at.items() if key[0] == crisis_id for r in rs]:
+            if req.open:
                 if req.units and any(u.request is req for u in req.units):
                     for unit in list(req.units):
                         if unit.request is req:

@@ -1,0 +1,149 @@
+"""Benchmark: cost per simulated event of the model against a bare SimPy loop, in one process.
+
+A "simulated event" is one event processed by the SimPy environment (``env.step``). The bare
+loop runs the same number of events as plain ``yield env.timeout(...)`` in as many processes as
+the model has. Figures are ratios against that baseline measured in the same run, so they hold
+across machines. Scaling: the national exercise replicated 10x (crises, regions' requests and
+Defence units all x10, onsets staggered) must cost about the same per event (goal: within 1.5x).
+
+    .venv/bin/python -m benchmarks.bench_sim            # or: make bench
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from pathlib import Path
+from typing import Any
+
+import simpy
+import yaml
+
+from sim.exercise import Exercise, load_exercise, load_exercise_text
+from sim.journal import Journal
+from sim.model import World
+
+ROOT = Path(__file__).resolve().parent.parent
+NATIONAL = ROOT / "exercises" / "national-stress-test.yaml"
+REGIONS = [f"VR{n:02d}" for n in range(1, 26)]
+
+
+class _CountingEnvironment(simpy.Environment):
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        super().step()
+
+
+def count_events(exercise: Exercise, seed: int) -> tuple[int, int]:
+    """(SimPy events, journal events) of one run; counted in an untimed pass."""
+    journal = Journal()
+    world = World(exercise, journal, seed=seed)
+    world.env = _CountingEnvironment()
+    world.run()
+    return world.env.steps, len(journal)  # type: ignore[attr-defined]
+
+
+def time_model(exercise: Exercise, seed: int, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        journal = Journal()  # in memory, as a run streams to disk
+        t0 = time.perf_counter()
+        World(exercise, journal, seed=seed).run()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def bare_simpy(n_events: int, processes: int = 50) -> float:
+    """A bare SimPy loop processing ``n_events`` timeouts over ``processes`` processes."""
+    per = max(1, n_events // processes)
+
+    def proc(env: simpy.Environment, i: int) -> Any:
+        for k in range(per):
+            yield env.timeout(1.0 + (i * 7 + k) % 13)
+
+    env = simpy.Environment()
+    for i in range(processes):
+        env.process(proc(env, i))
+    t0 = time.perf_counter()
+    env.run()
+    return time.perf_counter() - t0
+
+
+def time_bare(n_events: int, repeat: int) -> float:
+    """Bare cost for ``n_events``, from per-event cost measured over at least 200,000 events.
+
+    A few thousand bare events take about a millisecond, too short to time reliably.
+    """
+    n = max(n_events, 200_000)
+    return min(bare_simpy(n) for _ in range(repeat)) / n * n_events
+
+
+def scaled(exercise: Exercise, factor: int) -> Exercise:
+    """The exercise with ``factor`` x the crises (moved to other regions), injects and units."""
+    data = exercise.to_data()
+    crises, injects = [], []
+    for k in range(factor):
+        shift = {r: REGIONS[(REGIONS.index(r) + 5 * k) % len(REGIONS)] for r in REGIONS}
+        for c in data["crises"]:
+            c2 = copy.deepcopy(c)
+            c2["id"] = f"{c['id']}-{k}"
+            c2["regions"] = sorted({shift[r] for r in c["regions"]})
+            crises.append(c2)
+        for i in data["injects"]:
+            i2 = copy.deepcopy(i)
+            i2["id"] = f"{i['id']}-{k}"
+            if i2.get("crisis"):
+                i2["crisis"] = f"{i2['crisis']}-{k}"
+            if i2.get("request"):
+                i2["request"]["region"] = shift[i2["request"]["region"]]
+                if i2["request"].get("crisis"):
+                    i2["request"]["crisis"] = f"{i2['request']['crisis']}-{k}"
+            if i2.get("trigger") and i2["trigger"].get("after") is not None:
+                i2["trigger"]["after"] = f"{i2['trigger']['after']}-{k}"
+            if i2.get("trigger") and i2["trigger"].get("when"):
+                when = i2["trigger"]["when"]
+                for key in ("region_level",):
+                    if when.get(key):
+                        when[key] = {shift[r]: v for r, v in when[key].items()}
+                if when.get("crisis_level"):
+                    when["crisis_level"] = {f"{c}-{k}": v for c, v in when["crisis_level"].items()}
+                if when.get("request_denied") not in (None, "any"):
+                    when["request_denied"] = shift[when["request_denied"]]
+                if when.get("request_queued") not in (None, "any"):
+                    when["request_queued"] = shift[when["request_queued"]]
+            injects.append(i2)
+    data["crises"], data["injects"] = crises, injects
+    for cap in data["capabilities"].values():
+        cap["units"] *= factor
+    data["hub"]["mt1_reserved"] = {c: n * factor for c, n in data["hub"]["mt1_reserved"].items()}
+    data["hub"]["staff"] *= factor
+    data["exercise"]["objectives"] = []
+    for i in data["injects"]:
+        i["objectives"] = []
+    return load_exercise_text(yaml.safe_dump(data, sort_keys=False), f"{exercise.id} x{factor}")
+
+
+def main(repeat: int = 5, seed: int = 1) -> dict[str, float]:
+    national = load_exercise(NATIONAL)
+    big = scaled(national, 10)
+    rows = {}
+    for name, ex in (("national", national), ("national x10", big)):
+        steps, records = count_events(ex, seed)
+        model = time_model(ex, seed, repeat)
+        bare = time_bare(steps, repeat)
+        rows[name] = model / steps
+        print(
+            f"{name:14s} SimPy events {steps:7d}  journal events {records:7d}  "
+            f"model {model * 1e3:8.1f} ms = {model / steps * 1e6:6.1f} us/event  "
+            f"bare SimPy {bare / steps * 1e6:5.2f} us/event  ratio {model / bare:6.1f}x"
+        )
+    print(f"cost per event, x10 / x1: {rows['national x10'] / rows['national']:.2f} (goal <= 1.5)")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
