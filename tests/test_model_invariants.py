@@ -8,6 +8,7 @@ inject ends fired, skipped or not reached; and the run summary agrees with the j
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from typing import Any
 
@@ -152,7 +153,7 @@ def exercises(draw: Any) -> dict[str, Any]:
 def check_invariants(events: list[dict[str, Any]], endex: float) -> None:
     # time never runs backwards; seq counts lines
     assert [e["seq"] for e in events] == list(range(len(events)))
-    assert all(a["t"] <= b["t"] for a, b in zip(events, events[1:], strict=False))
+    assert all(a["t"] <= b["t"] for a, b in itertools.pairwise(events))
     assert events[0]["kind"] == "run_start" and events[-1]["kind"] == "run_end"
     assert all(e["t"] <= endex for e in events)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
+    "ID_PATTERN",
     "SECURITY_INTERESTS",
     "Id",
     "ImpactClass",
@@ -23,9 +24,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
 Id = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64),
+    Field(pattern=ID_PATTERN, max_length=64),
 ]
 """Identifiers: letters, digits, ``_ . -``; used in dotted paths and folder names."""
 
@@ -36,7 +39,12 @@ def _number_to_str(value: Any) -> Any:
     return value
 
 
-NumberOrId = Annotated[Id, BeforeValidator(_number_to_str)]
+NumberOrId = Annotated[
+    Id,
+    BeforeValidator(
+        _number_to_str, json_schema_input_type=Id | Annotated[int, Field(ge=0)]
+    ),  # the editor schema must accept ``id: 7`` as the loader does
+]
 """MSEL numbers may be written as plain numbers (``id: 7``); they are held as strings."""
 
 SecurityInterest = Literal[

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sim.exercise.times import ScenarioTime, format_duration
 
@@ -48,19 +48,30 @@ class Distribution(BaseModel):
                 "give exactly one of fixed, triangular [min, mode, max], uniform [min, max], "
                 f"exponential (mean); got {', '.join(forms) or 'none'}"
             )
-        if self.triangular is not None:
-            lo, mode, hi = self.triangular
+        return self
+
+    # Order checks are field validators so that an error points at the list itself.
+    @field_validator("triangular")
+    @classmethod
+    def _triangular_order(cls, values: list[float] | None) -> list[float] | None:
+        if values is not None:
+            lo, mode, hi = values
             if not lo <= mode <= hi:
                 raise ValueError(
                     f"triangular needs min <= mode <= max, got [{format_duration(lo)}, "
                     f"{format_duration(mode)}, {format_duration(hi)}]"
                 )
-        if self.uniform is not None and self.uniform[0] > self.uniform[1]:
+        return values
+
+    @field_validator("uniform")
+    @classmethod
+    def _uniform_order(cls, values: list[float] | None) -> list[float] | None:
+        if values is not None and values[0] > values[1]:
             raise ValueError(
-                f"uniform needs min <= max, got [{format_duration(self.uniform[0])}, "
-                f"{format_duration(self.uniform[1])}]"
+                f"uniform needs min <= max, got [{format_duration(values[0])}, "
+                f"{format_duration(values[1])}]"
             )
-        return self
+        return values
 
     def sample(self, rng: Any) -> float:
         """Draw one duration in minutes."""
@@ -115,7 +126,11 @@ def _plain_string_is_fixed(value: Any) -> Any:
     return value
 
 
-DistributionField = Annotated[Distribution, BeforeValidator(_plain_string_is_fixed)]
+DistributionField = Annotated[
+    Distribution,
+    # json_schema_input_type: the editor schema must accept a plain time string as the loader does
+    BeforeValidator(_plain_string_is_fixed, json_schema_input_type=ScenarioTime | Distribution),
+]
 """A distribution field that also accepts a plain time string as a fixed value."""
 
 

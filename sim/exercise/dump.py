@@ -36,8 +36,11 @@ def _is_time(annotation: Any) -> bool:
     return False
 
 
+_T_MAX = 10_000 * 60  # T+hhhh:mm has at most four digits of hours
+
+
 def _time(name: str, minutes: float) -> str:
-    if name in _T_FIELDS and float(minutes).is_integer():
+    if name in _T_FIELDS and float(minutes).is_integer() and 0 <= minutes < _T_MAX:
         return format_t(minutes)
     return format_duration(minutes)
 

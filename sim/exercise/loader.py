@@ -8,12 +8,15 @@ Errors from all stages use the same mark table, so a planner sees where to fix e
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from sim.exercise.base import ID_PATTERN as _ID_PATTERN
 from sim.exercise.errors import ExerciseFileError, Issue, Location
 from sim.exercise.models import Exercise
 from sim.exercise.overrides import Override, apply_overrides
@@ -86,7 +89,7 @@ def load_exercise_text(
     try:
         exercise = Exercise.model_validate(merged)
     except ValidationError as exc:
-        issues.extend(_map_validation_errors(exc, marks))
+        issues.extend(_map_validation_errors(exc, marks, merged))
         raise ExerciseFileError(_sorted(issues)) from None
     issues.extend(check_semantics(exercise, marks))
     if issues:
@@ -137,7 +140,10 @@ def _merge_reference(data: dict[str, Any], marks: Marks) -> tuple[dict[str, Any]
             names = removal.get(section) or []
             if not isinstance(names, list):
                 continue
+            what = {"regions": "region", "capabilities": "capability"}[section]
             for i, name in enumerate(names):
+                if not isinstance(name, str | int) or isinstance(name, bool):
+                    continue  # pydantic reports the type error at the right place
                 table = merged.get(section)
                 if isinstance(table, dict) and name in table:
                     del table[name]
@@ -149,7 +155,7 @@ def _merge_reference(data: dict[str, Any], marks: Marks) -> tuple[dict[str, Any]
                         Issue(
                             marks.value(("remove", section, i)),
                             path_str(("remove", section, i)),
-                            f"unknown {section[:-1]} {name!r}{did_you_mean(str(name), known)}",
+                            f"unknown {what} {name!r}{did_you_mean(str(name), known)}",
                         )
                     )
     return merged, issues
@@ -165,46 +171,129 @@ def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _map_validation_errors(exc: ValidationError, marks: Marks) -> list[Issue]:
+_ID_HINT = "an id holds only letters, digits, '_', '.' and '-', and starts with a letter or digit"
+
+
+def _map_validation_errors(exc: ValidationError, marks: Marks, data: dict[str, Any]) -> list[Issue]:
     issues = []
     for err in exc.errors(include_url=False):
-        loc = _clean_loc(tuple(err["loc"]))
+        raw_loc = tuple(err["loc"])
+        loc = _clean_loc(raw_loc, data)
         kind = err["type"]
+        value = err.get("input")
         msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if kind == "extra_forbidden":
             where = marks.key(loc)
-            msg = f"unknown key {loc[-1]!r}{_suggest_field(loc, exc)}"
+            msg = f"unknown key {loc[-1]!r}{_suggest_field(loc)}"
         elif kind == "missing":
             where = marks.key(loc[:-1]) if loc[:-1] else marks.value(())
             msg = f"missing required field {loc[-1]!r}"
         else:
-            where = marks.value(loc)
-            raw = marks.raw.get(loc)
-            if isinstance(err.get("input"), bool) and is_yaml_bool_word(raw):
+            where = marks.key(loc) if "[key]" in raw_loc else marks.value(loc)
+            raw = marks.raw.get(loc) if "[key]" not in raw_loc else None
+            msg = _explain(kind, msg, value, err.get("ctx") or {}, raw)
+            if isinstance(value, bool) and is_yaml_bool_word(raw):
                 msg += f" (YAML 1.1 reads an unquoted {raw} as a boolean; quote it: '{raw}')"
-            elif "unitless" in msg:
+            elif "unitless" in msg or "quote it" in msg:
                 pass
-            elif raw is not None and ":" in raw and isinstance(err.get("input"), int):
-                msg += f" (YAML 1.1 read the unquoted {raw} as the number {err['input']}; quote it)"
+            elif raw is not None and ":" in raw and isinstance(value, int):
+                msg += f" (YAML 1.1 read the unquoted {raw} as the number {value}; quote it)"
         issues.append(Issue(where, path_str(loc), msg))
     return issues
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's union/function tags ('function-before[...]', 'str', 'int') from a location."""
-    out = []
+def _explain(kind: str, msg: str, value: Any, ctx: dict[str, Any], raw: str | None) -> str:
+    """Say pydantic's complaints in the words of a YAML file, with a hint where one helps."""
+    from sim.exercise.semantic import did_you_mean
+
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
+        return f"{value!r} is not a valid id: {_ID_HINT}"
+    if kind in {"model_type", "dict_type"}:
+        return f"expected a mapping (key: value pairs), got {_described(value)}"
+    if kind == "list_type":
+        hint = f"; write [{value}] for a list of one" if isinstance(value, str | int) else ""
+        return f"expected a list, got {_described(value)}{hint}"
+    if (
+        kind == "string_type"
+        and isinstance(value, int | float | date)
+        and not isinstance(value, bool)
+    ):
+        return f"expected text, got {_described(value)}; quote it: '{raw or value}'"
+    if kind == "int_type" and isinstance(value, float):
+        return f"{msg}, got the number {value!r}"
+    if kind in {"int_type", "float_type"} and isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return f"{msg}, got the text {value!r}"
+        return f"{msg}, got the text {value!r}; write the number without quotes"
+    if kind == "datetime_type":
+        return (
+            f"expected a calendar date and time, got {_described(value)}; write it without "
+            "quotes, e.g. 2026-04-20T12:45:00+02:00"
+        )
+    if kind == "literal_error" and isinstance(value, str):
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = did_you_mean(value, options)
+        if hint.startswith("; did you mean"):
+            return f"{value!r} is not one of the allowed values{hint}"
+    return msg
+
+
+def _described(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, date):
+        return f"the {_kind(value)} {value.isoformat()}"
+    return f"the {_kind(value)} {value!r}"
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """A pydantic location as a data path: drop its union and validator tags.
+
+    Pydantic inserts tags such as ``function-before[...]``, ``constrained-str``, ``int`` and
+    ``literal['any']`` for union members, and ``[key]`` for a dict key. A part is kept when it
+    is a key or index of the data at that point (a user's key may look like a tag), or when it
+    is not a tag (a missing field).
+    """
+    out: list[Any] = []
+    node = data
     for part in loc:
-        if isinstance(part, str) and (
-            "[" in part or part in {"str", "int", "float", "literal['any']", "bool"}
-        ):
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
             continue
-        if isinstance(part, str) and part.startswith(("function-", "literal[", "union[")):
+        if (
+            isinstance(node, list)
+            and isinstance(part, int)
+            and not isinstance(part, bool)
+            and 0 <= part < len(node)
+        ):
+            out.append(part)
+            node = node[part]
+            continue
+        if isinstance(part, str) and _is_pydantic_tag(part):
             continue
         out.append(part)
+        node = None
     return tuple(out)
 
 
-def _suggest_field(loc: tuple[Any, ...], exc: ValidationError) -> str:
+def _is_pydantic_tag(part: str) -> bool:
+    return (
+        "[" in part
+        or part in {"str", "int", "float", "bool", "none", "constrained-str", "constrained-int"}
+        or part.startswith(("function-", "literal[", "union[", "constrained-", "lax-", "json-"))
+    )
+
+
+def _suggest_field(loc: tuple[Any, ...]) -> str:
     from sim.exercise.schema_fields import field_names_at
     from sim.exercise.semantic import did_you_mean
 

@@ -107,7 +107,7 @@ class Metadata(Strict):
     id: Id
     title: str
     description: str = ""
-    start: datetime | None = Field(
+    start: CalendarTime | None = Field(
         None, description="calendar time of STARTEX (local time if naive)"
     )
     duration: ScenarioTime = Field(description="ENDEX, e.g. T+72:00")

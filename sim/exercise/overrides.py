@@ -8,6 +8,7 @@ Paths walk mappings by key and lists by index or by an item's ``id``
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sim.exercise.errors import ExerciseFileError, Issue, Location
@@ -16,6 +17,8 @@ from sim.exercise.yamlsafe import Marks, parse_yaml
 __all__ = ["Override", "apply_overrides", "parse_override"]
 
 Override = tuple[str, str]
+
+_INT = re.compile(r"-?[0-9]+")  # ASCII digits only: str.isdigit() also accepts '²'
 
 
 def parse_override(text: str) -> Override:
@@ -30,18 +33,19 @@ def parse_override(text: str) -> Override:
 
 def _step(container: Any, part: str) -> tuple[Any, Any] | None:
     """Resolve one path part in a container: returns (key or index, exists?)."""
+    number = int(part) if _INT.fullmatch(part) else None
     if isinstance(container, dict):
         if part in container:
             return part, True
-        if part.lstrip("-").isdigit() and int(part) in container:
-            return int(part), True
-        return (int(part) if part.isdigit() else part), False
+        if number is not None and number in container:
+            return number, True
+        return (number if number is not None and number >= 0 else part), False
     if isinstance(container, list):
         for i, item in enumerate(container):
             if isinstance(item, dict) and str(item.get("id")) == part:
                 return i, True
-        if part.isdigit() and int(part) < len(container):
-            return int(part), True
+        if number is not None and 0 <= number < len(container):
+            return number, True
         return None
     return None
 
@@ -67,11 +71,18 @@ def apply_overrides(data: Any, marks: Marks, overrides: list[Override]) -> Any:
             step = _step(node, part)
             if step is None:
                 kind = "list" if isinstance(node, list) else type(node).__name__
+                hint = ""
+                if isinstance(node, list):
+                    from sim.exercise.semantic import did_you_mean
+
+                    ids = [str(x["id"]) for x in node if isinstance(x, dict) and "id" in x]
+                    hint = did_you_mean(part, ids)
                 issues.append(
                     Issue(
                         Location(source),
                         key,
-                        f"no item {part!r} in {'.'.join(parts[:i]) or 'the exercise'} ({kind})",
+                        f"no item {part!r} in {'.'.join(parts[:i]) or 'the exercise'} ({kind})"
+                        + hint,
                     )
                 )
                 ok = False

@@ -19,6 +19,10 @@ __all__ = ["check_semantics", "did_you_mean"]
 _PAYLOAD_NAMES = ("crisis", "level", "request", "capacity", "mt1", "hub")
 
 
+def _a(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def did_you_mean(name: str, known: Iterable[Any]) -> str:
     names = sorted(str(k) for k in known)
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
@@ -40,20 +44,31 @@ class _Checker:
         self.issues.append(Issue(where, path_str(path), message))
 
     def ref(
-        self, path: tuple[Any, ...], value: str | None, table: Iterable[Any], what: str
+        self,
+        path: tuple[Any, ...],
+        value: str | None,
+        table: Iterable[Any],
+        what: str,
+        *,
+        at_key: bool = False,
     ) -> None:
         if value is None:
             return
         known = list(table)
-        if value not in known:
-            self.err(path, f"unknown {what} {value!r}{did_you_mean(value, known)}")
+        if value in known:
+            return
+        removed = {"region": self.ex.remove.regions, "capability": self.ex.remove.capabilities}
+        if value in removed.get(what, ()):
+            self.err(path, f"{what} {value!r} is removed by 'remove:'", at_key=at_key)
+        else:
+            self.err(path, f"unknown {what} {value!r}{did_you_mean(value, known)}", at_key=at_key)
 
-    def unique(self, section: str, items: list[Any], what: str) -> None:
+    def unique(self, section: str, items: list[Any], what: str, base: tuple[Any, ...] = ()) -> None:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in seen:
                 self.err(
-                    (section, i, "id"),
+                    (*(base or (section,)), i, "id"),
                     f"duplicate {what} id {item.id!r} (first at {section}[{seen[item.id]}])",
                 )
             else:
@@ -67,11 +82,9 @@ class _Checker:
         self.unique("crises", ex.crises, "crisis")
         self.unique("injects", ex.injects, "inject")
         objectives = ex.exercise.objectives
-        seen_obj: set[str] = set()
+        self.unique("exercise.objectives", objectives, "objective", ("exercise", "objectives"))
+        seen_obj = {o.id for o in objectives}
         for i, o in enumerate(objectives):
-            if o.id in seen_obj:
-                self.err(("exercise", "objectives", i, "id"), f"duplicate objective id {o.id!r}")
-            seen_obj.add(o.id)
             self.ref(
                 ("exercise", "objectives", i, "capability"),
                 o.capability,
@@ -88,6 +101,14 @@ class _Checker:
         ex = self.ex
         for cid, cap in ex.capabilities.items():
             for j, need in enumerate(cap.needs):
+                if need in ex.remove.capabilities and not self.marks.has(("capabilities", cid)):
+                    # a standard capability needs a removed one: point at the removal
+                    k = ex.remove.capabilities.index(need)
+                    self.err(
+                        ("remove", "capabilities", k),
+                        f"{cid} needs {need}: remove {cid} as well, or keep {need}",
+                    )
+                    continue
                 self.ref(("capabilities", cid, "needs", j), need, ex.capabilities, "capability")
             for j, tag in enumerate(cap.tags):
                 self.ref(("capabilities", cid, "tags", j), tag, ex.tags, "effect tag")
@@ -125,8 +146,9 @@ class _Checker:
             base = ("crises", i)
             for j, r in enumerate(c.regions):
                 self.ref((*base, "regions", j), r, ex.regions, "region")
-            if len(set(c.regions)) != len(c.regions):
-                self.err((*base, "regions"), "a region is listed twice")
+            for j, r in enumerate(c.regions):
+                if r in c.regions[:j]:
+                    self.err((*base, "regions", j), f"region {r!r} is listed twice")
             self.level_ok((*base, "start_level"), c.start_level)
             self.level_ok((*base, "escalation", "max_level"), c.escalation.max_level)
             self.level_ok((*base, "escalation", "end_below"), c.escalation.end_below)
@@ -135,6 +157,7 @@ class _Checker:
                     (*base, "onset"), f"onset {format_t(c.onset)} is after ENDEX ({format_t(end)})"
                 )
             total = 0
+            empty = False
             for level, spec in c.levels.items():
                 lpath = (*base, "levels", level)
                 if not ex.ladder.min_level <= level <= ex.ladder.max_level:
@@ -144,6 +167,7 @@ class _Checker:
                         at_key=True,
                     )
                 if spec.dwell is None and not spec.demand:
+                    empty = True
                     self.err(
                         (*lpath, "demand"),
                         "empty demand: give 'tag: quantity' pairs or leave the level out",
@@ -158,7 +182,8 @@ class _Checker:
                     if qty < 1:
                         self.err((*lpath, "demand", tag), f"demand must be at least 1, got {qty}")
                     total += max(qty, 0)
-            if c.auto_requests and total == 0 and not any(s.demand for s in c.levels.values()):
+            has_demand = any(s.demand for s in c.levels.values())
+            if c.auto_requests and total == 0 and not empty and not has_demand:
                 self.err(
                     (*base, "levels") if c.levels else base,
                     f"crisis {c.id!r} has no demand at any level; give levels.N.demand or set auto_requests: false",
@@ -180,7 +205,7 @@ class _Checker:
             needed = payload_fields(inj.type)
             for name in needed:
                 if getattr(inj, name) is None:
-                    self.err(base, f"a {inj.type} inject needs '{name}'", at_key=True)
+                    self.err(base, f"{_a(inj.type)} {inj.type} inject needs '{name}'", at_key=True)
             for name in _PAYLOAD_NAMES:
                 if (
                     name not in needed
@@ -188,7 +213,9 @@ class _Checker:
                     and not (name == "crisis" and inj.type in {"information", "decision_point"})
                 ):
                     self.err(
-                        (*base, name), f"'{name}' is not used by a {inj.type} inject", at_key=True
+                        (*base, name),
+                        f"'{name}' is not used by {_a(inj.type)} {inj.type} inject",
+                        at_key=True,
                     )
             self.ref((*base, "crisis"), inj.crisis, crisis_ids, "crisis")
             if inj.level is not None:
@@ -207,9 +234,11 @@ class _Checker:
                     and r.crisis in crisis_ids
                     and r.region not in ex.crisis(r.crisis).regions
                 ):
+                    regions = ", ".join(ex.crisis(r.crisis).regions)
                     self.err(
                         (*rp, "region"),
-                        f"region {r.region!r} is not among crisis {r.crisis!r}'s regions",
+                        f"region {r.region!r} is not one of the regions of crisis {r.crisis!r} "
+                        f"({regions})",
                     )
             if inj.capacity is not None:
                 self.ref(
@@ -236,13 +265,19 @@ class _Checker:
                 if cond is not None:
                     cp = (*tp, "when")
                     for k, v in (cond.region_level or {}).items():
-                        self.ref((*cp, "region_level", k), k, ex.regions, "region")
+                        self.ref((*cp, "region_level", k), k, ex.regions, "region", at_key=True)
                         self.level_ok((*cp, "region_level", k), v)
                     for k, v in (cond.crisis_level or {}).items():
-                        self.ref((*cp, "crisis_level", k), k, crisis_ids, "crisis")
+                        self.ref((*cp, "crisis_level", k), k, crisis_ids, "crisis", at_key=True)
                         self.level_ok((*cp, "crisis_level", k), v)
                     for k in cond.free_units_below or {}:
-                        self.ref((*cp, "free_units_below", k), k, ex.capabilities, "capability")
+                        self.ref(
+                            (*cp, "free_units_below", k),
+                            k,
+                            ex.capabilities,
+                            "capability",
+                            at_key=True,
+                        )
                     for name in ("request_denied", "request_queued"):
                         v = getattr(cond, name)
                         if v not in (None, "any"):
@@ -260,7 +295,7 @@ class _Checker:
                 node = after.get(node)
             if node is not None and node in chain and start not in reported:
                 cycle = chain[chain.index(node) :]
-                if start == min(cycle):
+                if len(cycle) > 1 and start == min(cycle):  # self-triggers: reported above
                     reported.update(cycle)
                     self.err(
                         ("injects", index[start], "trigger", "after"),

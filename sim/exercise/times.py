@@ -29,11 +29,13 @@ _COMPACT = re.compile(
 )
 _ISO = re.compile(r"^P(?=\d|T\d)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
+# The editor schema's pattern: the same forms as the regexes above (lookaheads refuse an empty
+# compact form, "P" and "PT"); surrounding blanks are stripped by the parser.
 TIME_PATTERN = (
-    r"^(T\+\d{1,4}:[0-5]\d(:[0-5]\d)?"
+    r"^\s*(T\+\d{1,4}:[0-5]\d(:[0-5]\d)?"
     r"|D\+\d{1,3}\s+([01]\d|2[0-3]):[0-5]\d"
-    r"|(\d+(\.\d+)?d)?(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+s)?"
-    r"|P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?)$"
+    r"|(?=\d)(\d+(\.\d+)?d)?(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+s)?"
+    r"|P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?)\s*$"
 )
 
 _HINT = "write a string such as 'T+02:30', 'D+1 08:00', '90m', '2h30m' or 'PT2H30M'"

@@ -17,10 +17,11 @@ import yaml
 
 from sim.exercise.errors import ExerciseFileError, Issue, Location
 
-__all__ = ["MAX_BYTES", "MAX_NODES", "Marks", "Parsed", "parse_yaml", "path_str"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Marks", "Parsed", "parse_yaml", "path_str"]
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 100
 
 Path = tuple[Any, ...]
 
@@ -105,31 +106,82 @@ def _loc(source: str, mark: Any) -> Location:
     return Location(source, mark.line + 1, mark.column + 1)
 
 
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + text.count("\r", 0, index) - text.count("\r\n", 0, index)
-    start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
-    return line + 1, index - start + 1
+    """1-based line and column of ``text[index]``, counting line breaks as PyYAML does."""
+    line, start = 1, 0
+    for m in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, m.end()
+    return line, index - start + 1
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that remembers where each alias was written and refuses deep nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_marks: dict[tuple[int, int], Any] = {}
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            if parent is not None and index is not None:
+                self.alias_marks[_slot(parent, index)] = mark
+            return node
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _slot(parent: Any, index: Any) -> tuple[int, int]:
+    """Key of a child position: (parent node, list index or key node)."""
+    return id(parent), index if isinstance(index, int) else id(index)
 
 
 class _Walker:
-    def __init__(self, source: str, loader: yaml.SafeLoader) -> None:
+    def __init__(self, source: str, loader: _Loader) -> None:
         self.source = source
         self.loader = loader
         self.marks = Marks(source)
         self.issues: list[Issue] = []
         self.count = 0
         self.active: set[int] = set()
+        self.aliases: list[Any] = []  # marks of the aliases being expanded, outermost first
 
     def fail(self, mark: Any, path: Path, message: str) -> None:
         self.issues.append(Issue(_loc(self.source, mark), path_str(path), message))
 
-    def walk(self, node: yaml.Node, path: Path) -> Any:
+    def child(self, parent: yaml.Node, index: Any, node: yaml.Node, path: Path) -> Any:
+        """Walk a child node; a child written as an alias is located at the alias."""
+        alias = self.loader.alias_marks.get(_slot(parent, index))
+        if alias is None:
+            return self.walk(node, path)
+        self.aliases.append(alias)
+        try:
+            return self.walk(node, path, alias)
+        finally:
+            self.aliases.pop()
+
+    def walk(self, node: yaml.Node, path: Path, mark: Any = None) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooLarge(node)
-        self.marks.values.setdefault(path, _loc(self.source, node.start_mark))
+            raise _TooLarge(self.aliases[0] if self.aliases else node.start_mark)
+        self.marks.values.setdefault(path, _loc(self.source, mark or node.start_mark))
         if id(node) in self.active:
-            self.fail(node.start_mark, path, "recursive alias is not allowed")
+            self.fail(mark or node.start_mark, path, "recursive alias is not allowed")
             return None
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
@@ -151,8 +203,8 @@ class _Walker:
             self.marks.raw[path] = node.value
         try:
             return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.fail(node.start_mark, path, f"cannot read value {node.value!r}: {exc}")
+        except Exception as exc:  # explicit tags on bad text: ValueError, KeyError, ...
+            self.fail(node.start_mark, path, _cannot_read(node, exc))
             return None
 
     def sequence(self, node: yaml.Node, path: Path) -> list[Any]:
@@ -161,7 +213,7 @@ class _Walker:
                 node.start_mark, path, f"tag {node.tag!r} is not allowed; only plain YAML values"
             )
             return []
-        return [self.walk(child, (*path, i)) for i, child in enumerate(node.value)]
+        return [self.child(node, i, child, (*path, i)) for i, child in enumerate(node.value)]
 
     def mapping(self, node: yaml.Node, path: Path) -> dict[Any, Any]:
         if node.tag != _MAP_TAG:
@@ -170,10 +222,10 @@ class _Walker:
             )
             return {}
         out: dict[Any, Any] = {}
-        merged: list[yaml.Node] = []
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
-                merged.append(value_node)
+                merged.append((key_node, value_node))
                 continue
             key = self.key(key_node, path)
             if key is _BAD:
@@ -186,19 +238,20 @@ class _Walker:
                 )
                 continue
             self.marks.keys[(*path, key)] = _loc(self.source, key_node.start_mark)
-            out[key] = self.walk(value_node, (*path, key))
-        for value_node in merged:  # explicit keys win over merged ones, as YAML specifies
-            sources = (
-                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-            )
-            for src in sources:
+            out[key] = self.child(node, key_node, value_node, (*path, key))
+        for key_node, value_node in merged:  # explicit keys win over merged ones, as YAML says
+            if isinstance(value_node, yaml.SequenceNode):
+                sources = [(value_node, i, src) for i, src in enumerate(value_node.value)]
+            else:
+                sources = [(node, key_node, value_node)]
+            for parent, index, src in sources:
                 if not isinstance(src, yaml.MappingNode):
                     self.fail(
                         src.start_mark, path, "a merge key (<<) needs a mapping or list of mappings"
                     )
                     continue
-                data = self.walk(src, path)
-                for k, v in data.items():
+                data = self.child(parent, index, src, path)
+                for k, v in (data or {}).items():  # None: a recursive merge, already reported
                     out.setdefault(k, v)
         return out
 
@@ -209,7 +262,11 @@ class _Walker:
         if key_node.tag not in _SCALAR_TAGS:
             self.fail(key_node.start_mark, path, f"tag {key_node.tag!r} is not allowed on a key")
             return _BAD
-        key = self.loader.construct_object(key_node)
+        try:
+            key = self.loader.construct_object(key_node)
+        except Exception as exc:
+            self.fail(key_node.start_mark, path, _cannot_read(key_node, exc))
+            return _BAD
         if isinstance(key, bool):
             word = key_node.value
             self.fail(
@@ -231,9 +288,15 @@ class _Walker:
 _BAD = object()
 
 
+def _cannot_read(node: yaml.ScalarNode, exc: Exception) -> str:
+    kind = node.tag.removeprefix(_TAG)
+    reason = exc.args[0] if isinstance(exc, ValueError) and exc.args else "not a valid " + kind
+    return f"cannot read {node.value!r} as a {kind}: {reason}"
+
+
 class _TooLarge(Exception):
-    def __init__(self, node: yaml.Node) -> None:
-        self.node = node
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
 
 
 def decode(raw: bytes, source: str) -> str:
@@ -251,7 +314,6 @@ def decode(raw: bytes, source: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
         prefix = raw[: exc.start].decode("utf-8", "replace")
         line, col = _line_col(prefix, len(prefix))
         raise ExerciseFileError(
@@ -280,17 +342,21 @@ def parse_yaml(text: str, source: str, *, allow_empty: bool = False) -> Parsed:
             ]
         )
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             root = loader.get_single_node()
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, message = _yaml_message(exc)
         loc = _loc(source, mark) if mark else Location(source, 1, 1)
-        raise ExerciseFileError([Issue(loc, "", _yaml_message(exc))]) from None
+        raise ExerciseFileError([Issue(loc, "", message)]) from None
     except yaml.YAMLError as exc:  # ReaderError and friends carry no marks
         raise ExerciseFileError([Issue(Location(source, 1, 1), "", f"YAML: {exc}")]) from None
+    except RecursionError:
+        raise ExerciseFileError(
+            [Issue(Location(source, 1, 1), "", "document nested too deeply")]
+        ) from None
     if root is None:
         if allow_empty:
             return Parsed(None, Marks(source))
@@ -302,7 +368,7 @@ def parse_yaml(text: str, source: str, *, allow_empty: bool = False) -> Parsed:
         raise ExerciseFileError(
             [
                 Issue(
-                    _loc(source, exc.node.start_mark),
+                    _loc(source, exc.mark),
                     "",
                     f"document too large: more than {MAX_NODES:,} values after expanding aliases "
                     "(an alias bomb?)",
@@ -318,16 +384,36 @@ def parse_yaml(text: str, source: str, *, allow_empty: bool = False) -> Parsed:
     return Parsed(data, walker.marks)
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or str(exc)
-    if "'\\t'" in problem or "\\t" in problem:
-        return "YAML: a tab character cannot indent or start a value; use spaces"
+def _yaml_message(exc: yaml.MarkedYAMLError) -> tuple[Any, str]:
+    """Where to point and what to say for a PyYAML syntax error."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark, cmark = exc.problem_mark or exc.context_mark, exc.context_mark
+    if "'\\t'" in problem:
+        return mark, "YAML: a tab character cannot indent or start a value; use spaces"
+    if "expected a single document" in context:
+        return (
+            mark,
+            "YAML: the file holds more than one document (---); an exercise is one document",
+        )
+    if context.startswith("found duplicate anchor") and cmark is not None:
+        anchor = context.removeprefix("found duplicate anchor ").partition(";")[0]
+        return mark, f"YAML: duplicate anchor {anchor} (first defined at line {cmark.line + 1})"
+    what = context.removeprefix("while scanning ").removeprefix("while parsing ")
+    if cmark is not None and ("end of stream" in problem or "<stream end>" in problem):
+        # an unclosed quote or bracket: point where it opens, not at the end of the file
+        return cmark, f"YAML: {what} that starts here is never closed ({problem})"
+    if cmark is not None and context.startswith("while scanning a simple key"):
+        return cmark, f"YAML: {problem} after this key"
     text = problem
-    if exc.context and exc.context not in text:
-        text = f"{exc.context}: {text}" if "expected a single document" not in exc.context else text
-    if "expected a single document" in str(exc):
-        return "YAML: the file holds more than one document (---); an exercise is one document"
-    return f"YAML: {text}"
+    if "mapping values are not allowed" in problem:
+        text += " (a ':' missing on an earlier line, or a text with ': ' that needs quotes?)"
+    elif "expected <block end>" in problem:
+        text += " (check the indentation)"
+    if context and cmark is not None and mark is not None and cmark.line != mark.line:
+        text += f" ({what} that starts at line {cmark.line + 1})"
+    elif context and context not in text and not context.startswith("while scanning for"):
+        text = f"{context}: {text}"
+    return mark, f"YAML: {text}"
 
 
 def is_yaml_bool_word(raw: str | None) -> bool:
