@@ -33,7 +33,7 @@ _ISO = re.compile(r"^P(?=\d|T\d)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\
 # compact form, "P" and "PT"); surrounding blanks are stripped by the parser.
 TIME_PATTERN = (
     r"^\s*(T\+\d{1,4}:[0-5]\d(:[0-5]\d)?"
-    r"|D\+\d{1,3}\s+([01]\d|2[0-3]):[0-5]\d"
+    r"|D\+[1-9]\d{0,2}\s+([01]\d|2[0-3]):[0-5]\d"
     r"|(?=\d)(\d+(\.\d+)?d)?(\d+(\.\d+)?h)?(\d+(\.\d+)?m)?(\d+s)?"
     r"|P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?)\s*$"
 )
