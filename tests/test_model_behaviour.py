@@ -240,3 +240,67 @@ def test_same_seed_same_journal_different_seed_differs() -> None:
     ex = exercise(FLOOD % "")
     assert journal_text(ex, seed=5) == journal_text(ex, seed=5)
     assert journal_text(ex, seed=5) != journal_text(ex, seed=6)
+
+
+def test_generic_pool_is_mobilised_when_brigades_are_held_for_main_task_one() -> None:
+    ex = exercise(
+        """
+exercise: {id: t, title: test, duration: T+60:00, seed: 2}
+hub: {mt1_reserved: {BDE13: 6, BDE11: 6, BDE43: 6}, mobilisation_threshold: 1}
+remove: {capabilities: [NATRES]}
+crises:
+  - {id: f, kind: flood, regions: [VR24], onset: T+00:00, start_level: 3, impact: {physical: C},
+     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0},
+     levels: {3: {demand: {sandbags: 900}}}}
+"""
+    )
+    _, events = run(ex)
+    assert not of(events, "decision", state="denied"), "manpower waits for the national pool"
+    (decided,) = of(events, "mobilisation", state="decided")
+    ramp = of(events, "mobilisation", state="ramp")
+    assert [e["value"] for e in ramp] == [1000.0, 2800.0, 4000.0]
+    assert [round(e["t"] - decided["t"]) for e in ramp] == [1440, 2160, 2880]
+    generic = [e for e in of(events, "decision") if e["capability"] == "GENERIC"]
+    assert generic and all(e["t"] >= ramp[0]["t"] for e in generic)
+
+
+def test_request_whose_units_never_arrived_is_not_counted_as_served() -> None:
+    ex = exercise(
+        HEADER
+        + """
+crises:
+  - {id: f, kind: flood, regions: [VR24], onset: T+00:00, start_level: 3, auto_requests: false,
+     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
+injects:
+  - id: 1
+    time: T+00:30
+    type: request
+    request: {region: VR24, crisis: f, effect: sandbags, tags: [sandbags], capability: BDE13, quantity: 100}
+  - {id: 2, time: T+04:00, type: mt1_claim, mt1: {capability: BDE13, units: 6}}
+"""
+    )
+    _, events = run(ex)
+    (closed,) = of(events, "request", state="closed")
+    assert closed["detail"]["outcome"] == "stood_down"
+    assert not of(events, "request", state="first_on_scene")
+    (claim,) = of(events, "mt1", state="claim")
+    assert claim["detail"]["conflict"] and claim["detail"]["shortfall"] == 0
+
+
+def test_hub_outage_holds_decisions_until_it_ends() -> None:
+    ex = exercise(
+        HEADER
+        + """
+crises:
+  - {id: f, kind: flood, regions: [VR24], onset: T+00:00, start_level: 3, auto_requests: false}
+injects:
+  - id: 1
+    time: T+00:10
+    type: request
+    request: {region: VR24, crisis: f, effect: sandbags, tags: [sandbags], capability: BDE13, quantity: 100}
+  - {id: 2, time: T+00:11, type: hub_change, hub: {outage: 3h}}
+"""
+    )
+    _, events = run(ex)
+    (decision,) = of(events, "decision")
+    assert decision["t"] >= 11 + 180

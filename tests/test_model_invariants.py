@@ -47,6 +47,7 @@ CAPS = [
     "NH90",
 ]
 TASKED = {"mobilising", "in_transit", "on_scene", "refuelling"}
+SERVED = {"served", "partly_served", "substituted"}
 
 times = st.integers(min_value=0, max_value=36 * 60).map(lambda m: format_t(m))
 
@@ -167,13 +168,16 @@ def check_invariants(events: list[dict[str, Any]], endex: float) -> None:
             request_region[e["request"]] = e["region"]
         if e["kind"] == "decision":
             for unit in e["detail"]["units"]:
-                if e["state"] == "approved" and "reallocated" in e["detail"]["reason"]:
+                if e["detail"]["reason"].startswith("reallocated "):
                     continue
                 assert serving.get(unit) is None, (
                     f"{unit} granted to {e['request']} while serving {serving[unit]}"
                 )
                 serving[unit] = e["request"]
         if e["kind"] == "reallocation" and e["state"] == "effective":
+            serving[e["unit"]] = e["request"]
+        if e["kind"] == "unit" and "handed over from" in (e["detail"].get("reason") or ""):
+            assert serving.get(e["unit"]) is not None  # a ground crew stays at its site
             serving[e["unit"]] = e["request"]
         if e["kind"] == "unit":
             unit = e["unit"]
@@ -207,6 +211,11 @@ def check_invariants(events: list[dict[str, Any]], endex: float) -> None:
     for rid, evs in by_request.items():
         finals = [e for e in evs if e["state"] in {"closed", "open"}]
         assert len(finals) == 1 and evs[-1] is finals[0], (rid, [e["state"] for e in evs])
+        if finals[0]["state"] == "closed" and finals[0]["detail"]["outcome"] in SERVED:
+            assert any(e["state"] == "first_on_scene" for e in evs), (
+                rid,
+                "served without a unit on scene",
+            )
         if finals[0]["state"] == "open":
             assert finals[0]["t"] == endex
             outcomes["open"] += 1

@@ -161,7 +161,7 @@ class Hub(Strict):
         description="urgent requests: by phone first, confirmed in writing later [S28][INF]",
     )
     fast_track_urgency: ScenarioTime = Field(
-        360.0, description="requests this urgent (time to irreversible harm) take the fast track"
+        240.0, description="requests this urgent (time to irreversible harm) take the fast track"
     )
     policy: Id = Field("priority", description="fifo, priority or fair-share")
     policy_params: dict[str, float] = Field(default_factory=dict)
@@ -266,7 +266,10 @@ class RequestSpec(Strict):
 
 class CapacityChange(Strict):
     capability: Id
-    units: int = Field(description="negative: units become unavailable; positive: come back")
+    units: int = Field(
+        description="negative: units become unavailable; positive: unavailable units come back, "
+        "or reinforcements join when none are unavailable (never out-of-season units)"
+    )
     reason: str = ""
 
 

@@ -99,6 +99,12 @@ class _Checker:
 
     def capabilities(self) -> None:
         ex = self.ex
+        if "GENERIC" in ex.capabilities:
+            self.err(
+                ("capabilities", "GENERIC"),
+                "the id GENERIC is reserved for the generic manpower pool (ICMS/VCMS ramp)",
+                at_key=True,
+            )
         for cid, cap in ex.capabilities.items():
             for j, need in enumerate(cap.needs):
                 if need in ex.remove.capabilities and not self.marks.has(("capabilities", cid)):

@@ -73,7 +73,14 @@ class Crises:
         run.active = True
         self._set(run, run.spec.start_level, "onset", cause)
         run.process = self.w.env.process(self._escalation(run))
+        if run.spec.hns is not None:  # a movement is over when its execution window closes
+            self.w.env.process(self._window(run, run.spec.hns.window))
         return True
+
+    def _window(self, run: CrisisRun, minutes: float) -> Any:
+        yield self.w.env.timeout(minutes)
+        if run.active:
+            self.end(run.spec.id, cause="window")
 
     def change(self, crisis_id: str, level: int, cause: str = "inject") -> bool:
         """Move an active crisis to ``level`` (clamped to the ladder); restart its dwell."""
@@ -158,6 +165,8 @@ class Crises:
         for region in run.spec.regions:
             self._update_region(region)
         w.demand.set_level(run.spec.id, level)
+        for region in run.spec.regions:  # a new level may justify asking again after a denial
+            w.requests.on_region_change(region)
         w.changed()
 
     def _update_region(self, region_id: str) -> None:

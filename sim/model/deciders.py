@@ -58,8 +58,9 @@ class Candidate:
     travel_min: float
     units_needed: int
     primary: bool
-    support_ok: bool  # its support needs (ground crew) can be met
+    support_ok: bool  # its support needs (ground crew) can be met now
     legal: bool
+    support_possible: bool = True  # ...or could be once units free up
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def standard_decision(request: Request, view: HubView) -> Decision:
             f"{asked} exhausted; {n} x {best.capability} delivers the effect",
             alts,
         )
-    if any(c.available_total > 0 for c in legal):
+    if any(c.available_total > 0 and c.support_possible for c in legal):
         blocked = [c.capability for c in primary if c.free > 0 and not c.support_ok]
         why = (
             f"no free support crew for {', '.join(blocked)}"

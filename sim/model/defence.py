@@ -59,12 +59,19 @@ class Defence:
         self.mobilised_at: float | None = None
         start = world.ex.exercise.start
         month = start.month if start is not None else None
+        pool = world.ex.generic_pool
+        self.pool_planned = 0
+        if pool is not None and world.ex.hub.mobilisation_threshold > 0:
+            # known from the start, so manpower requests wait for it instead of being denied
+            self.capabilities[GENERIC] = self._generic_capability()
+            self.pool_planned = pool.ramp[-1].troops // 100
         for cap_id, cap in self.capabilities.items():
             self._index(cap_id, cap)
             for n in range(1, cap.units + 1):
-                self._add_unit(
+                unit = self._add_unit(
                     cap_id, cap, n, "available" if _in_season(cap, month) else "unavailable"
                 )
+                unit.season_out = not _in_season(cap, month)
 
     def _index(self, cap_id: str, cap: Capability) -> None:
         self.units.setdefault(cap_id, [])
@@ -115,14 +122,39 @@ class Defence:
             self._region_use[region] = self._region_use.get(region, 0) + 1
             self._unit_region[unit.id] = region
 
+    def _generic_capability(self) -> Capability:
+        return Capability(
+            name="Generic Defence manpower (ICMS/VCMS)",
+            base="distributed",
+            lat=52.10,
+            lon=5.30,
+            units=0,
+            unit_size=100,
+            notice=dist("0m"),
+            mode="road",
+            role="last_line",
+            tags=[t for t in _MANPOWER_TAGS if t in self.w.ex.tags],
+            rest=dist("8h"),
+            sources=["S26", "S19"],
+        )
+
+    def _available_total(self, cap_id: str) -> int:
+        """Units that are or will be free for national tasks (the pool counts its whole ramp)."""
+        counts = self._count[cap_id]
+        total = len(self.units[cap_id])
+        if cap_id == GENERIC:
+            total = max(total, self.pool_planned)
+        return total - counts.get("reserved", 0) - counts.get("unavailable", 0)
+
     def start(self) -> None:
         w = self.w
         for cap_id, units in self.units.items():
-            reserved = w.ex.hub.mt1_reserved.get(cap_id, 0)
-            for unit in units[len(units) - reserved :]:
+            in_season = [u for u in units if not u.season_out]
+            reserved = min(w.ex.hub.mt1_reserved.get(cap_id, 0), len(in_season))
+            for unit in in_season[len(in_season) - reserved :]:
                 self._set(unit, "reserved")
             for unit in units:
-                if unit.state == "unavailable":
+                if unit.season_out:
                     self._set(unit, "unavailable", until=None, reason="out of season")
             self.emit_capacity(cap_id)
 
@@ -226,21 +258,22 @@ class Defence:
             overlap = len(tags & set(cap.tags))
             if overlap == 0 and cap_id != req.capability:
                 continue
-            units = self.units.get(cap_id, [])
             primary = cap_id == req.capability if req.capability else tags <= set(cap.tags)
             support_ok = all(self._crew_at_site(n, req) or self.free(n) > 0 for n in cap.needs)
+            support_possible = all(
+                self._crew_at_site(n, req) or self._available_total(n) > 0 for n in cap.needs
+            )
             out.append(
                 Candidate(
                     capability=cap_id,
                     free=self.free(cap_id),
-                    available_total=len(units)
-                    - self._count[cap_id].get("reserved", 0)
-                    - self._count[cap_id].get("unavailable", 0),
+                    available_total=self._available_total(cap_id),
                     overlap=overlap,
                     travel_min=self.travel_from_base(cap_id, req.region),
                     units_needed=units_needed(req.quantity, req.measure, cap.unit_size),
                     primary=primary,
                     support_ok=support_ok,
+                    support_possible=support_possible,
                     legal=route_allows(cap, req.route),
                 )
             )
@@ -293,13 +326,16 @@ class Defence:
         return None
 
     def _serve(self, unit: Unit, req: Request, mobilise: float) -> Any:
-        order: tuple[str, Any] | None = ("go", req)
-        delay = mobilise
-        while order is not None and order[0] == "go":
-            order = yield from self._tasking(unit, order[1], delay)
-            delay = 0.0
-        reason = order[1] if order else "released"
-        yield from self._home(unit, reason)
+        """Taskings one after another (reallocations), then home.
+
+        Each step returns ("go", request, notice still to run) or ("home", reason, rest?).
+        A reallocated unit that was still mobilising keeps the rest of its notice-to-move; a unit
+        stood down before it left needs no rest.
+        """
+        order: tuple[str, Any, Any] = ("go", req, mobilise)
+        while order[0] == "go":
+            order = yield from self._tasking(unit, order[1], order[2])
+        yield from self._home(unit, order[1], rest=order[2])
 
     def _tasking(self, unit: Unit, req: Request, mobilise: float) -> Any:
         w = self.w
@@ -309,10 +345,11 @@ class Defence:
             self._track(unit)
             req.units.append(unit)
         if mobilise > 0:
-            self._set(unit, "mobilising", until=w.env.now + mobilise)
+            ready = w.env.now + mobilise
+            self._set(unit, "mobilising", until=ready)
             cause = yield from self._wait(mobilise)
             if cause is not None:
-                return self._after(unit, cause, stood_down=True)
+                return self._after(unit, cause, stood_down=True, remaining=ready - w.env.now)
         site = self.site(req.region)
         minutes, km = travel_minutes(
             unit.capability.mode, unit.lat, unit.lon, site[0], site[1], unit.capability.speed_kmh
@@ -340,9 +377,10 @@ class Defence:
         while True:
             self._set(unit, "on_scene")
             w.demand.add_unit(unit, +1)
-            if not req.ever_on_scene:
-                req.ever_on_scene = True
-                w.requests.emit(req, "first_on_scene", unit=unit.id)
+            current = unit.request
+            if current is not None and not current.ever_on_scene:
+                current.ever_on_scene = True
+                w.requests.emit(current, "first_on_scene", unit=unit.id)
             sortie_end = w.env.now + cap.sortie.sample(rng) if cap.sortie is not None else None
             while True:
                 wake = min(next_review, sortie_end) if sortie_end is not None else next_review
@@ -355,7 +393,7 @@ class Defence:
                 if w.env.now >= next_review:
                     if not w.hub.review(unit):
                         w.demand.add_unit(unit, -1)
-                        return ("home", "review: effect no longer needed")
+                        return ("home", "review: effect no longer needed", True)
                     next_review += review
                     if unit.request is not None:  # a ground crew may have been handed over
                         w.requests.emit(unit.request, "extended", unit=unit.id)
@@ -371,13 +409,16 @@ class Defence:
             if cause is not None:
                 return self._after(unit, cause)
 
-    def _after(self, unit: Unit, cause: Any, stood_down: bool = False) -> tuple[str, Any]:
+    def _after(
+        self, unit: Unit, cause: Any, stood_down: bool = False, remaining: float = 0.0
+    ) -> tuple[str, Any, Any]:
         kind, payload = cause
         if kind == "realloc":
-            return ("go", payload)
+            return ("go", payload, remaining)
         if stood_down:
             unit.lat, unit.lon = unit.base
-        return ("home", payload)
+            return ("home", payload, False)
+        return ("home", payload, True)
 
     def _leave(self, unit: Unit, reason: str) -> None:
         req = unit.request
@@ -411,12 +452,13 @@ class Defence:
                 crew.request = other
                 crew.support_for = other
                 self._track(crew)
+                self._set(crew, crew.state, reason=f"handed over from {req.id}")
                 other.units.append(crew)
                 self.w.demand.add_unit(crew, +1) if crew.state == "on_scene" else None
                 return
         self.release(crew, "helicopters left the site")
 
-    def _home(self, unit: Unit, reason: str) -> Any:
+    def _home(self, unit: Unit, reason: str, rest: bool = True) -> Any:
         w = self.w
         self._leave(unit, reason)
         unit.support_for = None
@@ -428,13 +470,14 @@ class Defence:
             )
             yield from self._sleep(minutes)
         unit.lat, unit.lon = unit.base
-        if not unit.mt1_pending:
-            rest = cap.rest.sample(w.streams(f"rest/{unit.cap_id}"))
-            self._set(unit, "resting", until=w.env.now + rest)
-            yield from self._sleep(rest)
+        if rest and not unit.mt1_pending:
+            minutes = cap.rest.sample(w.streams(f"rest/{unit.cap_id}"))
+            self._set(unit, "resting", until=w.env.now + minutes)
+            yield from self._sleep(minutes)
         unit.process = None
         if unit.mt1_pending:
             unit.mt1_pending = False
+            unit.unavailable_pending = False  # main task 1 has it now; it is not free either way
             self._set(unit, "reserved")
         elif unit.unavailable_pending:
             unit.unavailable_pending = False
@@ -529,19 +572,19 @@ class Defence:
         for u in [u for u in self.units[cap_id] if u.state == "available"][:n]:
             self._set(u, "reserved")
             taken += 1
+        for u in [
+            u
+            for u in self.units[cap_id]
+            if u.state in {"returning", "resting"} and not u.mt1_pending
+        ][: n - taken]:
+            u.mt1_pending = True  # reserved once home: no civil task is given up for it
+            taken += 1
         recalled = []
         for u in self._recall_order(cap_id)[: n - taken]:
             u.mt1_pending = True
             recalled.append(u.id)
             self.release(u, "recalled for main task 1")
         taken += len(recalled)
-        for u in [
-            u
-            for u in self.units[cap_id]
-            if u.state in {"returning", "resting"} and not u.mt1_pending
-        ][: n - taken]:
-            u.mt1_pending = True
-            taken += 1
         shortfall = n - taken
         if recalled:
             w.mt1_conflicts += 1
@@ -589,7 +632,9 @@ class Defence:
                 u.unavailable_pending = True
                 self.release(u, reason or "unit unavailable")
         else:
-            back = [u for u in self.units[cap_id] if u.state == "unavailable"][:n]
+            back = [u for u in self.units[cap_id] if u.state == "unavailable" and not u.season_out][
+                :n
+            ]
             for u in back:
                 self._set(u, "available", reason=reason)
             for i in range(n - len(back)):
@@ -613,22 +658,7 @@ class Defence:
         if len(waiting) < threshold:
             return
         self.mobilised_at = w.env.now
-        cap = Capability(
-            name="Generic Defence manpower (ICMS/VCMS)",
-            base="distributed",
-            lat=52.10,
-            lon=5.30,
-            units=0,
-            unit_size=100,
-            notice=dist("0m"),
-            mode="road",
-            role="last_line",
-            tags=[t for t in _MANPOWER_TAGS if t in w.ex.tags],
-            rest=dist("8h"),
-            sources=["S26", "S19"],
-        )
-        self.capabilities[GENERIC] = cap
-        self._index(GENERIC, cap)
+        cap = self.capabilities[GENERIC]
         w.record(
             "mobilisation",
             w.env.now,

@@ -99,6 +99,7 @@ class Unit:
     process: Any = None
     mt1_pending: bool = False  # return to base, then be reserved for main task 1
     unavailable_pending: bool = False
+    season_out: bool = False  # out of its readiness season (FBO: March-October)
     support_for: Request | None = None  # ground crew: accompanies this request's helicopters
 
     @property

@@ -14,7 +14,7 @@ import heapq
 from typing import TYPE_CHECKING, Any
 
 from sim.model.deciders import Decider, Decision, Deployment, HubView, make_decider, priority_score
-from sim.model.entities import Request, Unit
+from sim.model.entities import Request, Unit, units_needed
 from sim.model.legal import legal_problem
 
 if TYPE_CHECKING:
@@ -99,23 +99,35 @@ class Hub:
         dist = getattr(self.steps_for(req), dist_name)
         yield self.w.env.timeout(dist.sample(self.w.streams(f"hub/{dist_name}")))
 
+    def _outage(self) -> Any:
+        """Work in hand waits while the hub is down (a portal outage stops decisions too)."""
+        while self.w.env.now < self.outage_until:
+            yield self.w.env.timeout(self.outage_until - self.w.env.now)
+
     def _handle(self, req: Request) -> Any:
         w = self.w
         try:
             yield from self._step(req, "intake", "intake")
+            yield from self._outage()
             if not req.open:
                 return
             yield from self._step(req, "legal_check", "legal")
+            yield from self._outage()
             if not req.open:
                 return
-            problem = legal_problem(req, w.defence.capabilities)
+            public_order = any(
+                w.ex.tags[t].route in ("PW57", "PW58") for t in req.tags if t in w.ex.tags
+            )
+            problem = legal_problem(req, w.defence.capabilities, public_order)
             if problem is not None:
                 self._apply(req, Decision("denied", reason=f"legal test: {problem}"))
                 return
             yield from self._step(req, "capacity_check", "capacity")
+            yield from self._outage()
             if not req.open:
                 return
             yield w.env.timeout(self.steps_for(req).decision.sample(w.streams("hub/decision")))
+            yield from self._outage()
             if not req.open:
                 return
             self._apply(req, self.decider.decide(req, self._view(req)))
@@ -135,7 +147,7 @@ class Hub:
                 or not unit.tasked
             ):
                 continue
-            out.append(Deployment(unit.id, unit.cap_id, r, r.priority or 0.0, r.life_safety))
+            out.append(Deployment(unit.id, unit.cap_id, r, self._priority(r), r.life_safety))
         return out
 
     def _snapshot(self) -> HubView:
@@ -255,6 +267,8 @@ class Hub:
                 if r.exam_key is None or any(c in dirty for c in w.defence.relevant(r))
             ]
         w.defence.dirty = {}
+        for r in pool:  # the picture changed: score on today's unmet need (§8.3 rule 5)
+            r.priority = self._priority(r)
         order = sorted(pool, key=lambda r: (*self.decider.order_key(r, snapshot), r.seq))
         for req in order:
             if req not in self.queued or not req.open:
@@ -276,7 +290,20 @@ class Hub:
                 req.exam_key = key
 
     # -- reallocation (preemption) ---------------------------------------------------------------
+    def _reallocation_detail(
+        self, victim: Deployment, latency: float, req: Request
+    ) -> dict[str, Any]:
+        return {
+            "from_request": victim.request.id,
+            "from_region": victim.request.region,
+            "latency": round(latency, 6),
+            "authority": self.authority,
+            "priority_new": req.priority,
+            "priority_current": victim.priority,
+        }
+
     def _reallocate(self, req: Request, victim: Deployment) -> None:
+        """Order a move; it takes effect after the decision latency (§8.3 rule 8, [S47e])."""
         w = self.w
         unit = w.defence.unit(victim.unit)
         dist = (
@@ -287,7 +314,6 @@ class Hub:
         latency = dist.sample(w.streams("hub/reallocation"))
         self._reallocating.add(unit.id)
         self.queued.remove(req)
-        req_units = [unit]
         w.record(
             "reallocation",
             w.env.now,
@@ -296,33 +322,49 @@ class Hub:
             request=req.id,
             region=req.region,
             state="ordered",
-            detail={
-                "from_request": victim.request.id,
-                "from_region": victim.request.region,
-                "latency": round(latency, 6),
-                "authority": self.authority,
-                "priority_new": req.priority,
-                "priority_current": victim.priority,
-            },
+            detail=self._reallocation_detail(victim, latency, req),
         )
         w.requests.emit(
             req, "queued", reason=f"reallocation of {unit.id} ordered; decision latency"
         )
-        w.env.process(self._reallocation_effective(req, unit, victim, latency, req_units))
+        self._emit_queue()
+        w.env.process(self._reallocation_effective(req, unit, victim, latency))
 
     def _reallocation_effective(
-        self, req: Request, unit: Unit, victim: Deployment, latency: float, units: list[Unit]
+        self, req: Request, unit: Unit, victim: Deployment, latency: float
     ) -> Any:
         w = self.w
         yield w.env.timeout(latency)
+        yield from self._outage()
         self._reallocating.discard(unit.id)
+        detail = self._reallocation_detail(victim, latency, req)
         if not req.open or unit.request is not victim.request or not unit.tasked:
+            why = (
+                "request closed meanwhile"
+                if not req.open
+                else f"{unit.id} no longer serves {victim.request.id}"
+            )
+            w.record(
+                "reallocation",
+                w.env.now,
+                unit=unit.id,
+                capability=unit.cap_id,
+                request=req.id,
+                region=req.region,
+                state="cancelled",
+                detail={**detail, "reason": why},
+            )
             if req.open and not req.decided:
                 self.queued.append(req)
+                req.exam_key = None
+                w.requests.emit(req, "queued", reason=f"reallocation cancelled: {why}")
+                self._emit_queue()
                 self.poke()
             return
+        needed = units_needed(req.quantity, req.measure, unit.capability.unit_size)
+        outcome = "approved" if needed <= 1 else "partial"
         d = Decision(
-            "approved",
+            outcome,
             unit.cap_id,
             1,
             f"reallocated {unit.id} from {victim.request.id} ({victim.request.region})",
@@ -336,21 +378,15 @@ class Hub:
             request=req.id,
             region=req.region,
             state="effective",
-            detail={
-                "from_request": victim.request.id,
-                "from_region": victim.request.region,
-                "latency": round(latency, 6),
-                "authority": self.authority,
-                "priority_new": req.priority,
-                "priority_current": victim.priority,
-            },
+            detail=detail,
         )
         w.reallocations += 1
         req.granted_capability = unit.cap_id
         req.granted_units += 1
-        req.partial = req.partial or w.defence.units_for(req) > 1
+        req.partial = req.partial or req.granted_units < needed
         w.requests.emit(req, "tasked", units=[unit.id], decision="reallocation")
         w.defence.reassign(unit, req)
+        self._emit_queue()
         w.changed()
 
     # -- reviews and settings ----------------------------------------------------------------------

@@ -222,6 +222,7 @@ class InjectRunner:
                     w.env.now,
                     inject=inj.id,
                     state="not_reached",
-                    crisis=inj.crisis,
+                    crisis=inj.crisis or (inj.request.crisis if inj.request else None),
+                    region=inj.request.region if inj.request else None,
                     detail=self._detail(inj, reason),
                 )

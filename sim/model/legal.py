@@ -30,8 +30,14 @@ def route_allows(capability: Capability, route: str) -> bool:
     return route in capability.legal
 
 
-def legal_problem(req: Request, capabilities: dict[str, Capability]) -> str | None:
-    """Why the request fails the legal test, or None when it passes."""
+def legal_problem(
+    req: Request, capabilities: dict[str, Capability], public_order: bool = False
+) -> str | None:
+    """Why the request fails the legal test, or None when it passes.
+
+    ``public_order``: the effect asked for is a public-order or police task (its tags default to
+    Politiewet art. 57/58), which MSOB may not be used for (§8.3 rule 3).
+    """
     allowed = ALLOWED_REQUESTERS[req.route]
     if req.requester not in allowed:
         return (
@@ -39,6 +45,8 @@ def legal_problem(req: Request, capabilities: dict[str, Capability]) -> str | No
         )
     if req.route == "PW59":
         return "art. 59 special units are alerted via the Landelijke Eenheid (College van PG's), not the LOCC; extra military support to them goes via art. 58"
+    if req.route == "MSOB" and public_order:
+        return "public order and guarding go via the Politiewet (art. 57 KMar, art. 58), not MSOB"
     if req.route == "MSOB" and req.life_safety:
         return "MSOB is for support outside the Wvr and Politiewet, not acute danger to life; request under Wvr art. 51"
     if req.capability is not None and req.capability in capabilities:

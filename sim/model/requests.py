@@ -125,28 +125,27 @@ class RequestDesk:
         w = self.w
         spec = w.crisis_specs[crisis_id]
         run = w.crises.runs[crisis_id]
-        if not spec.auto_requests or not run.active or not w.crises.can_request(region):
+        if not spec.auto_requests or not run.active:
             return
+        team_ready = w.crises.can_request(region)
         for tag in w.demand.need.get((crisis_id, region), {}):
             key = (crisis_id, region, tag)
             if key in self._drafting:
                 continue
             if key in self._denied_at_level and self._denied_at_level[key] == run.level:
                 continue
+            route = w.ex.tags[tag].route
+            if route == "WVR51" and not team_ready:
+                continue  # the voorzitter asks once the ROT is up; a burgemeester needs no team
             if self.gap(crisis_id, region, tag) > 0:
                 self._drafting.add(key)
-                w.env.process(self._draft(crisis_id, region, tag))
+                self._draft_start(crisis_id, region, tag, route)
 
-    def _draft(self, crisis_id: str, region: str, tag: str) -> Any:
+    def _draft_start(self, crisis_id: str, region: str, tag: str, route: str) -> None:
+        """The region (with its RMOA) starts drafting a request for the current gap."""
         w = self.w
-        yield w.env.timeout(w.ex.hub.drafting.sample(w.streams(f"drafting/{region}")))
-        self._drafting.discard((crisis_id, region, tag))
-        run = w.crises.runs[crisis_id]
-        gap = self.gap(crisis_id, region, tag)
-        if not run.active or gap <= 0:
-            return
         spec = w.crisis_specs[crisis_id]
-        route = w.ex.tags[tag].route
+        gap = self.gap(crisis_id, region, tag)
         req = self._new(
             region=region,
             crisis=crisis_id,
@@ -162,6 +161,21 @@ class RequestDesk:
             inject=None,
         )
         self.emit(req, "drafted")
+        w.env.process(self._draft(req, tag))
+
+    def _draft(self, req: Request, tag: str) -> Any:
+        """After drafting, send what is still needed (the picture may have changed meanwhile)."""
+        w = self.w
+        yield w.env.timeout(w.ex.hub.drafting.sample(w.streams(f"drafting/{req.region}")))
+        assert req.crisis is not None
+        self._drafting.discard((req.crisis, req.region, tag))
+        if not req.open:
+            return
+        gap = self.gap(req.crisis, req.region, tag) + req.quantity  # not counting itself
+        if not w.crises.runs[req.crisis].active or gap <= 0:
+            self.close(req, "withdrawn", "no longer needed when the draft was ready")
+            return
+        req.quantity = gap
         w.hub.submit(req)
 
     # -- closing --------------------------------------------------------------------------------
@@ -186,6 +200,10 @@ class RequestDesk:
         if any(u.request is req for u in req.units) or self.w.hub.is_queued(req):
             return
         if not req.open:
+            return
+        if not req.ever_on_scene:  # stood down before any unit arrived
+            crisis_over = req.crisis is not None and not self.w.crises.runs[req.crisis].active
+            self.close(req, "withdrawn" if crisis_over else "stood_down", reason)
             return
         self.emit(req, "released", reason=reason)
         outcome = (

@@ -123,6 +123,8 @@ class World:
         self.hub.start()
         self.changed()
         self.env.run(until=endex)
+        while self.env.peek() <= endex:  # what is scheduled at ENDEX itself still happens
+            self.env.step()
         self.injects.finish()
         self.requests.finish()
         outcomes: dict[str, int] = {}
