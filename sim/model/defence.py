@@ -399,12 +399,13 @@ class Defence:
                         w.requests.emit(unit.request, "extended", unit=unit.id)
                 if sortie_end is not None and w.env.now >= sortie_end:
                     break
-            w.demand.add_unit(unit, -1)
             base_min, _ = travel_minutes(
                 cap.mode, unit.lat, unit.lon, cap.lat, cap.lon, cap.speed_kmh
             )
             turnaround = 2 * base_min + (cap.refuel.sample(rng) if cap.refuel is not None else 0.0)
+            # state first: the region must see a refuelling unit as coming back, not as a gap
             self._set(unit, "refuelling", until=w.env.now + turnaround)
+            w.demand.add_unit(unit, -1)
             cause = yield from self._wait(turnaround)
             if cause is not None:
                 return self._after(unit, cause)
