@@ -1,0 +1,78 @@
+"""Small drawing helpers shared by the timeline panels: measured text, bars, colour maps.
+
+Text is measured with the font itself (``text_to_path``), not by a layout engine: the timeline
+sizes its margins and packs request labels from these widths before anything is drawn, which is
+both exact and far cheaper than letting matplotlib re-measure every label on every save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from matplotlib.collections import PolyCollection
+
+from sim.analysis import figstyle as fs
+
+__all__ = ["KEY_ROW_IN", "bars", "cmap", "key_linespacing", "rect", "text_width_in"]
+
+KEY_ROW_IN = 0.16  # one line of the inject key, inches
+
+
+def text_width_in(texts: Iterable[str], size: float, weight: str = "normal") -> float:
+    """Width in inches of the widest of ``texts`` in the figure font at ``size`` points."""
+    return max((_width_pt(text, size, weight) for text in set(texts) if text), default=0.0) / 72.0
+
+
+@cache
+def _width_pt(text: str, size: float, weight: str) -> float:
+    from matplotlib.textpath import text_to_path
+
+    width, _, _ = text_to_path.get_text_width_height_descent(
+        text, _font(size, weight), ismath=False
+    )
+    return float(width)
+
+
+@cache
+def _font(size: float, weight: str) -> Any:
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family="DejaVu Sans", size=size, weight=weight)
+
+
+@cache
+def key_linespacing() -> float:
+    """Line spacing that makes one key line exactly ``KEY_ROW_IN`` tall (7.5-pt monospace)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prop = FontProperties(family="monospace", size=7.5)
+    _, height, descent = text_to_path.get_text_width_height_descent("lp", prop, ismath=False)
+    return KEY_ROW_IN * 72.0 / (height - descent)
+
+
+def rect(x0: float, x1: float, y: float, h: float) -> list[tuple[float, float]]:
+    """Corners of a bar from ``x0`` to ``x1`` centred on lane ``y``, ``h`` lanes high."""
+    half = h / 2
+    return [(x0, y - half), (x0, y + half), (x1, y + half), (x1, y - half)]
+
+
+def bars(rects: list[Any], style: fs.BarStyle, gid: str, zorder: float) -> PolyCollection:
+    """All bars of one style as one collection (one artist, however many bars)."""
+    return PolyCollection(
+        rects,
+        facecolors=style.face,
+        edgecolors=style.edge,
+        hatch=style.hatch,
+        linewidths=0.4,
+        zorder=zorder,
+        gid=gid,
+    )
+
+
+def cmap(name: str) -> Any:
+    import matplotlib as mpl
+
+    return mpl.colormaps[name]

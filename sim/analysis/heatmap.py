@@ -1,0 +1,107 @@
+"""Bottleneck heat map: regions × capabilities, hours that requests waited.
+
+The hot wash-up question "where did we make people wait, and for what?" in one picture. A cell
+adds up, for the requests of one region that asked for one capability, the hours from
+submission to the first unit on scene (or to the denial, or to ENDEX when still open). Cells
+carry their number, so the colour scale (single-hue, readable in greyscale and by colour-blind
+readers) is only a guide; regions or capabilities without requests have no row or column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.analysis import figstyle as fs
+from sim.analysis.kpis import heatmap_table, kpis_from_tables
+from sim.analysis.labels import t
+from sim.analysis.tables import Event, build_tables
+
+if TYPE_CHECKING:
+    from sim.exercise import Exercise
+
+__all__ = ["draw_heatmap", "draw_heatmap_table", "hours_waited"]
+
+
+def draw_heatmap(
+    events: Sequence[Event], exercise: Exercise | None = None, lang: str = "en"
+) -> Figure:
+    """The bottleneck heat map of one run's journal."""
+    tables = kpis_from_tables(build_tables(events), exercise, lang)
+    return draw_heatmap_table(tables["heatmap"], exercise, lang)
+
+
+def draw_heatmap_table(
+    wide: pd.DataFrame, exercise: Exercise | None = None, lang: str = "en"
+) -> Figure:
+    """Draw a ``heatmap`` KPI table (regions as index, capabilities as columns, hours)."""
+    with fs.rc():
+        if wide is None or wide.empty:
+            fig = Figure(figsize=(6, 1.2), layout="constrained")
+            ax = fig.add_subplot()
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, t("heatmap.empty", lang), ha="center", va="center")
+            return fig
+        if "region" in wide.columns:
+            wide = wide.set_index("region")
+        values = wide.to_numpy(dtype=float)
+        rows, cols = values.shape
+        fig = Figure(
+            figsize=(min(16.0, max(7.0, 3.6 + 0.8 * cols)), min(40.0, max(2.8, 1.9 + 0.34 * rows))),
+            layout="constrained",
+        )
+        ax = fig.add_subplot()
+        ax.set_label("heatmap")
+        masked = np.ma.masked_invalid(values)
+        import matplotlib as mpl
+
+        cmap = mpl.colormaps["Oranges"].with_extremes(bad="#F2F2F2")
+        vmax = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+        image = ax.imshow(masked, cmap=cmap, vmin=0, vmax=max(vmax, 1e-9), aspect="auto")
+        names = {}
+        if exercise is not None:
+            names = {rid: f"{rid} {r.name}" for rid, r in exercise.regions.items()}
+        h = t("unit.h", lang)
+        row_sum, col_sum = np.nansum(values, axis=1), np.nansum(values, axis=0)
+        ax.set_yticks(
+            range(rows),
+            [
+                f"{names.get(str(r), str(r))} (Σ {s:.0f} {h})"
+                for r, s in zip(wide.index, row_sum, strict=True)
+            ],
+        )
+        ax.set_xticks(
+            range(cols),
+            [f"{c}\n(Σ {s:.0f} {h})" for c, s in zip(wide.columns, col_sum, strict=True)],
+            rotation=35,
+            ha="right",
+        )
+        ax.tick_params(length=0)
+        ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
+        ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
+        ax.grid(which="minor", color="white", linewidth=1.5)
+        ax.tick_params(which="minor", length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        for i in range(rows):
+            for j in range(cols):
+                v = values[i, j]
+                if np.isfinite(v):
+                    dark = v > 0.55 * vmax
+                    ax.text(j, i, f"{v:.1f} {t('unit.h', lang)}", ha="center", va="center", fontsize=7.5,
+                            color="white" if dark else "black")  # fmt: skip
+        ax.set_xlabel(t("heatmap.xlabel", lang))
+        ax.set_ylabel(t("heatmap.ylabel", lang))
+        ax.set_title(t("heatmap.title", lang), loc="left")
+        bar = fig.colorbar(image, ax=ax, shrink=0.9, pad=0.02)
+        bar.set_label(t("heatmap.colorbar", lang), fontsize=7)
+        return fig
+
+
+def hours_waited(events: Sequence[Event]) -> pd.DataFrame:
+    """The heat map's numbers without drawing (regions × capabilities, hours)."""
+    return heatmap_table(kpis_from_tables(build_tables(events))["requests"])

@@ -1,0 +1,555 @@
+"""Debrief numbers as tables: per request, region, capability and inject, plus a summary.
+
+``kpis(events, exercise)`` returns plain DataFrames (times in minutes or hours, no formatting),
+so a notebook, a sweep or the report can use them alike. Definitions, chosen to match what an
+exercise leader asks in the hot wash-up:
+
+- *time to decision*: submission → the first decision that settles the request (approved,
+  partial, substitute or denied); being put in the queue is not a decision.
+- *time to first unit on scene*: submission → ``first_on_scene``.
+- *hours waited*: submission → first unit on scene, or → closure (denied, withdrawn), or → ENDEX
+  for requests still open; this is what the bottleneck heat map adds up.
+- *hours of unmet demand* (per region): time during which any crisis there has unmet need
+  (``demand.value`` > 0); *life-safety*: time during which ``life_safety_unmet`` is true.
+- *utilisation* (per capability): unit-hours in use (mobilising to resting) / unit-hours available
+  for national tasks (total − main-task-1 reserved − unavailable), both from ``capacity`` events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sim.analysis.labels import t, t_or
+from sim.analysis.tables import Event, RunTables, build_tables
+from sim.analysis.timefmt import format_duration, format_t
+
+if TYPE_CHECKING:
+    from sim.exercise import Exercise
+
+__all__ = [
+    "KPI_TABLES",
+    "OUTCOMES",
+    "describe_event",
+    "heatmap_table",
+    "inject_links",
+    "kpis",
+    "kpis_from_tables",
+    "summary_lines",
+    "waited_minutes",
+]
+
+OUTCOMES: tuple[str, ...] = (
+    "served",
+    "partly_served",
+    "substituted",
+    "denied",
+    "withdrawn",
+    "stood_down",
+    "open",
+)
+"""Request outcomes (``closed.detail.outcome``), plus ``open`` for requests open at ENDEX."""
+
+KPI_TABLES: dict[str, str] = {
+    "requests": "one row per request: times to decision and to first unit on scene, outcome",
+    "regions": "one row per region: peak level, hours of (life-safety) unmet demand, requests",
+    "capabilities": "one row per capability: utilisation, denials, substitutions, reallocations",
+    "injects": "one row per MSEL inject: state, fired time, journal events it set off",
+    "heatmap": "hours waited: a region column, then one column per capability",
+    "summary": "key / value: requests by outcome, median and P90 times, conflicts, reallocations",
+}
+"""The tables ``kpis`` returns and what each holds."""
+
+
+REGION_COLUMNS = [
+    "region",
+    "name",
+    "peak_level",
+    "peak_code",
+    "hours_unmet",
+    "hours_unmet_life_safety",
+    "requests",
+    "served",
+    "denied",
+    "open",
+    "median_time_to_decision_min",
+    "hours_waited",
+]
+CAPABILITY_COLUMNS = [
+    "capability",
+    "name",
+    "units",
+    "peak_in_use",
+    "unit_hours_in_use",
+    "unit_hours_available",
+    "utilisation",
+    "hours_saturated",
+    "requests",
+    "granted",
+    "denials",
+    "substituted_away",
+    "substituted_in",
+    "reallocations",
+    "mt1_claims",
+    "mt1_conflicts",
+]
+
+
+def waited_minutes(requests: pd.DataFrame, t_end: float) -> pd.Series:
+    """Minutes each request waited: to first unit on scene, else to closure, else to ENDEX."""
+    stop = requests["t_first_on_scene"].fillna(requests["t_closed"]).fillna(t_end)
+    return (stop - requests["t_submitted"]).astype(float)
+
+
+def _union_hours(intervals: list[tuple[float, float]]) -> float:
+    total, cur_start, cur_end = 0.0, None, None
+    for start, end in sorted(intervals):
+        if cur_end is None or start > cur_end:
+            if cur_end is not None:
+                total += cur_end - cur_start
+            cur_start, cur_end = start, end
+        else:
+            cur_end = max(cur_end, end)
+    if cur_end is not None:
+        total += cur_end - cur_start
+    return total / 60.0
+
+
+def _request_kpis(T: RunTables) -> pd.DataFrame:
+    r = T.requests
+    out = pd.DataFrame(
+        {
+            "request": r["request"],
+            "region": r["region"],
+            "crisis": r["crisis"],
+            "capability": r["capability"],
+            "granted_capability": r["granted_capability"],
+            "route": r["route"],
+            "life_safety": r["life_safety"],
+            "scripted": r["scripted"],
+            "inject": r["inject"],
+            "priority": r["priority"],
+            "submitted": r["t_submitted"],
+            "time_to_decision_min": (r["t_decision"] - r["t_submitted"]).astype(float),
+            "time_to_first_on_scene_min": (r["t_first_on_scene"] - r["t_submitted"]).astype(float),
+            "queued_min": r["queued_min"].astype(float),
+            "n_queued": r["n_queued"],
+            "waited_min": waited_minutes(r, T.info.t_end),
+            "decision": r["decision"],
+            "outcome": r["outcome"],
+            "units": r["units"].map(lambda u: ", ".join(u) if isinstance(u, list) else ""),
+            "reason": r["reason"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _region_names(exercise: Exercise | None) -> dict[str, str]:
+    if exercise is None:
+        return {}
+    return {rid: region.name for rid, region in exercise.regions.items()}
+
+
+def _region_kpis(T: RunTables, req: pd.DataFrame, exercise: Exercise | None) -> pd.DataFrame:
+    names = _region_names(exercise)
+    regions: list[str] = list(T.info.regions)
+    for source in (T.region_steps["region"], req["region"], T.demand["region"]):
+        regions.extend(r for r in source.dropna().unique() if r not in regions)
+    rows = []
+    for region in regions:
+        steps = T.region_steps[T.region_steps["region"] == region]
+        peak = int(steps["level"].max()) if len(steps) else None
+        demand = T.demand[T.demand["region"] == region]
+        unmet = demand[demand["unmet_share"] > 0]
+        ls = demand[demand["life_safety_unmet"]]
+        mine = req[req["region"] == region]
+        rows.append(
+            {
+                "region": region,
+                "name": names.get(region, ""),
+                "peak_level": peak,
+                "peak_code": T.info.level_code(peak) if peak is not None else "",
+                "hours_unmet": _union_hours(list(zip(unmet["start"], unmet["end"], strict=True))),
+                "hours_unmet_life_safety": _union_hours(
+                    list(zip(ls["start"], ls["end"], strict=True))
+                ),
+                "requests": len(mine),
+                "served": int(
+                    mine["outcome"].isin(["served", "partly_served", "substituted"]).sum()
+                ),
+                "denied": int((mine["outcome"] == "denied").sum()),
+                "open": int((mine["outcome"] == "open").sum()),
+                "median_time_to_decision_min": mine["time_to_decision_min"].median(),
+                "hours_waited": mine["waited_min"].sum() / 60.0,
+            }
+        )
+    return pd.DataFrame(rows, columns=REGION_COLUMNS)
+
+
+def _step_integral(ts: list[float], values: list[float], start_value: float, t_end: float) -> float:
+    """Area under a step function (value holds from each time to the next) over [0, t_end]."""
+    total, prev_t, prev_v = 0.0, 0.0, start_value
+    for time, value in zip(ts, values, strict=True):
+        total += prev_v * (min(time, t_end) - prev_t)
+        prev_t, prev_v = min(time, t_end), value
+    total += prev_v * (t_end - prev_t)
+    return total
+
+
+def _capability_kpis(T: RunTables, exercise: Exercise | None) -> pd.DataFrame:
+    info, t_end = T.info, T.info.t_end
+    caps: list[str] = []
+    for source in (
+        T.capacity["capability"],
+        T.units["capability"],
+        T.requests["capability"],
+        T.decisions["capability"],
+        T.mt1["capability"],
+    ):
+        caps.extend(c for c in source.dropna().unique() if c not in caps)
+    dec = T.decisions
+    rows = []
+    for cap in caps:
+        meta = info.capabilities.get(cap, {})
+        units = meta.get("units")
+        series = T.capacity[T.capacity["capability"] == cap]
+        start_available = float((units or 0) - (meta.get("reserved") or 0))
+        ts = series["t"].tolist()
+        in_use_h = _step_integral(ts, series["in_use"].tolist(), 0.0, t_end) / 60.0
+        avail_h = _step_integral(ts, series["available"].tolist(), start_available, t_end) / 60.0
+        if not len(series):  # no capacity events: count the unit lanes instead
+            used = T.units[(T.units["capability"] == cap) & T.units["state"].isin(_IN_USE)]
+            in_use_h = float((used["end"] - used["start"]).sum()) / 60.0
+        saturated = series["in_use"] >= series["available"]
+        sat_ts = [(a, b) for a, b, s in zip(ts, [*ts[1:], t_end], saturated, strict=True) if s]
+        asked = T.requests[T.requests["capability"] == cap]
+        name = meta.get("name") or ""
+        if exercise is not None and cap in exercise.capabilities:
+            name = exercise.capabilities[cap].name
+        rows.append(
+            {
+                "capability": cap,
+                "name": name,
+                "units": units,
+                "peak_in_use": float(series["in_use"].max()) if len(series) else None,
+                "unit_hours_in_use": in_use_h,
+                "unit_hours_available": avail_h,
+                "utilisation": in_use_h / avail_h if avail_h > 0 else float("nan"),
+                "hours_saturated": _union_hours(sat_ts),
+                "requests": len(asked),
+                "granted": int(
+                    dec[
+                        (dec["capability"] == cap)
+                        & dec["state"].isin(["approved", "partial", "substitute"])
+                    ]["request"].nunique()
+                ),
+                "denials": int(
+                    ((dec["state"] == "denied") & (dec["requested_capability"] == cap)).sum()
+                ),
+                "substituted_away": int(
+                    ((dec["state"] == "substitute") & (dec["requested_capability"] == cap)).sum()
+                ),
+                "substituted_in": int(
+                    ((dec["state"] == "substitute") & (dec["capability"] == cap)).sum()
+                ),
+                "reallocations": int(
+                    (
+                        (T.reallocations["capability"] == cap)
+                        & (T.reallocations["state"] == "effective")
+                    ).sum()
+                ),
+                "mt1_claims": int(
+                    ((T.mt1["capability"] == cap) & (T.mt1["state"] == "claim")).sum()
+                ),
+                "mt1_conflicts": int(((T.mt1["capability"] == cap) & T.mt1["conflict"]).sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=CAPABILITY_COLUMNS)
+
+
+_IN_USE = ("mobilising", "in_transit", "on_scene", "refuelling", "returning", "resting")
+
+
+# --- injects: what each one set off ------------------------------------------------------------
+
+
+def inject_links(T: RunTables) -> dict[int, list[Event]]:
+    """Journal events each inject set off, keyed by the inject event's ``seq``.
+
+    Linked: events that name the inject (``inject`` field or ``detail.inject``); the requests
+    it created (their submission, decisions and closure); and, at the same instant and between
+    the neighbouring inject events, the crisis change it caused (``cause`` = inject) with the
+    region levels that followed, and for capacity, main-task-1 and hub injects the unit,
+    capacity and request changes of the capabilities involved (units reserved or recalled,
+    requests stood down).
+    """
+    events = T.events
+    n = len(events)
+    position = {e["seq"]: i for i, e in enumerate(events)}
+    per_request: dict[str, list[Event]] = {}
+    naming: dict[str, list[Event]] = {}
+    for e in events:
+        if e["kind"] in ("request", "decision") and e["request"] is not None:
+            per_request.setdefault(e["request"], []).append(e)
+        if e["kind"] == "inject":
+            continue
+        d = e["detail"] if isinstance(e["detail"], dict) else {}
+        named = e["inject"] if e["inject"] is not None else d.get("inject")
+        if named is not None:
+            naming.setdefault(str(named), []).append(e)
+    links: dict[int, list[Event]] = {}
+    for row in T.injects.itertuples(index=False):
+        if row.state == "not_reached" or row.seq not in position:
+            links[row.seq] = []
+            continue
+        iid = str(row.inject)
+        named = naming.get(iid, [])
+        found = [e for e in named if e["kind"] != "request"]
+        requests = {row.request} if isinstance(row.request, str) else set()
+        requests |= {e["request"] for e in named if e["kind"] == "request"}
+        caps = {row.capability} if isinstance(row.capability, str) else set()
+        caps |= {e["capability"] for e in named if e["capability"]}
+        i = position[row.seq]
+        lo, hi = i, i
+        while lo > 0 and events[lo - 1]["t"] == row.t and events[lo - 1]["kind"] != "inject":
+            lo -= 1
+        while hi + 1 < n and events[hi + 1]["t"] == row.t and events[hi + 1]["kind"] != "inject":
+            hi += 1
+        window = [e for e in events[lo : hi + 1] if e["inject"] in (None, iid)]
+        crisis_regions: set[str] = set()
+        capacity_type = row.type in _UNIT_INJECTS
+        for e in window:
+            k, d = e["kind"], e["detail"] if isinstance(e["detail"], dict) else {}
+            if k == "crisis" and e["crisis"] == row.crisis and d.get("cause") == "inject":
+                found.append(e)
+                crisis_regions.update(d.get("regions") or [])
+            elif (
+                capacity_type
+                and k in ("capacity", "mt1", "unit")
+                and (e["capability"] in caps or not caps)
+            ):
+                found.append(e)
+            elif (
+                capacity_type
+                and k == "request"
+                and e["state"] == "closed"
+                and e["capability"] in caps
+            ):
+                found.append(e)  # stood down: its units were taken
+            elif k == "hub" and row.type == "hub_change":
+                found.append(e)
+        found.extend(e for e in window if e["kind"] == "region" and e["region"] in crisis_regions)
+        for rid in sorted(r for r in requests if r):
+            found.extend(
+                e
+                for e in per_request.get(rid, [])
+                if e["kind"] == "decision" or e["state"] in ("submitted", "closed", "open")
+            )
+        links[row.seq] = _last_capacity_only(found)
+    return links
+
+
+def _last_capacity_only(found: list[Event]) -> list[Event]:
+    """Unique events in journal order, keeping only the last capacity change per capability
+    (one inject can step a capability's count several times at the same instant)."""
+    unique = sorted({e["seq"]: e for e in found}.values(), key=lambda e: e["seq"])
+    last = {e["capability"]: e["seq"] for e in unique if e["kind"] == "capacity"}
+    return [e for e in unique if e["kind"] != "capacity" or last[e["capability"]] == e["seq"]]
+
+
+_UNIT_INJECTS = ("capacity_change", "mt1_claim", "mt1_release")
+"""Inject types whose effects are unit, capacity and main-task-1 changes."""
+
+
+def describe_event(e: Event, info: Any, lang: str = "en") -> str:
+    """One short line for a linked journal event, for the MSEL table's "set off" column."""
+    k, s, d = e["kind"], e["state"], e["detail"] if isinstance(e["detail"], dict) else {}
+    when = format_t(e["t"])
+    if k == "request":
+        state = t_or(f"request_state.{s}", s, lang)
+        if s == "closed":
+            state = t_or(f"outcome.{d.get('outcome')}", str(d.get("outcome")), lang)
+        return f"{e['request']} ({e['region']}): {state} {when}"
+    if k == "decision":
+        what = t_or(f"decision.{s}", s, lang)
+        cap = f" {e['capability']} ×{e['qty']}" if e["capability"] else ""
+        return f"{e['request']}: {what}{cap} {when}"
+    if k == "crisis":
+        return t(
+            "set_off.crisis",
+            lang,
+            crisis=e["crisis"],
+            state=t_or(f"crisis_state.{s}", s, lang),
+            level=info.level_code(e["level"]),
+        )
+    if k == "region":
+        return t("set_off.region", lang, region=e["region"], level=info.level_code(e["level"]))
+    if k == "capacity":
+        return t("set_off.capacity", lang, capability=e["capability"], available=e["qty"])
+    if k == "mt1":
+        text = t(f"set_off.mt1_{s}", lang, capability=e["capability"], qty=e["qty"])
+        if d.get("conflict"):
+            text += " — " + t(
+                "set_off.mt1_conflict", lang, units=", ".join(d.get("recalled") or [])
+            )
+        return text
+    if k == "unit":
+        return f"{e['unit']}: {t_or(f'unit_state.{s}', s, lang)} {when}"
+    if k == "hub":
+        return f"{t_or(f'hub_state.{s}', s, lang)} {when}"
+    return f"{k} {s} {when}"
+
+
+def _inject_kpis(T: RunTables, lang: str = "en") -> pd.DataFrame:
+    links = inject_links(T)
+    rows = []
+    for row in T.injects.itertuples(index=False):
+        linked = links.get(row.seq, [])
+        rows.append(
+            {
+                "inject": row.inject,
+                "state": row.state,
+                "type": row.type,
+                "title": row.title,
+                "scheduled": row.scheduled,
+                "trigger": row.trigger,
+                "fired": row.t if row.state == "fired" else None,
+                "t": row.t,
+                "expected_action": row.expected_action,
+                "objectives": row.objectives,
+                "reason": row.reason,
+                "linked_seq": [e["seq"] for e in linked],
+                "set_off": [describe_event(e, T.info, lang) for e in linked],
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "inject",
+            "state",
+            "type",
+            "title",
+            "scheduled",
+            "trigger",
+            "fired",
+            "t",
+            "expected_action",
+            "objectives",
+            "reason",
+            "linked_seq",
+            "set_off",
+        ],
+    )
+
+
+# --- heat map and summary ----------------------------------------------------------------------
+
+
+def heatmap_table(req: pd.DataFrame) -> pd.DataFrame:
+    """Hours waited: one row per region (``region`` column), one column per capability asked
+    (else the one granted); empty where no request of that region asked for it."""
+    if not len(req):
+        return pd.DataFrame()
+    cap = req["capability"].fillna(req["granted_capability"]).fillna("—")
+    frame = pd.DataFrame({"region": req["region"], "capability": cap, "h": req["waited_min"] / 60})
+    wide = frame.pivot_table(index="region", columns="capability", values="h", aggfunc="sum")
+    wide = wide.sort_index().sort_index(axis=1)
+    wide.columns.name = None
+    return wide.reset_index()  # region as a column, so the CSV keeps it
+
+
+def _quantile(series: pd.Series, q: float) -> float:
+    clean = series.dropna()
+    return float(clean.quantile(q)) if len(clean) else float("nan")
+
+
+def _summary(T: RunTables, req: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    rows: list[tuple[str, float]] = [("requests", float(len(req)))]
+    for outcome in OUTCOMES:
+        rows.append((f"outcome.{outcome}", float((req["outcome"] == outcome).sum())))
+    for name, col in (
+        ("time_to_decision", "time_to_decision_min"),
+        ("time_to_first_on_scene", "time_to_first_on_scene_min"),
+    ):
+        rows.append((f"{name}.median_min", _quantile(req[col], 0.5)))
+        rows.append((f"{name}.p90_min", _quantile(req[col], 0.9)))
+        rows.append((f"{name}.n", float(req[col].notna().sum())))
+    rows.append(("mt1_conflicts", float(T.mt1["conflict"].sum()) if len(T.mt1) else 0.0))
+    rows.append(("reallocations", float((T.reallocations["state"] == "effective").sum())))
+    for state in ("fired", "skipped", "not_reached"):
+        rows.append((f"injects.{state}", float((T.injects["state"] == state).sum())))
+    rows.append(("hours_unmet_life_safety", float(regions["hours_unmet_life_safety"].sum())))
+    rows.append(("peak_queue", float(T.queue["value"].max()) if len(T.queue) else 0.0))
+    return pd.DataFrame(rows, columns=["key", "value"])
+
+
+def kpis_from_tables(
+    T: RunTables, exercise: Exercise | None = None, lang: str = "en"
+) -> dict[str, pd.DataFrame]:
+    """``kpis`` for tables already built (the report builds them once for all figures)."""
+    req = _request_kpis(T)
+    regions = _region_kpis(T, req, exercise)
+    return {
+        "requests": req,
+        "regions": regions,
+        "capabilities": _capability_kpis(T, exercise),
+        "injects": _inject_kpis(T, lang),
+        "heatmap": heatmap_table(req),
+        "summary": _summary(T, req, regions),
+    }
+
+
+def kpis(events: Sequence[Event], exercise: Exercise | None = None) -> dict[str, pd.DataFrame]:
+    """All debrief tables of one run; keys and contents are listed in ``KPI_TABLES``.
+
+    ``exercise`` (optional) adds region and capability names; everything else comes from the
+    journal alone.
+    """
+    return kpis_from_tables(build_tables(events), exercise)
+
+
+def _value(summary: pd.DataFrame, key: str) -> float:
+    hit = summary.loc[summary["key"] == key, "value"]
+    return float(hit.iloc[0]) if len(hit) else float("nan")
+
+
+def summary_lines(kpi_tables: dict[str, pd.DataFrame], lang: str = "en") -> list[str]:
+    """A short readable summary for the console (and the report's KPI section)."""
+    s = kpi_tables["summary"]
+    n = int(_value(s, "requests"))
+    parts = [
+        f"{t(f'outcome.{o}', lang)} {int(_value(s, f'outcome.{o}'))}"
+        for o in OUTCOMES
+        if _value(s, f"outcome.{o}") > 0
+    ]
+    lines = [f"{t('summary.requests', lang)}: {n}" + (f" ({', '.join(parts)})" if parts else "")]
+    for name in ("time_to_decision", "time_to_first_on_scene"):
+        med, p90 = _value(s, f"{name}.median_min"), _value(s, f"{name}.p90_min")
+        count = int(_value(s, f"{name}.n"))
+        lines.append(
+            f"{t(f'kpi.{name}', lang)}: {t('summary.median', lang)} {format_duration(med, lang)}, "
+            f"P90 {format_duration(p90, lang)} (n = {count})"
+        )
+    lines.append(
+        f"{t('summary.mt1_conflicts', lang)}: {int(_value(s, 'mt1_conflicts'))}; "
+        f"{t('summary.reallocations', lang)}: {int(_value(s, 'reallocations'))}"
+    )
+    lines.append(
+        f"{t('summary.injects', lang)}: {int(_value(s, 'injects.fired'))} "
+        f"{t('inject_state.fired', lang)}, {int(_value(s, 'injects.skipped'))} "
+        f"{t('inject_state.skipped', lang)}, {int(_value(s, 'injects.not_reached'))} "
+        f"{t('inject_state.not_reached', lang)}"
+    )
+    ls_hours = _value(s, "hours_unmet_life_safety")
+    lines.append(
+        f"{t('kpi.hours_unmet_life_safety', lang)}: {format_duration(ls_hours * 60, lang)}"
+    )
+    caps = kpi_tables.get("capabilities")
+    if caps is not None and len(caps):
+        top = caps.dropna(subset=["utilisation"]).sort_values("utilisation", ascending=False)
+        busiest = [f"{r.capability} {r.utilisation:.0%}" for r in top.head(3).itertuples()]
+        if busiest:
+            lines.append(f"{t('kpi.utilisation', lang)}: {', '.join(busiest)}")
+    return lines

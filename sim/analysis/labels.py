@@ -1,0 +1,70 @@
+"""One label table for every figure and report, in English and Dutch.
+
+Exercise staff read Dutch debriefs (``tijdlijn``, ``bijstandsverzoek``, ``toegekend`` …, see
+``/work/shared/domain/glossary.md``); English is the default for mixed or NATO audiences. Labels
+live in ``labels/<lang>.yaml`` as nested mappings and are looked up by dotted key
+(``outcome.served``), so templates, matplotlib titles and console summaries share one source and
+a test can check that both languages carry the same keys.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = ["LANGUAGES", "label_keys", "labels", "t", "t_or"]
+
+LANGUAGES: tuple[str, ...] = ("en", "nl")
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def labels(lang: str) -> dict[str, str]:
+    """All labels of one language as ``{dotted.key: text}`` (cached; do not mutate)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    text = (
+        resources.files("sim.analysis")
+        .joinpath("labels")
+        .joinpath(f"{lang}.yaml")
+        .read_text("utf-8")
+    )
+    return _flatten(yaml.safe_load(text) or {})
+
+
+def label_keys(lang: str) -> frozenset[str]:
+    """The keys a language defines (a test checks that every language has the same set)."""
+    return frozenset(labels(lang))
+
+
+def t(key: str, lang: str = "en", **values: Any) -> str:
+    """The label for ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``.
+
+    A key missing in ``lang`` falls back to English, then to the key itself, so a new event state
+    from the simulator shows up readable instead of crashing a debrief.
+    """
+    text = labels(lang).get(key)
+    if text is None:
+        text = labels("en").get(key, key)
+    return text.format(**values) if values else text
+
+
+def t_or(key: str, fallback: str, lang: str = "en") -> str:
+    """The label for ``key``, or ``fallback`` when no language defines it (free-form states)."""
+    text = labels(lang).get(key)
+    if text is None:
+        text = labels("en").get(key)
+    return fallback if text is None else text

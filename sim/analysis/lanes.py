@@ -1,0 +1,176 @@
+"""Which lanes the timeline gets, in which order, and how request bars share rows.
+
+Kept apart from the drawing so the rules are testable without matplotlib:
+- only regions, crises and units that do something in the time window get a lane;
+- regions appear in the order they became involved (the exercise story reads top-down);
+- a region's requests are packed into as few rows as possible, leaving room after each bar
+  for its label, so a national run with hundreds of requests stays readable;
+- units are grouped by capability (first used first) and numbered naturally (-2 before -10).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sim.analysis.tables import RunTables
+
+__all__ = ["Row", "TimelinePlan", "natural_key", "pack_rows", "plan_lanes", "scarce_capabilities"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One lane of the regions panel: a region's level band, a crisis, or packed requests."""
+
+    kind: str  # "region" | "crisis" | "requests"
+    region: str
+    crisis: str | None = None
+
+
+@dataclass
+class TimelinePlan:
+    """Lanes of every panel, decided before anything is drawn (so the figure can be sized)."""
+
+    rows: list[Row] = field(default_factory=list)
+    request_row: dict[str, int] = field(default_factory=dict)
+    units: list[str] = field(default_factory=list)
+    capabilities: list[str] = field(default_factory=list)
+
+    @property
+    def regions(self) -> list[str]:
+        return [r.region for r in self.rows if r.kind == "region"]
+
+
+def natural_key(name: str) -> tuple[object, ...]:
+    """Sort key that orders ``FBO_CH47-2`` before ``FBO_CH47-10``."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def pack_rows(bars: list[tuple[str, float, float]], gap: float = 0.0) -> dict[str, int]:
+    """Greedy interval packing: each bar (key, start, end) goes to the first row free at start.
+
+    ``end`` should already include the room the label needs. Returns key -> row (0-based).
+    """
+    row_end: list[float] = []
+    rows: dict[str, int] = {}
+    for key, start, end in sorted(bars, key=lambda b: (b[1], b[2], natural_key(b[0]))):
+        for i, last in enumerate(row_end):
+            if start >= last + gap:
+                row_end[i] = end
+                rows[key] = i
+                break
+        else:
+            rows[key] = len(row_end)
+            row_end.append(end)
+    return rows
+
+
+def _overlaps(start: pd.Series, end: pd.Series, t0: float, t1: float) -> pd.Series:
+    return (end > t0) & (start < t1)
+
+
+def plan_lanes(
+    T: RunTables,
+    t0: float,
+    t1: float,
+    label_minutes: Callable[[str], float],
+    request_labels: dict[str, str],
+) -> TimelinePlan:
+    """Decide every lane for the window [t0, t1].
+
+    ``label_minutes(text)`` says how many minutes of axis a label needs; packing reserves that
+    room after each request bar (or before it, when the bar ends near the right edge).
+    """
+    plan = TimelinePlan()
+    phases = T.phases[_overlaps(T.phases["start"], T.phases["end"], t0, t1)]
+    bands = T.region_bands[
+        _overlaps(T.region_bands["start"], T.region_bands["end"], t0, t1)
+        & (T.region_bands["level"] > 0)
+    ]
+    spans = T.crisis_spans[_overlaps(T.crisis_spans["onset"], T.crisis_spans["end"], t0, t1)]
+
+    first_seen: dict[str, float] = {}
+
+    def seen(region: object, when: float) -> None:
+        if isinstance(region, str):
+            first_seen[region] = min(first_seen.get(region, when), when)
+
+    for row in bands.itertuples(index=False):
+        seen(row.region, row.start)
+    for row in spans.itertuples(index=False):
+        for region in row.regions:
+            seen(region, row.onset)
+    req_region = dict(zip(T.requests["request"], T.requests["region"], strict=True))
+    req_start = phases.groupby("request")["start"].min()
+    req_end = phases.groupby("request")["end"].max()
+    for rid, start in req_start.items():
+        seen(req_region.get(rid), start)
+    order = sorted(first_seen, key=lambda r: (first_seen[r], natural_key(r)))
+
+    crises_of: dict[str, list[str]] = {}
+    for row in spans.sort_values("onset", kind="stable").itertuples(index=False):
+        for region in row.regions:
+            crises_of.setdefault(region, []).append(row.crisis)
+
+    for region in order:
+        plan.rows.append(Row("region", region))
+        for crisis in crises_of.get(region, []):
+            plan.rows.append(Row("crisis", region, crisis))
+        bars = []
+        for rid in req_start.index:
+            if req_region.get(rid) != region:
+                continue
+            start, end = float(req_start[rid]), float(req_end[rid])
+            room = label_minutes(request_labels.get(rid, rid))
+            if end + room <= t1:  # label after the bar
+                bars.append((rid, start, end + room))
+            elif start - room >= t0:  # before it, when the bar runs to the right edge
+                bars.append((rid, start - room, end))
+            else:  # neither fits: the label goes on the bar itself
+                bars.append((rid, start, end))
+        packed = pack_rows(bars, gap=(t1 - t0) * 0.004)
+        base = len(plan.rows)
+        for _ in range(max(packed.values(), default=-1) + 1):
+            plan.rows.append(Row("requests", region))
+        for rid, k in packed.items():
+            plan.request_row[rid] = base + k
+
+    busy = T.units[
+        (T.units["state"] != "available") & _overlaps(T.units["start"], T.units["end"], t0, t1)
+    ]
+    first_use = busy.groupby("capability")["start"].min().sort_values(kind="stable")
+    for cap in first_use.index:
+        names = busy.loc[busy["capability"] == cap, "unit"].unique().tolist()
+        plan.units.extend(sorted(names, key=natural_key))
+    plan.capabilities = scarce_capabilities(T, t0, t1)
+    return plan
+
+
+def scarce_capabilities(T: RunTables, t0: float, t1: float, limit: int = 8) -> list[str]:
+    """Capabilities worth a capacity lane: those that ran out (in use >= available), were
+    denied, queued for, or claimed by main task 1; else the busiest few. At most ``limit``."""
+    cap = T.capacity
+    if not len(cap):
+        return []
+    score: dict[str, float] = {}
+    for name, group in cap.groupby("capability", sort=False):
+        nxt = group["t"].shift(-1).fillna(t1)
+        inside = _overlaps(group["t"], nxt, t0, t1)
+        g = group[inside]
+        if not len(g):
+            continue
+        peak = float((g["in_use"] / g["available"].where(g["available"] > 0)).max())
+        if g["in_use"].max() <= 0 and name not in set(T.mt1["capability"]):
+            continue
+        score[name] = 0.0 if pd.isna(peak) else peak
+    asked = set(
+        T.decisions.loc[T.decisions["state"].isin(["queued", "denied"]), "requested_capability"]
+    )
+    hot = [c for c in score if score[c] >= 1.0 or c in asked or c in set(T.mt1["capability"])]
+    ranked = hot or sorted(score, key=lambda c: -score[c])[:3]
+    ranked = sorted(ranked, key=lambda c: (-score.get(c, 0.0), natural_key(c)))[:limit]
+    order = {c: i for i, c in enumerate(cap["capability"].drop_duplicates())}
+    return sorted(ranked, key=lambda c: order.get(c, 0))

@@ -1,0 +1,165 @@
+"""Timeline panels for the MSEL: the inject strip at the top and the numbered key at the bottom.
+
+Markers carry the MSEL id and a shape per inject group (scenario, request, capacity/hub,
+information, decision point); the key lists number, time and title so long MSEL texts never
+cover the data. Skipped and not-reached injects are listed in grey with their reason.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from matplotlib.lines import Line2D
+
+from sim.analysis import figstyle as fs
+from sim.analysis.drawkit import key_linespacing
+from sim.analysis.labels import t, t_or
+from sim.analysis.timefmt import format_t
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.analysis.timeline import Timeline
+
+__all__ = ["KEY_GLYPH", "draw_inject_key", "draw_inject_strip"]
+
+KEY_GLYPH = {
+    "scenario": "▲",
+    "request": "■",
+    "capacity": "◆",
+    "information": "●",
+    "decision_point": "★",
+    "skipped": "○",
+}
+"""Inject symbols in the key (the strip's marker shapes, as characters)."""
+MONO_CHAR_IN = 0.0625  # width of one 7.5-pt DejaVu Sans Mono character, inches
+
+
+def draw_inject_strip(tl: Timeline, ax: Axes) -> None:
+    lang = tl.lang
+    ax.set_yticks([])
+    ax.set_ylim(-0.6, 3.2)
+    for side in ("left", "right"):
+        ax.spines[side].set_visible(False)
+    level_end: list[float] = []
+    placed: dict[str, list[tuple[float, float]]] = {}
+    texts: list[tuple[float, float, str, str]] = []
+    for row in tl.injects.itertuples(index=False):
+        label = tl.marker_label.get(row.inject, row.inject)
+        width = (len(label) * 0.075 + 0.2) * tl.minutes_per_inch
+        level = next((i for i, end in enumerate(level_end) if row.t >= end), None)
+        if level is None:
+            if len(level_end) < 3:
+                level = len(level_end)
+                level_end.append(0.0)
+            else:
+                level = int(np.argmin(level_end))
+        level_end[level] = row.t + width
+        group = fs.INJECT_GROUP.get(row.type or "", "information")
+        key = group if row.state == "fired" else "skipped"
+        placed.setdefault(key, []).append((row.t, level))
+        texts.append((row.t, level, label, row.state))
+    handles: list[Any] = []
+    for group, style in fs.INJECT_STYLE.items():
+        pts = placed.get(group, [])
+        handle = Line2D(
+            [p[0] for p in pts],
+            [p[1] for p in pts],
+            linestyle="none",
+            marker=style["marker"],
+            markersize=9 if style["marker"] != "*" else 12,
+            markerfacecolor=style["color"],
+            markeredgecolor="black",
+            markeredgewidth=0.7,
+            label=t(f"inject_group.{group}", lang),
+            gid=f"inject-fired-{group}",
+            clip_on=False,
+        )
+        ax.add_line(handle)
+        handles.append(handle)
+    skipped = placed.get("skipped", [])
+    if skipped:
+        line = Line2D(
+            [p[0] for p in skipped],
+            [p[1] for p in skipped],
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            markerfacecolor="white",
+            markeredgecolor="#777777",
+            label=t("inject_state.skipped", lang),
+            gid="inject-skipped",
+        )
+        ax.add_line(line)
+        handles.append(line)
+    for x, level, label, state in texts:
+        ax.text(
+            x,
+            level + 0.42,
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            fontweight="bold",
+            color="black" if state == "fired" else "#777777",
+        )
+    ax.set_title(t("timeline.injects_title", lang), loc="left", pad=30)
+    tl.inject_handles = handles
+
+
+def draw_inject_key(tl: Timeline, ax: Axes) -> None:
+    """The numbered key: marker, number, time and title of every inject in the window."""
+    lang = tl.lang
+    ax.set_axis_off()
+    ax.set_label("key")
+    rows = [*tl.injects.itertuples(index=False), *tl.not_reached.itertuples(index=False)]
+    per_col = -(-len(rows) // tl.key_cols)
+    ax.set_xlim(0, tl.key_cols)
+    ax.set_ylim(per_col - 0.4, -1.4)
+    column_in = (tl.t1 - tl.t0) / tl.minutes_per_inch / tl.key_cols
+    max_chars = int(column_in / MONO_CHAR_IN) - 4
+    ax.text(0, -1.2, t("timeline.inject_key", lang), fontweight="bold", fontsize=8.5, va="center")
+    if tl.inject_handles:
+        ax.legend(
+            handles=tl.inject_handles,
+            loc="center right",
+            bbox_to_anchor=(1.0, 1.0 - 0.2 / (per_col + 1.0)),
+            ncols=len(tl.inject_handles),
+            markerscale=0.75,
+            handletextpad=0.3,
+            columnspacing=1.2,
+        )
+    # One multi-line text per column and colour (not one per inject): a national MSEL has
+    # a hundred injects and every text object costs layout time in each file format.
+    columns: list[tuple[list[str], list[str]]] = [([], []) for _ in range(tl.key_cols)]
+    for k, row in enumerate(rows):
+        col = k // per_col
+        group = fs.INJECT_GROUP.get(row.type or "", "information")
+        glyph = KEY_GLYPH[group] if row.state == "fired" else KEY_GLYPH["skipped"]
+        when = format_t(row.t) if row.state != "not_reached" else "   –   "
+        label = tl.marker_label.get(row.inject, row.inject)
+        title = row.title or t_or(f"inject_type.{row.type}", str(row.type), lang)
+        text = f"{glyph} {label:>4} {when}  {title}"
+        if row.state != "fired":
+            note = t(f"inject_state.{row.state}", lang)
+            text += f"  ({note}{': ' + str(row.reason) if row.reason else ''})"
+        if len(text) > max_chars:
+            text = text[: max_chars - 1] + "…"
+        fired, other = columns[col]
+        fired.append(text if row.state == "fired" else "")
+        other.append("" if row.state == "fired" else text)
+    for col, (fired, other) in enumerate(columns):
+        for lines, colour in ((fired, "black"), (other, "#6A6A6A")):
+            if any(lines):
+                ax.text(
+                    col + 0.012,
+                    -0.55,
+                    "\n".join(lines),
+                    va="top",
+                    ha="left",
+                    fontsize=7.5,
+                    family="monospace",
+                    linespacing=key_linespacing(),
+                    color=colour,
+                )

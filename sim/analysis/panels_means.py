@@ -1,0 +1,194 @@
+"""Timeline panels for the means: Defence unit lanes, scarce capacity and the hub queue.
+
+Unit lanes show each unit's state (mobilising, in transit, on scene, refuelling, returning,
+resting; main-task-1 reservations hatched) with the request it serves; capacity lanes show units
+in use against units available for national tasks, vermillion while none is free; the queue
+panel stacks requests waiting for hub staff and queued for capacity, with hub outages hatched.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MultipleLocator
+
+from sim.analysis import figstyle as fs
+from sim.analysis.drawkit import bars, rect, text_width_in
+from sim.analysis.labels import t
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.analysis.timeline import Timeline
+
+__all__ = ["draw_capacity", "draw_queue", "draw_units"]
+
+
+def draw_units(tl: Timeline, ax: Axes) -> None:
+    lang, units = tl.lang, tl.plan.units
+    y_of = {u: i for i, u in enumerate(units)}
+    n = len(units)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_yticks(range(n), units)
+    ax.tick_params(axis="y", length=0)
+    ax.set_title(t("timeline.units_title", lang), loc="left")
+    caps = [u.rsplit("-", 1)[0] for u in units]
+    k, i = 0, 0
+    while i < n:
+        j = i
+        while j < n and caps[j] == caps[i]:
+            j += 1
+        if k % 2:
+            ax.axhspan(i - 0.5, j - 0.5, color="#F3F3F3", zorder=0)
+        if i:
+            ax.axhline(i - 0.5, color="#B0B0B0", linewidth=0.6, zorder=0.6)
+        i, k = j, k + 1
+    tl.inject_lines(ax)
+    sel = tl.T.units[
+        tl.T.units["unit"].isin(y_of) & (tl.T.units["end"] > tl.t0) & (tl.T.units["start"] < tl.t1)
+    ]
+    by_state: dict[str, list[Any]] = {}
+    for r in sel.itertuples(index=False):
+        if r.state in fs.UNIT_STYLE:
+            by_state.setdefault(r.state, []).append(rect(r.start, r.end, y_of[r.unit], 0.7))
+    for state, style in fs.UNIT_STYLE.items():
+        rects = by_state.get(state)
+        if rects:
+            ax.add_collection(bars(rects, style, f"unit-state-{state}", zorder=2))
+    # request ids on on-scene bars, where they fit
+    scene = sel[(sel["state"] == "on_scene") & sel["request"].notna()]
+    for r in scene.itertuples(index=False):
+        if tl.bar_texts >= tl.max_texts:
+            break
+        start, end = max(r.start, tl.t0), min(r.end, tl.t1)
+        if (end - start) / tl.minutes_per_inch < text_width_in([r.request], 6.5) + 0.06:
+            continue
+        ax.text(start + 0.03 * tl.minutes_per_inch, y_of[r.unit], r.request, fontsize=6.5,
+                va="center", ha="left", color="white", zorder=4, clip_on=True)  # fmt: skip
+        tl.bar_texts += 1
+    moves = tl.T.reallocations[tl.T.reallocations["state"] == "effective"]
+    moves = moves[moves["unit"].isin(y_of)]
+    if len(moves):
+        ax.plot(
+            moves["t"].to_numpy(),
+            [y_of[u] for u in moves["unit"]],
+            linestyle="none",
+            marker="P",
+            markersize=8,
+            markerfacecolor=fs.PURPLE,
+            markeredgecolor="black",
+            markeredgewidth=0.7,
+            zorder=5,
+            gid="reallocation",
+        )
+    handles: list[Any] = [
+        Patch(facecolor=s.face, edgecolor=s.edge, hatch=s.hatch, label=t(f"unit_state.{st}", lang))
+        for st, s in fs.UNIT_STYLE.items()
+    ]
+    handles.append(
+        Line2D([], [], linestyle="none", marker="P", markersize=8, markerfacecolor=fs.PURPLE,
+               markeredgecolor="black", label=t("mark.reallocation", lang))
+    )  # fmt: skip
+    tl.legend(ax, handles, t("timeline.units_legend", lang))
+
+
+def draw_capacity(tl: Timeline, ax: Axes) -> None:
+    lang, caps = tl.lang, tl.plan.capabilities
+    cap_table = tl.T.capacity
+    n = len(caps)
+    ax.set_ylim(n - 0.05, -0.15)
+    ax.set_title(t("timeline.capacity_title", lang), loc="left")
+    labels = []
+    tl.inject_lines(ax)
+    for i, cap in enumerate(caps):
+        g = cap_table[cap_table["capability"] == cap]
+        total = g["total"].dropna()
+        top = float(max(total.max() if len(total) else 0, g["available"].max(), 1))
+        scale = 0.82 / top
+        base = i + 0.9  # lane bottom (axis is inverted: larger y is lower)
+        xs = np.append(g["t"].to_numpy(dtype=float), tl.t1)
+        in_use = np.append(g["in_use"].to_numpy(dtype=float), g["in_use"].iloc[-1])
+        avail = np.append(g["available"].to_numpy(dtype=float), g["available"].iloc[-1])
+        ax.fill_between(xs, base, base - in_use * scale, step="post", facecolor=fs.BLUE,
+                        edgecolor="none", alpha=0.75, zorder=2)  # fmt: skip
+        ax.fill_between(xs, base - avail * scale, base - top * scale, step="post",
+                        facecolor="#E6E6E6", edgecolor="#555555", hatch="xx", linewidth=0,
+                        zorder=1.5)  # fmt: skip
+        ax.step(xs, base - avail * scale, where="post", color="black", linewidth=1.1, zorder=3)
+        ax.axhline(base, color="#B0B0B0", linewidth=0.5, zorder=0.6)
+        full = np.flatnonzero((in_use[:-1] >= avail[:-1]) & (in_use[:-1] > 0))
+        if len(full):
+            rects = [
+                [(xs[k], base), (xs[k], base - in_use[k] * scale),
+                 (xs[k + 1], base - in_use[k] * scale), (xs[k + 1], base)]
+                for k in full
+            ]  # fmt: skip
+            ax.add_collection(
+                PolyCollection(rects, facecolors=fs.VERMILLION, edgecolors="none", zorder=2.2),
+                autolim=False,
+            )
+        labels.append(t("timeline.capacity_lane", lang, capability=cap, units=int(top)))
+        claims = tl.T.mt1[(tl.T.mt1["capability"] == cap) & (tl.T.mt1["state"] == "claim")]
+        for conflict, group in claims.groupby("conflict"):
+            ax.plot(
+                group["t"].to_numpy(),
+                [base - top * scale - 0.02] * len(group),
+                linestyle="none",
+                marker="v",
+                markersize=7,
+                markerfacecolor=fs.VERMILLION if conflict else "white",
+                markeredgecolor="black",
+                zorder=5,
+                clip_on=False,
+            )
+    ax.set_yticks([i + 0.9 - 0.41 for i in range(n)], labels)
+    ax.tick_params(axis="y", length=0)
+    handles = [
+        Patch(facecolor=fs.BLUE, alpha=0.75, label=t("legend.in_use", lang)),
+        Patch(facecolor=fs.VERMILLION, label=t("legend.all_in_use", lang)),
+        Line2D([], [], color="black", linewidth=1.1, label=t("legend.available", lang)),
+        Patch(facecolor="#E6E6E6", edgecolor="#555555", hatch="xx",
+              label=t("legend.reserved_unavailable", lang)),
+        Line2D([], [], linestyle="none", marker="v", markerfacecolor=fs.VERMILLION,
+               markeredgecolor="black", label=t("legend.mt1_claim", lang)),
+    ]  # fmt: skip
+    tl.legend(ax, handles, t("timeline.capacity_legend", lang))
+
+
+def draw_queue(tl: Timeline, ax: Axes) -> None:
+    lang, q = tl.lang, tl.T.queue
+    ax.set_title(t("timeline.queue_title", lang), loc="left")
+    tl.inject_lines(ax)
+    handles: list[Any] = []
+    for out in tl.T.outages.itertuples(index=False):
+        ax.axvspan(out.start, out.end, facecolor="#EDEDED", edgecolor="#777777", hatch="..",
+                   linewidth=0, zorder=0.8)  # fmt: skip
+    if len(tl.T.outages):
+        handles.append(Patch(facecolor="#EDEDED", edgecolor="#777777", hatch="..",
+                             label=t("legend.hub_outage", lang)))  # fmt: skip
+    top = 1.0
+    if len(q):
+        xs = np.append(q["t"].to_numpy(dtype=float), tl.t1)
+        if q["waiting"].notna().all() and q["queued"].notna().all():
+            waiting = np.append(q["waiting"].to_numpy(dtype=float), q["waiting"].iloc[-1])
+            queued = np.append(q["queued"].to_numpy(dtype=float), q["queued"].iloc[-1])
+            ax.fill_between(xs, 0, waiting, step="post", facecolor=fs.SKY, edgecolor="none",
+                            zorder=2)  # fmt: skip
+            ax.fill_between(xs, waiting, waiting + queued, step="post", facecolor="#FBE1CF",
+                            edgecolor=fs.VERMILLION, hatch="////", linewidth=0, zorder=2)  # fmt: skip
+            handles.append(Patch(facecolor=fs.SKY, label=t("legend.waiting_staff", lang)))
+            handles.append(Patch(facecolor="#FBE1CF", edgecolor=fs.VERMILLION, hatch="////",
+                                 label=t("legend.queued_capacity", lang)))  # fmt: skip
+        values = np.append(q["value"].to_numpy(dtype=float), q["value"].iloc[-1])
+        ax.step(xs, values, where="post", color="black", linewidth=1.0, zorder=3)
+        handles.append(Line2D([], [], color="black", linewidth=1.0,
+                              label=t("legend.queue_total", lang)))  # fmt: skip
+        top = max(1.0, float(values.max()))
+    ax.set_ylim(0, top * 1.15 + 0.2)
+    ax.yaxis.set_major_locator(MultipleLocator(max(1, int(np.ceil(top / 4)))))
+    ax.set_ylabel(t("timeline.queue_ylabel", lang))
+    tl.legend(ax, handles, t("timeline.queue_legend", lang))

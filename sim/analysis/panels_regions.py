@@ -1,0 +1,259 @@
+"""Timeline panel for the regions: escalation levels, crises with unmet demand, requests.
+
+Per region a band of escalation levels (darker = higher, the ladder's code written in), a thin
+lane per crisis (grey = active, vermillion = demand unmet, solid = life-safety demand unmet,
+▲/▼ = level change, filled when an inject caused it) and the region's requests for assistance
+as bars from submission to closure, coloured by phase, with markers for denials,
+substitutions, partial grants, withdrawals and requests still open at ENDEX.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from matplotlib.collections import PolyCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sim.analysis import figstyle as fs
+from sim.analysis.drawkit import bars, cmap, rect, text_width_in
+from sim.analysis.labels import t
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.analysis.timeline import Timeline
+
+__all__ = ["draw_regions", "draw_request_bars", "region_legend"]
+
+
+def draw_regions(tl: Timeline, ax: Axes) -> None:
+    T, plan, lang = tl.T, tl.plan, tl.lang
+    n = len(plan.rows)
+    ax.set_ylim(max(n, 1) - 0.5, -0.5)
+    ax.set_title(t("timeline.regions_title", lang), loc="left")
+    if not n:
+        ax.text(0.5, 0.5, t("timeline.no_regions", lang), transform=ax.transAxes, ha="center")
+    region_y = {r.region: i for i, r in enumerate(plan.rows) if r.kind == "region"}
+    crisis_y = {(r.region, r.crisis): i for i, r in enumerate(plan.rows) if r.kind == "crisis"}
+    labels = []
+    for row in plan.rows:
+        if row.kind == "region":
+            labels.append(tl.region_name(row.region))
+        elif row.kind == "crisis":
+            labels.append(tl.crisis_name(row.crisis or ""))
+        else:
+            labels.append("")
+    # ticks only on labelled rows: request rows carry their labels on the bars
+    labelled = [i for i, row in enumerate(plan.rows) if row.kind != "requests"]
+    ax.set_yticks(labelled, [labels[i] for i in labelled])
+    for tick, i in zip(ax.get_yticklabels(), labelled, strict=True):
+        if plan.rows[i].kind == "region":
+            tick.set_fontweight("bold")
+        else:
+            tick.set_fontstyle("italic")
+            tick.set_fontsize(7)
+    ax.tick_params(axis="y", length=0)
+    # separators and alternating shading per region section
+    starts = [i for i, r in enumerate(plan.rows) if r.kind == "region"] + [n]
+    for k in range(len(starts) - 1):
+        if k % 2:
+            ax.axhspan(starts[k] - 0.5, starts[k + 1] - 0.5, color="#F3F3F3", zorder=0)
+        if k:
+            ax.axhline(starts[k] - 0.5, color="#B0B0B0", linewidth=0.6, zorder=0.6)
+    tl.inject_lines(ax)
+
+    # level bands
+    top = max(T.info.max_level, 1)
+
+    def norm(level: float) -> float:
+        return 0.2 + 0.75 * min(level, top) / top
+
+    levels = cmap(fs.LEVEL_CMAP)
+    verts, faces = [], []
+    for band in T.region_bands.itertuples(index=False):
+        y = region_y.get(band.region)
+        if y is None or band.level <= 0 or band.end <= tl.t0 or band.start >= tl.t1:
+            continue
+        verts.append(rect(band.start, band.end, y, 0.8))
+        faces.append(levels(norm(band.level)))
+        width_in = (min(band.end, tl.t1) - max(band.start, tl.t0)) / tl.minutes_per_inch
+        code = T.info.level_code(band.level)
+        if width_in > max(0.5, len(code) * 0.07 + 0.1):  # room for the code, and not too many
+            x = max(band.start, tl.t0) + 0.04 * tl.minutes_per_inch
+            ax.text(
+                x,
+                y,
+                code,
+                va="center",
+                ha="left",
+                fontsize=7,
+                color="white" if norm(band.level) > 0.62 else "black",
+                clip_on=True,
+                zorder=3,
+            )
+    ax.add_collection(
+        PolyCollection(verts, facecolors=faces, edgecolors="#555555", linewidths=0.4, zorder=2),
+        autolim=False,
+    )
+
+    # crisis lanes: active span, unmet demand, level changes
+    span_rects, unmet_rects, ls_rects = [], [], []
+    for span in T.crisis_spans.itertuples(index=False):
+        for region in span.regions:
+            y = crisis_y.get((region, span.crisis))
+            if y is not None:
+                span_rects.append(rect(span.onset, span.end, y, 0.42))
+    for d in T.demand.itertuples(index=False):
+        y = crisis_y.get((d.region, d.crisis))
+        if y is None or d.unmet_share <= 0:
+            continue
+        (ls_rects if d.life_safety_unmet else unmet_rects).append(rect(d.start, d.end, y, 0.42))
+    ax.add_collection(
+        PolyCollection(span_rects, facecolors="#BDBDBD", edgecolors="#777777", linewidths=0.4,
+                       zorder=2),
+        autolim=False,
+    )  # fmt: skip
+    ax.add_collection(
+        PolyCollection(unmet_rects, facecolors="#FBE1CF", edgecolors=fs.UNMET, hatch="////",
+                       linewidths=0.4, zorder=2.1),
+        autolim=False,
+    )  # fmt: skip
+    ax.add_collection(
+        PolyCollection(ls_rects, facecolors=fs.UNMET, edgecolors="#7A2E00", linewidths=0.4,
+                       zorder=2.1),
+        autolim=False,
+    )  # fmt: skip
+    changes = T.crises[T.crises["state"].isin(["escalate", "deescalate"])]
+    pts: dict[tuple[str, bool], list[tuple[float, float]]] = {}
+    for c in changes.itertuples(index=False):
+        for region in c.regions:
+            y = crisis_y.get((region, c.crisis))
+            if y is not None:
+                key = ("^" if c.state == "escalate" else "v", c.cause == "inject")
+                pts.setdefault(key, []).append((c.t, y))
+    for (marker, by_inject), xy in pts.items():
+        ax.plot(
+            [p[0] for p in xy],
+            [p[1] for p in xy],
+            linestyle="none",
+            marker=marker,
+            markersize=5.5,
+            markerfacecolor="black" if by_inject else "white",
+            markeredgecolor="black",
+            markeredgewidth=0.8,
+            zorder=4,
+        )
+
+    draw_request_bars(tl, ax)
+    handles = region_legend(tl)
+    tl.legend(ax, handles, t("timeline.regions_legend", lang))
+
+
+def draw_request_bars(tl: Timeline, ax: Axes) -> None:
+    plan = tl.plan
+    by_phase: dict[str, list[Any]] = {}
+    for p in tl.T.phases.itertuples(index=False):
+        y = plan.request_row.get(p.request)
+        if y is None or p.end <= tl.t0 or p.start >= tl.t1:
+            continue
+        by_phase.setdefault(p.phase, []).append(rect(p.start, p.end, y, 0.62))
+    for phase, style in fs.PHASE_STYLE.items():
+        rects = by_phase.get(phase)
+        if rects:
+            ax.add_collection(bars(rects, style, f"request-phase-{phase}", zorder=2.5))
+    # one outline per request: the whole bar, for a clear edge and for counting
+    spans = tl.T.phases.groupby("request").agg(start=("start", "min"), end=("end", "max"))
+    outline, label_pos = [], []
+    for rid, row in spans.iterrows():
+        y = plan.request_row.get(str(rid))
+        if y is None:
+            continue
+        outline.append(rect(row["start"], row["end"], y, 0.62))
+        label_pos.append((str(rid), float(row["start"]), float(row["end"]), y))
+    ax.add_collection(
+        PolyCollection(
+            outline,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=0.7,
+            zorder=3,
+            gid="request-bars",
+        ),
+        autolim=False,
+    )
+    room = tl.minutes_per_inch * 0.04
+    marked_end = set(
+        tl.T.marks.loc[tl.T.marks["mark"].isin(["denied", "open", "withdrawn"]), "request"]
+    )
+    for rid, start, end, y in label_pos:
+        if tl.bar_texts >= tl.max_texts:
+            break
+        label = tl.request_labels.get(rid, rid)
+        need = (text_width_in([label], 7.0) + 0.04) * tl.minutes_per_inch
+        right = min(end, tl.t1) + room * (3 if rid in marked_end else 1)
+        left = max(start, tl.t0) - room
+        if right + need <= tl.t1:
+            ax.text(right, y, label, va="center", ha="left", fontsize=7, zorder=4)
+        elif left - need >= tl.t0:
+            ax.text(left, y, label, va="center", ha="right", fontsize=7, zorder=4)
+        else:  # on the bar, on a light box so hatches do not hide it
+            ax.text(
+                left + 2 * room,
+                y,
+                label,
+                va="center",
+                ha="left",
+                fontsize=7,
+                zorder=6,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.6},
+            )
+        tl.bar_texts += 1
+    # markers: denied, substituted, partial, open, withdrawn
+    marks = tl.T.marks
+    for mark, style in fs.MARK_STYLE.items():
+        sel = marks[(marks["mark"] == mark) & marks["request"].isin(plan.request_row)]
+        sel = sel[(sel["t"] >= tl.t0) & (sel["t"] <= tl.t1)]
+        if not len(sel):
+            continue
+        ax.plot(
+            sel["t"].to_numpy(),
+            [plan.request_row[r] for r in sel["request"]],
+            linestyle="none",
+            marker=style["marker"],
+            markersize=style["size"],
+            markerfacecolor=style["color"],
+            markeredgecolor="black",
+            markeredgewidth=0.8,
+            zorder=5,
+            gid=f"request-mark-{mark}",
+            clip_on=False,
+        )
+
+
+def region_legend(tl: Timeline) -> list[Any]:
+    lang = tl.lang
+    levels = cmap(fs.LEVEL_CMAP)
+    handles: list[Any] = [
+        Patch(facecolor=levels(0.45), edgecolor="#555555", label=t("legend.level", lang)),
+        Patch(facecolor="#BDBDBD", edgecolor="#777777", label=t("legend.crisis_active", lang)),
+        Patch(facecolor="#FBE1CF", edgecolor=fs.UNMET, hatch="////",
+              label=t("legend.unmet", lang)),
+        Patch(facecolor=fs.UNMET, edgecolor="#7A2E00", label=t("legend.unmet_life_safety", lang)),
+        Line2D([], [], linestyle="none", marker="^", markerfacecolor="black",
+               markeredgecolor="black", label=t("legend.escalation_inject", lang)),
+    ]  # fmt: skip
+    for phase, style in fs.PHASE_STYLE.items():
+        handles.append(
+            Patch(facecolor=style.face, edgecolor=style.edge, hatch=style.hatch,
+                  label=t(f"phase.{phase}", lang))
+        )  # fmt: skip
+    for mark, style in fs.MARK_STYLE.items():
+        if mark in tl.used_marks:
+            handles.append(
+                Line2D([], [], linestyle="none", marker=style["marker"],
+                       markersize=style["size"] * 0.9, markerfacecolor=style["color"],
+                       markeredgecolor="black", label=t(f"mark.{mark}", lang))
+            )  # fmt: skip
+    handles.append(Line2D([], [], linestyle="none", label=t("legend.life_safety", lang)))
+    return handles

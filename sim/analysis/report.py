@@ -1,0 +1,319 @@
+"""The after-action report (evaluatierapport): one self-contained HTML file per run.
+
+Everything is in the one file (figures as base64 PNG ``<img>``, styles inline, no scripts, no
+links to other files), so a facilitator can mail it or open it offline. Jinja2 renders it with
+autoescaping on: inject titles and messages are typed by exercise designers and must never be
+able to inject markup. The figures and tables come from the journal (``kpis``,
+``draw_timeline``); the exercise adds names and training objectives when it is available.
+The three after-action sections are left empty (editable in the browser) for the evaluators.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader
+
+from sim import __version__
+from sim.analysis import figstyle as fs
+from sim.analysis.kpis import OUTCOMES, kpis_from_tables, summary_lines
+from sim.analysis.labels import LANGUAGES, t, t_or
+from sim.analysis.render import RunFolder, load_run, output_stem
+from sim.analysis.tables import Event, RunTables, build_tables
+from sim.analysis.timefmt import calendar_label, format_duration, format_t
+from sim.fileio import write_text_atomic
+
+if TYPE_CHECKING:
+    from sim.exercise import Exercise
+
+__all__ = ["render_report", "write_report", "write_report_for"]
+
+_MANIFEST_KEYS = ("version", "tool_version", "command", "overrides", "exercise_sha256")
+"""run.json fields shown in the overview (seed and policy are already among the run facts)."""
+
+
+def write_report(run_dir: str | Path, lang: str = "en") -> Path:
+    """Write ``report.html`` (``report.<lang>.html`` for other languages) into the run folder."""
+    return write_report_for(load_run(run_dir), lang)
+
+
+def write_report_for(
+    run: RunFolder,
+    lang: str = "en",
+    *,
+    tables: RunTables | None = None,
+    timeline_png: bytes | None = None,
+) -> Path:
+    """``write_report`` for a run folder already loaded (``render_run`` shares its tables)."""
+    html = render_report(
+        run.events,
+        run.exercise,
+        lang,
+        tables=tables,
+        timeline_png=timeline_png,
+        run_id=run.run_id,
+        manifest=run.manifest,
+        problem=run.exercise_problem if run.exercise is None else None,
+    )
+    path = run.path / f"{output_stem('report', lang)}.html"
+    write_text_atomic(path, html)
+    return path
+
+
+def render_report(
+    events: Sequence[Event],
+    exercise: Exercise | None = None,
+    lang: str = "en",
+    *,
+    tables: RunTables | None = None,
+    timeline_png: bytes | None = None,
+    run_id: str | None = None,
+    manifest: dict[str, Any] | None = None,
+    problem: str | None = None,
+) -> str:
+    """The report as one HTML string (figures embedded)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    T = tables if tables is not None else build_tables(events)
+    K = kpis_from_tables(T, exercise, lang)
+    if timeline_png is None:
+        from sim.analysis.timeline import draw_timeline_tables
+
+        timeline_png = fs.figure_bytes(draw_timeline_tables(T, exercise, lang), "png")
+    from sim.analysis.heatmap import draw_heatmap_table
+
+    heat_png = fs.figure_bytes(draw_heatmap_table(K["heatmap"], exercise, lang), "png")
+    context = _Context(T, K, exercise, lang).build()
+    context.update(
+        timeline_img=_data_uri(timeline_png),
+        heatmap_img=_data_uri(heat_png),
+        run_id=run_id or "",
+        manifest=[
+            (key, _manifest_value(manifest[key]))
+            for key in _MANIFEST_KEYS
+            if manifest and manifest.get(key) not in (None, "", [])
+        ],
+        problem=problem,
+        version=__version__,
+    )
+    env = Environment(
+        loader=PackageLoader("sim.analysis", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = env.get_template("report.html.j2")
+    return template.render(**context, t=lambda key, **kw: t(key, lang, **kw))
+
+
+def _manifest_value(value: Any) -> str:
+    """A run.json value for people: lists (the command, overrides) joined with spaces."""
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+class _Context:
+    """Turns tables into rows of display strings; the template only lays them out."""
+
+    def __init__(
+        self, T: RunTables, K: dict[str, pd.DataFrame], exercise: Exercise | None, lang: str
+    ) -> None:
+        self.T, self.K, self.ex, self.lang = T, K, exercise, lang
+        self.start = T.info.start
+
+    def when(self, minutes: Any) -> dict[str, str]:
+        if _missing(minutes):
+            return {"t": "–", "clock": ""}
+        clock = calendar_label(self.start, float(minutes), self.lang) if self.start else ""
+        return {"t": format_t(float(minutes)), "clock": clock}
+
+    def dur(self, minutes: Any) -> str:
+        return "–" if _missing(minutes) else format_duration(float(minutes), self.lang)
+
+    def region(self, rid: Any) -> str:
+        if _missing(rid):
+            return "–"
+        if self.ex is not None and rid in self.ex.regions:
+            return f"{rid} {self.ex.regions[rid].name}"
+        return str(rid)
+
+    def build(self) -> dict[str, Any]:
+        info, lang = self.T.info, self.lang
+        title = self.ex.exercise.title if self.ex is not None else info.title
+        facts = [
+            (t("run.exercise", lang), info.exercise),
+            (t("run.seed", lang), "–" if info.seed is None else str(info.seed)),
+            (t("run.policy", lang), info.policy or "–"),
+            (t("report.startex", lang), self.when(0.0)["clock"] or "T+00:00"),
+            (t("report.endex", lang), format_t(info.endex)),
+            (t("report.ladder", lang), info.ladder or "–"),
+            (
+                t("report.regions_involved", lang),
+                ", ".join(self.region(r) for r in info.regions) or "–",
+            ),
+        ]
+        return {
+            "lang": lang,
+            "title": title,
+            "exercise_id": info.exercise,
+            "description": self.ex.exercise.description.strip() if self.ex is not None else "",
+            "facts": facts,
+            "objectives": self.objectives(),
+            "summary": summary_lines(self.K, lang),
+            "outcomes": [
+                (t(f"outcome.{o}", lang), int((self.T.requests["outcome"] == o).sum()))
+                for o in OUTCOMES
+            ],
+            "msel": self.msel(),
+            "decisions": self.decisions(),
+            "regions": self.regions(),
+            "capabilities": self.capabilities(),
+            "requests": self.requests(),
+        }
+
+    def objectives(self) -> list[dict[str, Any]]:
+        if self.ex is None:
+            return []
+        injects = self.T.injects
+        rows = []
+        for obj in self.ex.exercise.objectives:
+            linked = [
+                f"{r.inject} ({t(f'inject_state.{r.state}', self.lang)})"
+                for r in injects.itertuples(index=False)
+                if str(obj.id) in r.objectives
+            ]
+            rows.append({"id": str(obj.id), "text": obj.text, "injects": ", ".join(linked)})
+        return rows
+
+    def msel(self) -> list[dict[str, Any]]:
+        lang, rows = self.lang, []
+        for r in self.K["injects"].itertuples(index=False):
+            if not _missing(r.scheduled):
+                planned = format_t(float(r.scheduled))
+            elif isinstance(r.trigger, str) and r.trigger:
+                planned = f"{t('report.trigger', lang)}: {r.trigger}"
+            else:
+                planned = t("report.manual", lang)
+            rows.append(
+                {
+                    "id": r.inject,
+                    "planned": planned,
+                    "fired": self.when(r.t) if r.state != "not_reached" else self.when(None),
+                    "state": t(f"inject_state.{r.state}", lang),
+                    "state_class": r.state,
+                    "type": t_or(f"inject_type.{r.type}", str(r.type), lang),
+                    "title": r.title,
+                    "message": self._message(r.inject),
+                    "expected": r.expected_action,
+                    "objectives": ", ".join(r.objectives),
+                    "reason": r.reason if isinstance(r.reason, str) else "",
+                    "set_off": list(r.set_off),
+                }
+            )
+        return rows
+
+    def _message(self, inject: str) -> str:
+        hit = self.T.injects.loc[self.T.injects["inject"] == inject, "message"]
+        return str(hit.iloc[0]) if len(hit) else ""
+
+    def decisions(self) -> list[dict[str, Any]]:
+        lang, rows = self.lang, []
+        for d in self.T.decisions.itertuples(index=False):
+            granted = f"{d.capability} ×{d.qty}" if isinstance(d.capability, str) else "–"
+            rows.append(
+                {
+                    "when": self.when(d.t),
+                    "request": d.request,
+                    "region": self.region(d.region),
+                    "decision": t_or(f"decision.{d.state}", str(d.state), lang),
+                    "state_class": d.state,
+                    "asked": d.requested_capability or "–",
+                    "granted": granted,
+                    "units": ", ".join(d.units),
+                    "decider": d.decider or "–",
+                    "priority": "–" if _missing(d.priority) else f"{float(d.priority):.2f}",
+                    "reason": d.reason or "",
+                }
+            )
+        return rows
+
+    def regions(self) -> list[dict[str, Any]]:
+        rows = []
+        for r in self.K["regions"].itertuples(index=False):
+            rows.append(
+                {
+                    "region": self.region(r.region),
+                    "peak": r.peak_code or "–",
+                    "unmet": self.dur(r.hours_unmet * 60),
+                    "unmet_ls": self.dur(r.hours_unmet_life_safety * 60),
+                    "requests": r.requests,
+                    "served": r.served,
+                    "denied": r.denied,
+                    "open": r.open,
+                    "decision": self.dur(r.median_time_to_decision_min),
+                    "waited": self.dur(r.hours_waited * 60),
+                }
+            )
+        return rows
+
+    def capabilities(self) -> list[dict[str, Any]]:
+        rows = []
+        for c in self.K["capabilities"].itertuples(index=False):
+            rows.append(
+                {
+                    "capability": c.capability,
+                    "name": c.name,
+                    "units": "–" if _missing(c.units) else str(int(c.units)),
+                    "utilisation": "–" if _missing(c.utilisation) else f"{c.utilisation:.0%}",
+                    "in_use": f"{c.unit_hours_in_use:.1f}",
+                    "available": f"{c.unit_hours_available:.1f}",
+                    "saturated": self.dur(c.hours_saturated * 60),
+                    "requests": c.requests,
+                    "denials": c.denials,
+                    "sub_away": c.substituted_away,
+                    "sub_in": c.substituted_in,
+                    "reallocations": c.reallocations,
+                    "mt1": c.mt1_conflicts,
+                }
+            )
+        return rows
+
+    def requests(self) -> list[dict[str, Any]]:
+        lang, rows = self.lang, []
+        for r in self.K["requests"].itertuples(index=False):
+            rows.append(
+                {
+                    "request": r.request,
+                    "region": self.region(r.region),
+                    "crisis": r.crisis or "–",
+                    "asked": r.capability if isinstance(r.capability, str) else "–",
+                    "granted": r.granted_capability
+                    if isinstance(r.granted_capability, str)
+                    else "–",
+                    "route": r.route or "–",
+                    "life_safety": t("col.yes" if r.life_safety else "col.no", lang),
+                    "submitted": self.when(r.submitted),
+                    "decision": self.dur(r.time_to_decision_min),
+                    "on_scene": self.dur(r.time_to_first_on_scene_min),
+                    "queued": self.dur(r.queued_min) if r.queued_min else "–",
+                    "outcome": t_or(f"outcome.{r.outcome}", str(r.outcome), lang),
+                    "outcome_class": r.outcome,
+                    "units": r.units,
+                    "reason": r.reason if isinstance(r.reason, str) else "",
+                }
+            )
+        return rows

@@ -1,0 +1,403 @@
+"""The debrief timeline: one figure, one shared time axis, everything an exercise leader asks.
+
+Top to bottom (each panel in its own module):
+1. **Injects** (``panels_injects``): numbered markers by type, and a numbered key at the bottom
+   so long MSEL texts never cover the data.
+2. **Regions** (``panels_regions``): escalation level bands, crisis lanes with unmet (and
+   life-safety) demand, and requests for assistance as bars coloured by phase, with queued
+   segments hatched and markers for denied, substituted, partial, withdrawn and open requests.
+3. **Units**, **capacity** and the **hub queue** (``panels_means``).
+
+Ticks read ``T+hh:mm`` with the wall-clock time under them when the exercise has a calendar
+start. Only regions, crises and units that do something in the window get a lane; the figure
+grows with the lane count and caps the number of bar labels. It is built on
+``matplotlib.figure.Figure`` (no pyplot state), laid out once from measured text (no layout
+engine re-running on every save) and drawn with fixed rcParams, so the same journal gives
+byte-identical PNG, SVG and PDF files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+from sim.analysis import figstyle as fs
+from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
+from sim.analysis.figstyle import INJECT_GROUP
+from sim.analysis.labels import t, t_or
+from sim.analysis.lanes import TimelinePlan, plan_lanes
+from sim.analysis.panels_injects import draw_inject_key, draw_inject_strip
+from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
+from sim.analysis.panels_regions import draw_regions, region_legend
+from sim.analysis.tables import Event, RunTables, build_tables
+from sim.analysis.timefmt import calendar_label, format_t, tick_steps
+from sim.fileio import write_bytes_atomic
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.exercise import Exercise
+
+__all__ = [
+    "INJECT_GROUP",
+    "Timeline",
+    "draw_timeline",
+    "draw_timeline_tables",
+    "lane_names",
+    "save_timeline",
+]
+
+FIG_WIDTH = 16.0  # inches: A3 landscape with margins
+AXES_WIDTH = 10.4  # least width of the time axis (margins are capped): packing room for labels
+MAX_MARGIN_IN = 2.8  # lane labels and legends never take more than this on either side
+MAX_BAR_TEXTS = 300  # labels written on bars; beyond this the figure becomes unreadable anyway
+REGION_ROW_IN = 0.24
+UNIT_ROW_IN = 0.2
+CAP_ROW_IN = 0.42
+LEGEND_ROW_IN = 0.17
+TOP_IN = 0.62  # figure title
+GAP_ABOVE_IN = {"injects": 0.62, "panel": 0.34, "key": 0.3}  # panel title (+ top tick labels)
+AXIS_LABELS_IN = 0.55  # two-line tick labels and the x label under the last time panel
+BOTTOM_IN = 0.15
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+
+def draw_timeline(
+    events: Sequence[Event],
+    exercise: Exercise | None = None,
+    lang: str = "en",
+    t_from: float | None = None,
+    t_to: float | None = None,
+) -> Figure:
+    """Draw the whole run (or the window ``t_from``-``t_to``, minutes) as one figure.
+
+    ``exercise`` adds region, crisis and capability names; the journal alone is enough.
+    """
+    return draw_timeline_tables(build_tables(events), exercise, lang, t_from, t_to)
+
+
+def draw_timeline_tables(
+    T: RunTables,
+    exercise: Exercise | None = None,
+    lang: str = "en",
+    t_from: float | None = None,
+    t_to: float | None = None,
+) -> Figure:
+    """``draw_timeline`` for tables already built (the report shares them with the KPIs)."""
+    t0 = 0.0 if t_from is None else float(t_from)
+    t1 = T.info.t_end if t_to is None else float(t_to)
+    if t1 <= t0:
+        raise ValueError(f"empty time window: {format_t(t0)} to {format_t(t1)}")
+    with fs.rc():
+        return Timeline(T, exercise, lang, t0, t1).draw()
+
+
+def save_timeline(
+    fig_or_events: Figure | Sequence[Event],
+    out_dir: str | Path,
+    formats: Iterable[str] = fs.FORMATS,
+    *,
+    stem: str = "timeline",
+    exercise: Exercise | None = None,
+    lang: str = "en",
+) -> list[Path]:
+    """Write ``<stem>.<format>`` files into ``out_dir`` (atomically); return their paths.
+
+    Accepts a figure from ``draw_timeline`` or a journal (then draws it first).
+    """
+    fig = (
+        fig_or_events
+        if isinstance(fig_or_events, Figure)
+        else draw_timeline(fig_or_events, exercise, lang)
+    )
+    formats = list(formats)
+    for fmt in formats:
+        if fmt not in fs.FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(fs.FORMATS)}")
+    out = Path(out_dir)
+    paths = []
+    for fmt in formats:
+        path = out / f"{stem}.{fmt}"
+        write_bytes_atomic(path, fs.figure_bytes(fig, fmt))
+        paths.append(path)
+    return paths
+
+
+# --- the drawing -------------------------------------------------------------------------------
+
+
+class Timeline:
+    """One timeline being drawn: the tables, the window, the lane plan and shared helpers.
+
+    The panel functions (``panels_*``) receive it and read what they need; it lays the panels
+    out, draws the title and the time axis, and offers ``legend`` and ``inject_lines``.
+    """
+
+    max_texts = MAX_BAR_TEXTS
+
+    def __init__(self, T: RunTables, exercise: Exercise | None, lang: str, t0: float, t1: float):
+        self.T, self.ex, self.lang, self.t0, self.t1 = T, exercise, lang, t0, t1
+        self.minutes_per_inch = (t1 - t0) / AXES_WIDTH
+        self.bar_texts = 0
+        self.request_labels = {
+            row["request"]: _request_label(row) for row in T.requests.to_dict("records")
+        }
+        self.plan: TimelinePlan = plan_lanes(
+            T,
+            t0,
+            t1,
+            lambda text: (text_width_in([text], 7.0) + 0.08) * self.minutes_per_inch,
+            self.request_labels,
+        )
+        self.injects = T.injects[
+            (T.injects["state"] != "not_reached") & (T.injects["t"] >= t0) & (T.injects["t"] <= t1)
+        ].reset_index(drop=True)
+        self.not_reached = T.injects[T.injects["state"] == "not_reached"].reset_index(drop=True)
+        self.marker_label = self._inject_labels()
+        self.used_marks = set(T.marks["mark"])
+        self.inject_handles: list[Any] = []
+        self.key_cols = 1
+        self.axes: dict[str, Axes] = {}
+
+    # labels -------------------------------------------------------------------------------------
+
+    def _inject_labels(self) -> dict[str, str]:
+        """Marker text per inject: its MSEL id when short, else a running number."""
+        all_ids = [str(i) for i in self.T.injects["inject"]]
+        if all(len(i) <= 4 for i in all_ids):
+            return {i: i for i in all_ids}
+        return {i: f"#{k}" for k, i in enumerate(all_ids, 1)}
+
+    def region_name(self, region: str) -> str:
+        if self.ex is not None and region in self.ex.regions:
+            return f"{region} {self.ex.regions[region].name}"
+        return region
+
+    def crisis_name(self, crisis: str) -> str:
+        name = ""
+        if self.ex is not None:
+            name = next((c.name for c in self.ex.crises if c.id == crisis), "")
+        if not name:
+            spans = self.T.crisis_spans
+            kind = spans.loc[spans["crisis"] == crisis, "kind"]
+            if len(kind) and isinstance(kind.iloc[0], str):
+                name = t_or(f"crisis_kind.{kind.iloc[0]}", kind.iloc[0], self.lang)
+        text = f"{crisis}: {name}" if name else crisis
+        return text if len(text) <= 30 else text[:29] + "…"
+
+    # layout -------------------------------------------------------------------------------------
+
+    def _legend_height(self, entries: int) -> float:
+        return entries * LEGEND_ROW_IN + 0.35
+
+    def draw(self) -> Figure:
+        plan = self.plan
+        key_entries = len(self.injects) + len(self.not_reached)
+        self.key_cols = 1 if key_entries <= 6 else 2 if key_entries <= 24 else 3
+        key_rows = -(-key_entries // self.key_cols) if key_entries else 0
+        heights = {
+            "injects": 0.62,
+            "regions": max(
+                len(plan.rows) * REGION_ROW_IN + 0.1,
+                self._legend_height(len(region_legend(self))),
+            ),
+            "units": max(len(plan.units) * UNIT_ROW_IN + 0.1, self._legend_height(9)),
+            "capacity": max(len(plan.capabilities) * CAP_ROW_IN + 0.1, self._legend_height(6)),
+            "queue": max(0.9, self._legend_height(4)),
+            "key": key_rows * KEY_ROW_IN + 0.3,
+        }
+        if not plan.units:
+            heights.pop("units")
+        if not plan.capabilities:
+            heights.pop("capacity")
+        if not key_rows:
+            heights.pop("key")
+        gaps = {name: GAP_ABOVE_IN.get(name, GAP_ABOVE_IN["panel"]) for name in heights}
+        # AXIS_LABELS_IN: tick labels and x label under the last time panel
+        total = TOP_IN + sum(heights.values()) + sum(gaps.values()) + AXIS_LABELS_IN + BOTTOM_IN
+        left, right = self._margins()
+        self.minutes_per_inch = (self.t1 - self.t0) / (FIG_WIDTH - left - right)
+        fig = Figure(figsize=(FIG_WIDTH, total))
+        axes: dict[str, Axes] = {}
+        shared: Axes | None = None
+        top = total - TOP_IN
+        width = (FIG_WIDTH - left - right) / FIG_WIDTH
+        for name, height in heights.items():
+            top -= gaps[name]
+            if name == "key":
+                top -= AXIS_LABELS_IN
+            rect = (left / FIG_WIDTH, (top - height) / total, width, height / total)
+            ax = fig.add_axes(rect, sharex=None if name == "key" else shared, label=name)
+            if name != "key":
+                shared = shared or ax
+            axes[name] = ax
+            top -= height
+        self.axes = axes
+        self._title(fig, total)
+        draw_inject_strip(self, axes["injects"])
+        draw_regions(self, axes["regions"])
+        if "units" in axes:
+            draw_units(self, axes["units"])
+        if "capacity" in axes:
+            draw_capacity(self, axes["capacity"])
+        draw_queue(self, axes["queue"])
+        if "key" in axes:
+            draw_inject_key(self, axes["key"])
+        self._time_axis([ax for name, ax in axes.items() if name != "key"])
+        return fig
+
+    def _margins(self) -> tuple[float, float]:
+        """Left (lane labels) and right (legends) margins in inches, from measured text.
+
+        Measuring the longest labels directly is exact and costs a few font look-ups; a
+        layout engine would re-measure every tick label of every panel on every save.
+        """
+        plan, lang = self.plan, self.lang
+        lane_labels = [
+            self.region_name(r.region) if r.kind == "region" else self.crisis_name(r.crisis or "")
+            for r in plan.rows
+            if r.kind != "requests"
+        ]
+        caps = [
+            t("timeline.capacity_lane", lang, capability=c, units=99) for c in plan.capabilities
+        ]
+        left = max(
+            text_width_in(lane_labels, 7.5, weight="bold"),
+            text_width_in([*plan.units, *caps], 7.5),
+            0.55,
+        )
+        legend_labels = [t(k, lang) for k in _LEGEND_KEYS] + [
+            h.get_label() for h in region_legend(self)
+        ]
+        right = text_width_in(legend_labels, 7.0) + 0.55
+        return min(left + 0.2, MAX_MARGIN_IN), min(right + 0.15, MAX_MARGIN_IN)
+
+    def _title(self, fig: Figure, height: float) -> None:
+        info, lang = self.T.info, self.lang
+        title = self.ex.exercise.title if self.ex is not None else info.title
+        parts = [f"{t('run.exercise', lang)} {info.exercise}"]
+        if info.seed is not None:
+            parts.append(f"{t('run.seed', lang)} {info.seed}")
+        if info.policy:
+            parts.append(f"{t('run.policy', lang)} {info.policy}")
+        parts.append(f"ENDEX {format_t(info.endex)}")
+        if info.start is not None:
+            parts.append(f"STARTEX {calendar_label(info.start, 0, lang)} ({info.start.year})")
+        if (self.t0, self.t1) != (0.0, info.t_end):
+            parts.append(f"{t('timeline.window', lang)} {format_t(self.t0)}–{format_t(self.t1)}")
+        if not info.finished:
+            parts.append(t("timeline.unfinished", lang))
+        fig.text(
+            0.12 / FIG_WIDTH,
+            1 - 0.12 / height,
+            f"{t('timeline.title', lang)}: {title}\n" + " · ".join(parts),
+            ha="left",
+            va="top",
+            fontsize=11,
+            fontweight="bold",
+        )
+
+    def _time_axis(self, axes: list[Axes]) -> None:
+        major, minor = tick_steps(self.t1 - self.t0)
+        start, lang = self.T.info.start, self.lang
+
+        def fmt(x: float, pos: int | None = None) -> str:
+            text = format_t(x)
+            if start is None:
+                return text
+            with_date = x - major < self.t0 - 1e-6 or (
+                calendar_label(start, x, lang).split(" ")[:2]
+                != calendar_label(start, x - major, lang).split(" ")[:2]
+            )
+            return f"{text}\n{calendar_label(start, x, lang, date=with_date)}"
+
+        bottom = axes[-1]
+        bottom.xaxis.set_major_locator(MultipleLocator(major))
+        bottom.xaxis.set_minor_locator(MultipleLocator(minor))
+        bottom.xaxis.set_major_formatter(FuncFormatter(fmt))
+        bottom.set_xlim(self.t0, self.t1)
+        for ax in axes:
+            ax.grid(axis="x", which="major", color="#D0D0D0", linewidth=0.6, zorder=0)
+            ax.set_axisbelow(True)
+            if ax is not bottom:
+                ax.tick_params(axis="x", labelbottom=False)
+        top = axes[0]
+        top.tick_params(axis="x", labeltop=True, top=True)
+        for label in top.get_xticklabels(which="major"):
+            label.set_fontsize(7)
+        bottom.set_xlabel(t("timeline.xlabel_calendar" if start else "timeline.xlabel", lang))
+
+    def legend(self, ax: Axes, handles: list[Any], title: str) -> None:
+        ax.legend(
+            handles=handles,
+            title=title,
+            loc="upper left",
+            bbox_to_anchor=(1.005, 1.0),
+            borderaxespad=0.0,
+            alignment="left",
+            handlelength=2.2,
+            handleheight=1.1,
+        )
+
+    def inject_lines(self, ax: Axes) -> None:
+        """Faint vertical lines at fired injects, so cause and effect line up across panels."""
+        fired = self.injects[self.injects["state"] == "fired"]["t"].unique()
+        if len(fired):
+            ax.vlines(
+                fired,
+                0,
+                1,
+                transform=ax.get_xaxis_transform(),
+                colors="#9A9A9A",
+                linestyles=(0, (1, 2)),
+                linewidth=0.7,
+                zorder=0.5,
+            )
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+_LEGEND_KEYS = (
+    *(f"unit_state.{state}" for state in fs.UNIT_STYLE),
+    "mark.reallocation",
+    "legend.in_use",
+    "legend.all_in_use",
+    "legend.available",
+    "legend.reserved_unavailable",
+    "legend.mt1_claim",
+    "legend.hub_outage",
+    "legend.waiting_staff",
+    "legend.queued_capacity",
+    "legend.queue_total",
+    *(f"inject_group.{group}" for group in fs.INJECT_STYLE),
+    "inject_state.skipped",
+    "timeline.regions_legend",
+    "timeline.units_legend",
+    "timeline.capacity_legend",
+)
+
+
+def _request_label(row: dict[str, Any]) -> str:
+    """``⚠ R003 FBO_CH47→BDE13``: id, means asked (→ means given when substituted)."""
+    cap = row["capability"] if isinstance(row["capability"], str) else ""
+    granted = row["granted_capability"]
+    if row["decision"] == "substitute" and isinstance(granted, str):
+        cap = f"{cap}→{granted}" if cap else f"→{granted}"
+    prefix = "⚠ " if bool(row["life_safety"]) else ""
+    return f"{prefix}{row['request']} {cap}".rstrip()
+
+
+def lane_names(fig: Figure) -> dict[str, list[str]]:
+    """The lane labels of each panel (``regions``, ``units``, ``capacity``), for tests and
+    accessibility text."""
+    names = {}
+    for ax in fig.axes:
+        if ax.get_label() in ("regions", "units", "capacity"):
+            names[ax.get_label()] = [tick.get_text() for tick in ax.get_yticklabels()]
+    return names

@@ -1,0 +1,173 @@
+"""``ttx plot`` and ``ttx report``: debrief files for a finished run folder.
+
+Standalone click commands, registered in ``sim/cli.py``. They check every argument themselves so
+bad input gives exactly one line on stderr naming the argument or file, and exit code 2 (never a
+usage block or a traceback). Paths written go to stdout, one per line; the KPI summary goes to
+stderr. Heavy libraries are imported only once the arguments are known to be good.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+import click
+
+__all__ = ["plot", "report"]
+
+EXIT_INPUT = 2
+_FORMATS = ("png", "svg", "pdf")
+_LANGS = ("en", "nl")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def _lang(value: str) -> str:
+    if value not in _LANGS:
+        _fail(f"--lang {value!r}: error: unknown language; choose {' or '.join(_LANGS)}")
+    return value
+
+
+def _time(option: str, value: str | None) -> float | None:
+    if value is None:
+        return None
+    from sim.exercise.times import parse_scenario_time
+
+    try:
+        return parse_scenario_time(value)
+    except ValueError as exc:
+        _fail(f"{option} {value!r}: error: {exc}")
+
+
+def _formats(value: str) -> list[str]:
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    if not chosen:
+        _fail(f"--format {value!r}: error: no format given; choose from {', '.join(_FORMATS)}")
+    for fmt in chosen:
+        if fmt not in _FORMATS:
+            _fail(
+                f"--format {value!r}: error: unknown format {fmt!r}; choose from {', '.join(_FORMATS)}"
+            )
+    return list(dict.fromkeys(chosen))
+
+
+def _run_folder(run_dir: str) -> None:
+    """Fail early, before importing pandas and matplotlib, on a folder that cannot work."""
+    from pathlib import Path
+
+    path = Path(run_dir)
+    if not path.exists():
+        _fail(f"{run_dir}: error: no such run folder (RUN_DIR)")
+    if not path.is_dir():
+        _fail(f"{run_dir}: error: RUN_DIR is a file; give the run folder results/<exercise>/<run>/")
+    if not (path / "events.jsonl").is_file():
+        _fail(f"{path / 'events.jsonl'}: error: no journal in this run folder (RUN_DIR)")
+
+
+def _analyse(run_dir: str, action: str, func: object, *args: object, **kwargs: object) -> object:
+    """Run an analysis step; journal problems and write failures become one error line."""
+    from sim.analysis.render import RunFolderError
+
+    try:
+        return func(*args, **kwargs)  # type: ignore[operator]
+    except RunFolderError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{exc.filename or run_dir}: error: cannot write {action}: {exc.strerror or exc}")
+    except Exception as exc:  # a journal the analysis cannot read: one line, not a traceback
+        if os.environ.get("TTX_DEBUG"):
+            raise
+        _fail(
+            f"{run_dir}: error: cannot draw the {action} from this journal "
+            f"({type(exc).__name__}: {exc}); set TTX_DEBUG=1 for details"
+        )
+
+
+class _OneLineErrors(click.Command):
+    """A click command whose usage errors (unknown option, missing RUN_DIR) are one line too."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: object,
+    ) -> click.Context:  # type: ignore[override]
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[arg-type]
+        except click.UsageError as exc:
+            _fail(f"ttx {self.name}: error: {exc.format_message()} (see ttx {self.name} --help)")
+
+
+@click.command("plot", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("run_dir", metavar="RUN_DIR")
+@click.option("--lang", default="en", show_default=True, help="Label language: en or nl.")
+@click.option("--from", "t_from", metavar="TIME", help="Start of the window, e.g. T+02:00.")
+@click.option("--to", "t_to", metavar="TIME", help="End of the window, e.g. T+12:00.")
+@click.option(
+    "--format",
+    "fmt",
+    default="png,svg,pdf",
+    show_default=True,
+    metavar="LIST",
+    help="Comma-separated file formats: png, svg, pdf.",
+)
+def plot(run_dir: str, lang: str, t_from: str | None, t_to: str | None, fmt: str) -> None:
+    """Draw the timeline of a run into its folder (timeline.png, .svg, .pdf).
+
+    RUN_DIR is a run folder, results/<exercise-id>/<run-id>/, holding events.jsonl. Other
+    languages and time windows get their own file names (timeline.nl.png,
+    timeline_0200-0600.png), so no view replaces another.
+    """
+    lang = _lang(lang)
+    start, end = _time("--from", t_from), _time("--to", t_to)
+    if start is not None and end is not None and end <= start:
+        _fail(f"--from {t_from!r} --to {t_to!r}: error: the window ends before it starts")
+    formats = _formats(fmt)
+    _run_folder(run_dir)
+    from sim.analysis.render import render_run
+
+    paths = _analyse(
+        run_dir, "timeline", render_run, run_dir, lang=lang, formats=formats, report=False,
+        t_from=start, t_to=end,
+    )  # fmt: skip
+    for path in paths:  # type: ignore[attr-defined]
+        click.echo(str(path))
+
+
+@click.command(
+    "report", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.argument("run_dir", metavar="RUN_DIR")
+@click.option("--lang", default="en", show_default=True, help="Report language: en or nl.")
+def report(run_dir: str, lang: str) -> None:
+    """Write the after-action report of a run (report.html, one self-contained file).
+
+    RUN_DIR is a run folder, results/<exercise-id>/<run-id>/, holding events.jsonl. The report
+    embeds the timeline and the bottleneck heat map, the MSEL with what each inject set off,
+    the decision log and empty after-action sections for the evaluators. A Dutch report is
+    written as report.nl.html. Key figures are printed on stderr.
+    """
+    lang = _lang(lang)
+    _run_folder(run_dir)
+    from sim.analysis.render import load_run
+
+    run = _analyse(run_dir, "report", load_run, run_dir)
+    if run.exercise_problem:  # type: ignore[attr-defined]
+        click.echo(run.exercise_problem, err=True)  # type: ignore[attr-defined]
+    from sim.analysis.kpis import kpis_from_tables, summary_lines
+    from sim.analysis.report import write_report_for
+    from sim.analysis.tables import build_tables
+
+    tables = _analyse(run_dir, "report", build_tables, run.events, validate=False)  # type: ignore[attr-defined]
+    path = _analyse(run_dir, "report", write_report_for, run, lang, tables=tables)
+    lines = _analyse(
+        run_dir, "report", lambda: summary_lines(kpis_from_tables(tables, run.exercise, lang), lang)
+    )  # type: ignore[attr-defined]
+    for line in lines:  # type: ignore[attr-defined]
+        click.echo(line, err=True)
+    click.echo(str(path))
