@@ -54,6 +54,7 @@ def render_run(
     lang: str = "en",
     formats: Iterable[str] = ("png", "svg", "pdf"),
     report: bool = True,
+    exercise: Any = None,
 ) -> list[Path]:
     """Write ``timeline.<format>`` (and ``report.html``) into a finished run folder.
 
@@ -62,4 +63,4 @@ def render_run(
     """
     from sim.analysis.render import render_run as _render_run
 
-    return _render_run(run_dir, lang=lang, formats=formats, report=report)
+    return _render_run(run_dir, lang=lang, formats=formats, report=report, exercise=exercise)

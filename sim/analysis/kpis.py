@@ -542,6 +542,17 @@ def summary_lines(kpi_tables: dict[str, pd.DataFrame], lang: str = "en") -> list
         f"{t('inject_state.skipped', lang)}, {int(_value(s, 'injects.not_reached'))} "
         f"{t('inject_state.not_reached', lang)}"
     )
+    regions = kpi_tables.get("regions")
+    if regions is not None and len(regions):
+        peaks = [
+            f"{r.region} {r.peak_code}"
+            for r in regions.sort_values(
+                ["peak_level", "region"], ascending=[False, True]
+            ).itertuples()
+            if isinstance(r.peak_code, str)
+        ]
+        shown = ", ".join(peaks[:8]) + (f" (+{len(peaks) - 8})" if len(peaks) > 8 else "")
+        lines.append(f"{t('kpi.peak_level', lang)}: {shown}")
     ls_hours = _value(s, "hours_unmet_life_safety")
     lines.append(
         f"{t('kpi.hours_unmet_life_safety', lang)}: {format_duration(ls_hours * 60, lang)}"

@@ -56,11 +56,12 @@ class RunFolder:
         return self.path.resolve().name
 
 
-def load_run(run_dir: str | Path) -> RunFolder:
+def load_run(run_dir: str | Path, exercise: Exercise | None = None) -> RunFolder:
     """Read a run folder; raise RunFolderError (one line, naming the file) when unusable.
 
     A missing or broken ``effective.yaml`` is not fatal: it is noted in ``exercise_problem``
-    and the figures fall back to ids instead of names.
+    and the figures fall back to ids instead of names. ``exercise``: the run's exercise when the
+    caller already holds it (``ttx run``), so ``effective.yaml`` need not be validated again.
     """
     path = Path(run_dir)
     if not path.exists():
@@ -79,7 +80,9 @@ def load_run(run_dir: str | Path) -> RunFolder:
         raise RunFolderError(f"{journal}: error: cannot read: {exc}") from None
     run = RunFolder(path, events)
     effective = path / "effective.yaml"
-    if effective.is_file():
+    if exercise is not None:
+        run.exercise = exercise
+    elif effective.is_file():
         run.exercise, run.exercise_problem = _load_exercise(effective)
     else:
         run.exercise_problem = f"{effective}: warning: missing; names and objectives left out"
@@ -133,12 +136,13 @@ def render_run(
     *,
     t_from: float | None = None,
     t_to: float | None = None,
+    exercise: Exercise | None = None,
 ) -> list[Path]:
     """Draw the timeline (and the report) of one run folder; return the files written."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     chosen = check_formats(formats)
-    run = load_run(run_dir)
+    run = load_run(run_dir, exercise)
     from sim.analysis import figstyle as fs
     from sim.analysis.tables import build_tables
     from sim.analysis.timeline import draw_timeline_tables

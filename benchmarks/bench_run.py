@@ -1,0 +1,71 @@
+"""Benchmark: a whole ``ttx run`` of the national exercise against its bare parts, in one process.
+
+Times, as the best of ``REPEAT`` runs in process CPU time:
+- the bare simulation (the model playing the exercise, journal in memory);
+- the bare timeline: a plain matplotlib figure with the same lanes and ``broken_barh`` bars,
+  saved as PNG, SVG and PDF (see bench_timeline.py);
+- the whole run as ``ttx run`` does it: simulation, journal and inputs to disk, KPI tables,
+  timeline in three formats and the HTML report.
+
+Goal from the issue: the whole run within 3x the bare simulation. Because drawing is far costlier
+than simulating, the fairer ratio is also printed: whole run / (bare simulation + bare figure).
+
+    .venv/bin/python -m benchmarks.bench_run
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+
+from bench_timeline import bare, lanes_of  # noqa: E402
+
+from sim.analysis.timeline import draw_timeline  # noqa: E402
+from sim.exercise import load_exercise_full  # noqa: E402
+from sim.journal import Journal  # noqa: E402
+from sim.model import World  # noqa: E402
+from sim.runs import run_exercise  # noqa: E402
+
+REPEAT = 3
+NATIONAL = ROOT / "exercises" / "national-stress-test.yaml"
+
+
+def _best(fn: object, repeat: int = REPEAT) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()  # type: ignore[operator]
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def main() -> None:
+    loaded = load_exercise_full(NATIONAL)
+    ex = loaded.exercise
+    journal = Journal()
+    World(ex, journal).run()
+    events = journal.events
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        run_exercise(loaded, out / "warm", plots=True)  # imports, font cache
+        t_sim = _best(lambda: World(ex, Journal()).run())
+        fig = draw_timeline(events, ex)
+        lanes, _ = lanes_of(fig)
+        size = tuple(fig.get_size_inches())
+        t_bare_plot = min(bare(lanes, size, out) for _ in range(REPEAT))
+        t_run = _best(lambda: run_exercise(loaded, out / "runs", plots=True))
+    print(f"national exercise: {len(events)} journal events, {len(lanes)} lanes")
+    print(f"bare simulation          {t_sim * 1e3:8.0f} ms")
+    print(f"bare timeline (3 files)  {t_bare_plot * 1e3:8.0f} ms")
+    print(f"whole ttx run            {t_run * 1e3:8.0f} ms")
+    print(f"whole run / bare simulation               {t_run / t_sim:6.1f}x (goal <= 3)")
+    print(f"whole run / (bare simulation + bare plot) {t_run / (t_sim + t_bare_plot):6.1f}x")
+
+
+if __name__ == "__main__":
+    main()
