@@ -149,7 +149,7 @@ def run(
         out_path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _fail_input(f"--out {out}: error: cannot create: {exc.strerror}")
-    from sim.analysis.kpis import kpis, summary_lines
+    from sim.analysis.kpis import summary_lines
     from sim.runs import run_exercise
 
     try:
@@ -158,7 +158,7 @@ def run(
         )
     except PermissionError as exc:
         _fail_input(f"--out {out}: error: cannot write: {exc.strerror}")
-    for line in summary_lines(kpis(result.events, loaded.exercise), lang):
+    for line in summary_lines(result.kpis, lang):
         click.echo(line)
     click.echo(str(result.folder))
 
