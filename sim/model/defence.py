@@ -567,6 +567,20 @@ class Defence:
             tasked, key=lambda u: (u.request.life_safety, u.request.priority or 0.0, -u.number)
         )  # type: ignore[union-attr]
 
+    def _record_mt1(
+        self, state: str, cap_id: str, n: int, inject: str, recalled: list[str], shortfall: int
+    ) -> None:
+        self.w.record(
+            "mt1",
+            self.w.env.now,
+            capability=cap_id,
+            qty=n,
+            state=state,
+            inject=inject,
+            detail={"conflict": bool(recalled), "recalled": recalled, "shortfall": shortfall},
+        )
+        self.emit_capacity(cap_id)
+
     def mt1_claim(self, cap_id: str, n: int, inject: str) -> None:
         w = self.w
         taken = 0
@@ -589,16 +603,7 @@ class Defence:
         shortfall = n - taken
         if recalled:
             w.mt1_conflicts += 1
-        w.record(
-            "mt1",
-            w.env.now,
-            capability=cap_id,
-            qty=n,
-            state="claim",
-            inject=inject,
-            detail={"conflict": bool(recalled), "recalled": recalled, "shortfall": shortfall},
-        )
-        self.emit_capacity(cap_id)
+        self._record_mt1("claim", cap_id, n, inject, recalled, shortfall)
 
     def mt1_release(self, cap_id: str, n: int, inject: str) -> None:
         w = self.w
@@ -610,16 +615,7 @@ class Defence:
         for u in [u for u in self.units[cap_id] if u.state == "reserved"][: n - released]:
             self._set(u, "available")
             released += 1
-        w.record(
-            "mt1",
-            w.env.now,
-            capability=cap_id,
-            qty=n,
-            state="release",
-            inject=inject,
-            detail={"conflict": False, "recalled": [], "shortfall": n - released},
-        )
-        self.emit_capacity(cap_id)
+        self._record_mt1("release", cap_id, n, inject, [], n - released)
         w.hub.poke()
 
     def capacity_change(self, cap_id: str, n: int, reason: str) -> None:

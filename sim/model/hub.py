@@ -302,6 +302,20 @@ class Hub:
             "priority_current": victim.priority,
         }
 
+    def _record_reallocation(
+        self, state: str, req: Request, unit: Unit, detail: dict[str, Any]
+    ) -> None:
+        self.w.record(
+            "reallocation",
+            self.w.env.now,
+            unit=unit.id,
+            capability=unit.cap_id,
+            request=req.id,
+            region=req.region,
+            state=state,
+            detail=detail,
+        )
+
     def _reallocate(self, req: Request, victim: Deployment) -> None:
         """Order a move; it takes effect after the decision latency (§8.3 rule 8, [S47e])."""
         w = self.w
@@ -314,15 +328,8 @@ class Hub:
         latency = dist.sample(w.streams("hub/reallocation"))
         self._reallocating.add(unit.id)
         self.queued.remove(req)
-        w.record(
-            "reallocation",
-            w.env.now,
-            unit=unit.id,
-            capability=unit.cap_id,
-            request=req.id,
-            region=req.region,
-            state="ordered",
-            detail=self._reallocation_detail(victim, latency, req),
+        self._record_reallocation(
+            "ordered", req, unit, self._reallocation_detail(victim, latency, req)
         )
         w.requests.emit(
             req, "queued", reason=f"reallocation of {unit.id} ordered; decision latency"
@@ -344,16 +351,7 @@ class Hub:
                 if not req.open
                 else f"{unit.id} no longer serves {victim.request.id}"
             )
-            w.record(
-                "reallocation",
-                w.env.now,
-                unit=unit.id,
-                capability=unit.cap_id,
-                request=req.id,
-                region=req.region,
-                state="cancelled",
-                detail={**detail, "reason": why},
-            )
+            self._record_reallocation("cancelled", req, unit, {**detail, "reason": why})
             if req.open and not req.decided:
                 self.queued.append(req)
                 req.exam_key = None
@@ -370,16 +368,7 @@ class Hub:
             f"reallocated {unit.id} from {victim.request.id} ({victim.request.region})",
         )
         self._record_decision(req, d, [unit])
-        w.record(
-            "reallocation",
-            w.env.now,
-            unit=unit.id,
-            capability=unit.cap_id,
-            request=req.id,
-            region=req.region,
-            state="effective",
-            detail=detail,
-        )
+        self._record_reallocation("effective", req, unit, detail)
         w.reallocations += 1
         req.granted_capability = unit.cap_id
         req.granted_units += 1
