@@ -166,7 +166,7 @@ class Crises:
             self._update_region(region)
         w.demand.set_level(run.spec.id, level)
         for region in run.spec.regions:  # a new level may justify asking again after a denial
-            w.requests.on_region_change(region)
+            w.requests.on_demand_change(run.spec.id, region)
         w.changed()
 
     def _update_region(self, region_id: str) -> None:

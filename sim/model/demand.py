@@ -31,6 +31,7 @@ class DemandBook:
         self.share: dict[Key, float] = {}
         self.life_unmet: dict[Key, bool] = {}
         self._last: dict[Key, tuple[object, ...]] = {}
+        self.version = 0
         # time-averaged unmet share per crisis since the start of its current dwell
         self._acc: dict[str, list[float]] = {}  # crisis -> [integral, t_last, share_now, t_start]
 
@@ -70,7 +71,9 @@ class DemandBook:
         mil = self.military.setdefault(key, {})
         for tag in self.contribution_tags(unit):
             mil[tag] = mil.get(tag, 0) + sign * self.unit_amount(unit, tag)
-        self.recompute(req.region)
+        if req.crisis in self.w.active_crises_in(req.region):
+            # military cover does not move civil capacity between crises: only this one changes
+            self._publish(key)
 
     # -- the picture ----------------------------------------------------------------------
     def recompute(self, region: str) -> None:
@@ -125,6 +128,7 @@ class DemandBook:
             return
         self._last[key] = signature
         self.share[key] = share
+        self.version += 1  # priorities read the shares: caches compare this
         self.life_unmet[key] = life
         self._update_crisis_share(crisis_id)
         self.w.record(

@@ -52,6 +52,7 @@ class Request:
     in_waiting: bool = False  # waiting for hub staff
     exam_key: Any = None  # capacity epochs at the last re-examination (skip if unchanged)
     relevant: Any = None  # (capability count, capability ids it could use): a cache
+    score_cache: Any = None  # (unmet share, priority score): a cache
 
     @property
     def open(self) -> bool:

@@ -40,6 +40,7 @@ class Hub:
         self._reallocating: set[str] = set()
         self._last_queue: tuple[int, int] | None = None
         self._waiting_open = 0
+        self._deployment_cache: dict[tuple[str, ...], tuple[Any, list[Deployment]]] = {}
         self.weights = {k[2:]: v for k, v in hub.policy_params.items() if k.startswith("w_")}
 
     def start(self) -> None:
@@ -66,14 +67,17 @@ class Hub:
             self.poke()
 
     def _priority(self, req: Request) -> float:
+        """P of §7 on the current unmet share; cached until that share changes."""
         w = self.w
-        impact: dict[str, str] = {}
-        share = 1.0
-        if req.crisis is not None:
-            spec = w.crisis_specs[req.crisis]
-            impact = dict(spec.impact)
-            share = w.demand.share.get((req.crisis, req.region), 1.0)
-        return priority_score(impact, req.urgency, share, self.weights)
+        if req.crisis is None:
+            return priority_score({}, req.urgency, 1.0, self.weights)
+        share = w.demand.share.get((req.crisis, req.region), 1.0)
+        cached = req.score_cache
+        if cached is not None and cached[0] == share:
+            return cached[1]
+        score = priority_score(w.crisis_specs[req.crisis].impact, req.urgency, share, self.weights)
+        req.score_cache = (share, score)
+        return score
 
     def _dispatch(self) -> None:
         w = self.w
@@ -137,8 +141,18 @@ class Hub:
 
     # -- decisions -------------------------------------------------------------------------------
     def _deployments(self, capabilities: list[str]) -> list[Deployment]:
+        """Deployed units of these capabilities with current priorities (cached per state)."""
+        w = self.w
+        key = (
+            tuple(w.defence.epoch.get(c, 0) for c in capabilities),
+            w.demand.version,
+            len(self._reallocating),
+        )
+        hit = self._deployment_cache.get(tuple(capabilities))
+        if hit is not None and hit[0] == key:
+            return hit[1]
         out = []
-        for unit in self.w.defence.deployed_units(capabilities):
+        for unit in w.defence.deployed_units(capabilities):
             r = unit.request
             if (
                 r is None
@@ -148,6 +162,7 @@ class Hub:
             ):
                 continue
             out.append(Deployment(unit.id, unit.cap_id, r, self._priority(r), r.life_safety))
+        self._deployment_cache[tuple(capabilities)] = (key, out)
         return out
 
     def _snapshot(self) -> HubView:

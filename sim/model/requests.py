@@ -98,21 +98,31 @@ class RequestDesk:
         return req
 
     # -- subsidiarity ---------------------------------------------------------------------------
-    def gap(self, crisis_id: str, region: str, tag: str) -> int:
-        """Need not covered by civil means, units on scene, units on their way or open asks."""
+    def gaps(self, crisis_id: str, region: str, also: tuple[str, ...] = ()) -> dict[str, int]:
+        """Per tag: need not covered by civil means, units on scene, units on their way or open
+        asks (negative: more than needed). One pass over the site's open requests for all tags;
+        ``also`` adds tags the level no longer needs."""
         w = self.w
         key = (crisis_id, region)
-        need = w.demand.need.get(key, {}).get(tag, 0)
-        covered = w.demand.civil.get(key, {}).get(tag, 0) + w.demand.military.get(key, {}).get(
-            tag, 0
-        )
+        need = w.demand.need.get(key, {})
+        civil = w.demand.civil.get(key, {})
+        military = w.demand.military.get(key, {})
+        tags = [*need, *(t for t in also if t not in need)]
+        out = {t: need.get(t, 0) - civil.get(t, 0) - military.get(t, 0) for t in tags}
         for r in self.open_at.get(key, ()):
-            if not r.decided and tag in r.tags:
-                covered += r.quantity
+            if not r.decided:
+                for t in r.tags:
+                    if t in out:
+                        out[t] -= r.quantity
             for u in r.units:
-                if u.request is r and u.state in _UNDERWAY and tag in w.demand.contribution_tags(u):
-                    covered += w.demand.unit_amount(u, tag)
-        return need - covered
+                if u.request is r and u.state in _UNDERWAY:
+                    for t in w.demand.contribution_tags(u):
+                        if t in out:
+                            out[t] -= w.demand.unit_amount(u, t)
+        return out
+
+    def gap(self, crisis_id: str, region: str, tag: str) -> int:
+        return self.gaps(crisis_id, region, (tag,))[tag]
 
     def on_demand_change(self, crisis_id: str, region: str) -> None:
         self._evaluate(crisis_id, region)
@@ -128,6 +138,7 @@ class RequestDesk:
         if not spec.auto_requests or not run.active:
             return
         team_ready = w.crises.can_request(region)
+        gaps: dict[str, int] | None = None
         for tag in w.demand.need.get((crisis_id, region), {}):
             key = (crisis_id, region, tag)
             if key in self._drafting:
@@ -137,7 +148,9 @@ class RequestDesk:
             route = w.ex.tags[tag].route
             if route == "WVR51" and not team_ready:
                 continue  # the voorzitter asks once the ROT is up; a burgemeester needs no team
-            if self.gap(crisis_id, region, tag) > 0:
+            if gaps is None:
+                gaps = self.gaps(crisis_id, region)
+            if gaps.get(tag, 0) > 0:
                 self._drafting.add(key)
                 self._draft_start(crisis_id, region, tag, route)
 
