@@ -60,11 +60,17 @@ EVENT_KINDS: tuple[str, ...] = (
 )
 
 
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def canonical(record: dict[str, Any]) -> str:
-    """One canonical JSON line (no newline)."""
-    return json.dumps(
-        record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    """One canonical JSON line (no newline).
+
+    NOTE: one shared encoder: ``json.dumps`` with these options builds a new one on every call.
+    """
+    return _ENCODER.encode(record)
 
 
 class Recorder(Protocol):
