@@ -10,7 +10,6 @@ run can stream to disk. Event kinds and their fields: ``docs/journal.md``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -110,12 +109,9 @@ class Journal:
     def __len__(self) -> int:
         return self._seq
 
-    def lines(self) -> Iterator[str]:
-        for record in self.events:
-            yield canonical(record) + "\n"
-
     def text(self) -> str:
-        return "".join(self.lines())
+        """The journal as ``events.jsonl`` holds it (for tests and replay)."""
+        return "".join(canonical(record) + "\n" for record in self.events)
 
 
 def read_events(path: str | Path) -> list[dict[str, Any]]:
@@ -132,9 +128,3 @@ def read_events(path: str | Path) -> list[dict[str, Any]]:
                     f"{path}:{number}:{exc.colno}: error: not a JSON line: {exc.msg}"
                 ) from None
     return events
-
-
-def of_kind(events: Iterable[dict[str, Any]], *kinds: str) -> list[dict[str, Any]]:
-    """The events of the given kinds, in journal order."""
-    wanted = set(kinds)
-    return [e for e in events if e["kind"] in wanted]

@@ -429,13 +429,10 @@ class Exercise(Strict):
         return self.ladders[self.exercise.ladder]
 
     def crisis(self, crisis_id: str) -> Crisis:
-        for c in self.crisis_list_by_id():
+        for c in self.crises:
             if c.id == crisis_id:
                 return c
         raise KeyError(crisis_id)
-
-    def crisis_list_by_id(self) -> list[Crisis]:
-        return list(self.crises)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in the YAML file form (times as strings) for effective.yaml."""

@@ -62,14 +62,6 @@ class Request:
     def decided(self) -> bool:
         return self.granted_units > 0
 
-    def pending_qty(self) -> int:
-        """What this request accounts for in the region's picture of its own gap."""
-        if not self.open:
-            return 0
-        if self.decided:
-            return self.contribution
-        return self.quantity
-
     def detail(self) -> dict[str, Any]:
         return {
             "route": self.route,

@@ -216,8 +216,6 @@ class Hub:
         w = self.w
         needed = None
         if req.capability is not None and req.capability in w.defence.capabilities:
-            from sim.model.entities import units_needed
-
             needed = units_needed(
                 req.quantity, req.measure, w.defence.capabilities[req.capability].unit_size
             )

@@ -8,8 +8,6 @@ drive it the same way.
 
 from __future__ import annotations
 
-from typing import Any
-
 import simpy
 
 from sim.exercise.models import Crisis, Exercise
@@ -149,7 +147,3 @@ def simulate(
     world = World(exercise, record, seed=seed, decider=decider)
     world.run()
     return world
-
-
-def _unused(*_: Any) -> None:  # pragma: no cover - keeps type checkers calm about Any
-    return None
