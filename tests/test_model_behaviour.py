@@ -39,6 +39,27 @@ injects:
 )
 
 
+def sandbag_request(at: str, *more_injects: str, hold: bool = False) -> str:
+    """A GRIP 3 flood in Zuid-Limburg with one scripted request for a BDE13 sandbag company.
+
+    ``hold`` keeps the crisis at its level (no dwell moves); ``more_injects`` are MSEL lines.
+    """
+    escalation = ",\n     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}" if hold else ""
+    lines = "".join(f"  - {line}\n" for line in more_injects)
+    return (
+        HEADER
+        + f"""
+crises:
+  - {{id: f, kind: flood, regions: [VR24], onset: T+00:00, start_level: 3, auto_requests: false{escalation}}}
+injects:
+  - id: 1
+    time: {at}
+    type: request
+    request: {{region: VR24, crisis: f, effect: sandbags, tags: [sandbags], capability: BDE13, quantity: 100}}
+{lines}"""
+    )
+
+
 def _served_first(policy: str) -> str:
     _, events = run(exercise(ONE_UNIT_TWO_REQUESTS % policy))
     granted = [e for e in of(events, "decision") if e["state"] in {"approved", "partial"}]
@@ -86,19 +107,7 @@ def test_travel_time_oirschot_to_maastricht_matches_hand_computation() -> None:
     assert travel_minutes("air", 51.567, 4.932, 51.4416, 5.4697, 240)[0] == pytest.approx(
         24.94, abs=0.01
     )
-    ex = exercise(
-        HEADER
-        + """
-crises:
-  - {id: f, kind: flood, regions: [VR24], onset: T+00:00, start_level: 3, auto_requests: false}
-injects:
-  - id: 1
-    time: T+00:30
-    type: request
-    request: {region: VR24, crisis: f, effect: sandbags, tags: [sandbags], capability: BDE13, quantity: 100}
-"""
-    )
-    _, events = run(ex)
+    _, events = run(exercise(sandbag_request("T+00:30")))
     transit = of(events, "unit", state="in_transit", capability="BDE13")
     assert transit and transit[0]["detail"]["travel_min"] == pytest.approx(116.22, abs=0.01)
     arrival = of(events, "unit", state="on_scene", unit=transit[0]["unit"])[0]
@@ -265,21 +274,8 @@ crises:
 
 
 def test_request_whose_units_never_arrived_is_not_counted_as_served() -> None:
-    ex = exercise(
-        HEADER
-        + """
-crises:
-  - {id: f, kind: flood, regions: [VR24], onset: T+00:00, start_level: 3, auto_requests: false,
-     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
-injects:
-  - id: 1
-    time: T+00:30
-    type: request
-    request: {region: VR24, crisis: f, effect: sandbags, tags: [sandbags], capability: BDE13, quantity: 100}
-  - {id: 2, time: T+04:00, type: mt1_claim, mt1: {capability: BDE13, units: 6}}
-"""
-    )
-    _, events = run(ex)
+    claim = "{id: 2, time: T+04:00, type: mt1_claim, mt1: {capability: BDE13, units: 6}}"
+    _, events = run(exercise(sandbag_request("T+00:30", claim, hold=True)))
     (closed,) = of(events, "request", state="closed")
     assert closed["detail"]["outcome"] == "stood_down"
     assert not of(events, "request", state="first_on_scene")
@@ -288,19 +284,7 @@ injects:
 
 
 def test_hub_outage_holds_decisions_until_it_ends() -> None:
-    ex = exercise(
-        HEADER
-        + """
-crises:
-  - {id: f, kind: flood, regions: [VR24], onset: T+00:00, start_level: 3, auto_requests: false}
-injects:
-  - id: 1
-    time: T+00:10
-    type: request
-    request: {region: VR24, crisis: f, effect: sandbags, tags: [sandbags], capability: BDE13, quantity: 100}
-  - {id: 2, time: T+00:11, type: hub_change, hub: {outage: 3h}}
-"""
-    )
-    _, events = run(ex)
+    outage = "{id: 2, time: T+00:11, type: hub_change, hub: {outage: 3h}}"
+    _, events = run(exercise(sandbag_request("T+00:10", outage)))
     (decision,) = of(events, "decision")
     assert decision["t"] >= 11 + 180

@@ -449,13 +449,16 @@ class Defence:
                     for u in other.units
                 )
             ):
-                self.w.demand.add_unit(crew, -1) if crew.state == "on_scene" else None
+                on_scene = crew.state == "on_scene"
+                if on_scene:
+                    self.w.demand.add_unit(crew, -1)
                 crew.request = other
                 crew.support_for = other
                 self._track(crew)
                 self._set(crew, crew.state, reason=f"handed over from {req.id}")
                 other.units.append(crew)
-                self.w.demand.add_unit(crew, +1) if crew.state == "on_scene" else None
+                if on_scene:
+                    self.w.demand.add_unit(crew, +1)
                 return
         self.release(crew, "helicopters left the site")
 

@@ -204,9 +204,7 @@ class RequestDesk:
                 self._denied_at_level[(req.crisis, req.region, tag)] = run.level
         self.w.hub.forget(req)
         if req.crisis is not None:
-            self._evaluate(req.crisis, req.region) if self.w.crises.runs[
-                req.crisis
-            ].active else None
+            self._evaluate(req.crisis, req.region)  # it returns at once for an ended crisis
 
     def on_units_gone(self, req: Request, reason: str) -> None:
         """Called when the last unit of a request is released."""
