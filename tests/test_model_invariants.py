@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.exercise import load_exercise
 from sim.exercise.times import format_t
+from sim.journal import Journal
+from sim.model import World
+from sim.model.deciders import make_decider
+from sim.model.entities import UNDERWAY
 from tests.simhelpers import exercise, run
 
 REGIONS = [f"VR{n:02d}" for n in range(1, 26)]
@@ -46,6 +53,7 @@ CAPS = [
     "GNBAT101",
     "NH90",
 ]
+EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 TASKED = {"mobilising", "in_transit", "on_scene", "refuelling"}
 SERVED = {"served", "partly_served", "substituted"}
 
@@ -228,11 +236,39 @@ def check_invariants(events: list[dict[str, Any]], endex: float) -> None:
     assert all(n == 1 for n in inject_states.values())
 
 
+def check_bookkeeping(world: World) -> None:
+    """The indexes the model keeps for speed agree with a count from scratch at ENDEX."""
+    units = [u for us in world.defence.units.values() for u in us]
+    underway = Counter(id(u.request) for u in units if u.request and u.state in UNDERWAY)
+    for req in world.requests.all:
+        assert req.underway == underway[id(req)], (req.id, req.underway, underway[id(req)])
+    sites = Counter(
+        (u.cap_id, u.request.crisis, u.request.region) for u in units if u.tasked and u.request
+    )
+    assert {k: v for k, v in world.defence._site_use.items() if v} == dict(sites)
+    hub = world.hub
+    for cap, queued in hub._queued_by_cap.items():
+        assert set(queued) <= set(hub.queued), cap
+    for req in hub.queued:
+        assert all(req in hub._queued_by_cap[c] for c in world.defence.relevant(req)), req.id
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exercises())
 def test_invariants_hold_on_random_exercises(data: dict[str, Any]) -> None:
     ex = exercise(yaml.safe_dump(data, sort_keys=False))
-    _, events = run(ex)
+    world, events = run(ex)
     check_invariants(events, ex.exercise.duration)
+    check_bookkeeping(world)
     inject_ids = {str(i["id"]) for i in data["injects"]}
     assert {e["inject"] for e in events if e["kind"] == "inject"} == inject_ids
+
+
+@pytest.mark.parametrize("policy", ["fifo", "priority", "fair-share"])
+@pytest.mark.parametrize("name", ["national-stress-test", "wildfires-unclear", "hybrid-hns"])
+def test_bookkeeping_holds_on_contended_exercises(name: str, policy: str) -> None:
+    ex = load_exercise(EXERCISES / f"{name}.yaml")
+    for seed in (1, 2):
+        world = World(ex, Journal(), seed=seed, decider=make_decider(policy))
+        world.run()
+        check_bookkeeping(world)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sim.model.entities import Request
 
@@ -47,9 +47,12 @@ def priority_score(
     return round(base * urgency * max(unmet_share, 0.1), 6)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A capability that could serve a request, as the hub sees it now."""
+class Candidate(NamedTuple):
+    """A capability that could serve a request, as the hub sees it now.
+
+    A named tuple, not a frozen dataclass: the hub builds several per decision, and a frozen
+    dataclass's ``__init__`` costs about four times as much.
+    """
 
     capability: str
     free: int
@@ -72,8 +75,7 @@ class Decision:
     alternatives: tuple[dict[str, Any], ...] = ()
 
 
-@dataclass
-class Deployment:
+class Deployment(NamedTuple):
     """A deployed unit that could be moved, with the priority of what it serves now."""
 
     unit: str
@@ -97,7 +99,7 @@ class HubView:
     deployments_source: Callable[[list[str]], list[Deployment]] | None = None
 
     def deployments_of(self, capabilities: list[str]) -> list[Deployment]:
-        """Deployed units of these capabilities, in a stable order."""
+        """Deployed units of these capabilities, cheapest to move first: by (priority, unit)."""
         return self.deployments_source(capabilities) if self.deployments_source else []
 
 
@@ -109,6 +111,10 @@ class Decider(Protocol):
     def decide(self, request: Request, view: HubView) -> Decision: ...
 
     def preempt(self, request: Request, view: HubView) -> Deployment | None: ...
+
+    def may_preempt(self, request: Request) -> bool:
+        """Whether ``preempt`` could ever move a unit for this request (it is asked hourly)."""
+        ...
 
 
 def _alternatives(view: HubView) -> tuple[dict[str, Any], ...]:
@@ -196,6 +202,9 @@ class FifoDecider:
     def preempt(self, request: Request, view: HubView) -> Deployment | None:
         return None
 
+    def may_preempt(self, request: Request) -> bool:
+        return False
+
 
 class PriorityDecider(FifoDecider):
     """Life safety first, then impact on the six security interests x urgency (domain §7)."""
@@ -205,24 +214,21 @@ class PriorityDecider(FifoDecider):
     def order_key(self, request: Request, view: HubView) -> tuple[Any, ...]:
         return (not request.life_safety, -(request.priority or 0.0), request.submitted, request.seq)
 
+    def may_preempt(self, request: Request) -> bool:
+        return request.life_safety or self.params.get("preempt_non_life_safety", 0.0) != 0.0
+
     def preempt(self, request: Request, view: HubView) -> Deployment | None:
         """Move a unit only if P_new > (1 + h) P_current and life safety does not lose (rule 8)."""
-        if not request.life_safety and self.params.get("preempt_non_life_safety", 0.0) == 0.0:
+        if not self.may_preempt(request):
             return None
         wanted = sorted({c.capability for c in view.candidates if c.legal and c.primary})
-        best: Deployment | None = None
-        for d in view.deployments_of(wanted):
-            if d.capability not in wanted or (
-                d.request.region == request.region and d.request.crisis == request.crisis
-            ):
+        for d in view.deployments_of(wanted):  # lowest priority first: the first that may go
+            if d.request.region == request.region and d.request.crisis == request.crisis:
                 continue
             if d.life_safety and not request.life_safety:
                 continue
-            if (request.priority or 0.0) > (1.0 + view.hysteresis) * d.priority and (
-                best is None or (d.priority, d.unit) < (best.priority, best.unit)
-            ):
-                best = d
-        return best
+            return d if (request.priority or 0.0) > (1.0 + view.hysteresis) * d.priority else None
+        return None
 
 
 class FairShareDecider(PriorityDecider):

@@ -19,7 +19,7 @@ import simpy
 from sim.exercise.distributions import dist
 from sim.exercise.reference import Capability
 from sim.model.deciders import Candidate
-from sim.model.entities import Request, Unit, units_needed
+from sim.model.entities import TASKED, UNDERWAY, Request, Unit, units_needed
 from sim.model.geo import travel_minutes
 from sim.model.legal import route_allows
 
@@ -50,12 +50,18 @@ class Defence:
         self._travel_cache: dict[tuple[str, str], tuple[float, float]] = {}
         self._tasked: dict[str, dict[str, Unit]] = {}  # capability -> tasked units by id
         self._count: dict[str, dict[str, int]] = {}  # capability -> state -> units
-        self.epoch: dict[str, int] = {}  # capability -> changes of its units' states
+        # capability -> changes that can alter a decision: free, reserved or unavailable units,
+        # or which units are tasked where (not a tasked unit's step from travel to scene)
+        self.epoch: dict[str, int] = {}
         self.global_epoch = 0
         self.dirty: dict[str, None] = {}  # capabilities changed since the hub last looked
         self._by_tag: dict[str, list[str]] = {}
+        self._tag_sets: dict[str, frozenset[str]] = {}
         self._region_use: dict[str, int] = {}
         self._unit_region: dict[str, str] = {}
+        self._site_use: dict[tuple[str, str | None, str], int] = {}  # (cap, crisis, region)
+        self._unit_site: dict[str, tuple[str, str | None, str]] = {}
+        self._underway_for: dict[str, Request] = {}  # unit -> request it is on its way to serve
         self.mobilised_at: float | None = None
         start = world.ex.exercise.start
         month = start.month if start is not None else None
@@ -99,17 +105,39 @@ class Defence:
         counts = self._count[unit.cap_id]
         counts[unit.state] -= 1
         counts[state] = counts.get(state, 0) + 1
+        if not (unit.state in TASKED and state in TASKED):
+            # moving between tasked states (a sortie, arriving) changes no decision's inputs
+            self._bump(unit.cap_id)
         unit.state = state
-        self._bump(unit.cap_id)
         self._track(unit)
 
     def _track(self, unit: Unit) -> None:
-        """Keep the tasked-unit table and units in use per region up to date."""
-        region = unit.request.region if unit.tasked and unit.request is not None else None
+        """Keep the tasked-unit table, units in use per region and per site up to date."""
+        req = unit.request if unit.tasked else None
+        region = req.region if req is not None else None
         if unit.tasked:
             self._tasked.setdefault(unit.cap_id, {})[unit.id] = unit
         else:
             self._tasked.get(unit.cap_id, {}).pop(unit.id, None)
+        counted = unit.request if unit.state in UNDERWAY else None
+        was = self._underway_for.get(unit.id)
+        if was is not counted:
+            if was is not None:
+                was.underway -= 1
+                del self._underway_for[unit.id]
+            if counted is not None:
+                counted.underway += 1
+                self._underway_for[unit.id] = counted
+        site = (unit.cap_id, req.crisis, req.region) if req is not None else None
+        old_site = self._unit_site.get(unit.id)
+        if old_site != site:
+            self._bump(unit.cap_id)  # serves elsewhere now: support and preemption inputs moved
+            if old_site is not None:
+                self._site_use[old_site] -= 1
+                del self._unit_site[unit.id]
+            if site is not None:
+                self._site_use[site] = self._site_use.get(site, 0) + 1
+                self._unit_site[unit.id] = site
         old = self._unit_region.get(unit.id)
         if old == region:
             return
@@ -242,27 +270,26 @@ class Defence:
         return best[1] if best else None
 
     def _crew_at_site(self, need: str, req: Request) -> bool:
-        return any(
-            u.tasked
-            and u.request is not None
-            and u.request.crisis == req.crisis
-            and u.request.region == req.region
-            for u in self.units.get(need, ())
-        )
+        """A tasked unit of ``need`` already works for this crisis in this region."""
+        return self._site_use.get((need, req.crisis, req.region), 0) > 0
 
     def candidates(self, req: Request) -> list[Candidate]:
         tags = set(req.tags)
         out = []
         for cap_id in self.relevant(req):
             cap = self.capabilities[cap_id]
-            overlap = len(tags & set(cap.tags))
+            cap_tags = self._tag_sets.get(cap_id)
+            if cap_tags is None:
+                cap_tags = self._tag_sets[cap_id] = frozenset(cap.tags)
+            overlap = len(tags & cap_tags)
             if overlap == 0 and cap_id != req.capability:
                 continue
-            primary = cap_id == req.capability if req.capability else tags <= set(cap.tags)
-            support_ok = all(self._crew_at_site(n, req) or self.free(n) > 0 for n in cap.needs)
-            support_possible = all(
-                self._crew_at_site(n, req) or self._available_total(n) > 0 for n in cap.needs
-            )
+            primary = cap_id == req.capability if req.capability else tags <= cap_tags
+            support_ok = support_possible = True
+            for n in cap.needs:
+                if not self._crew_at_site(n, req):
+                    support_ok = support_ok and self.free(n) > 0
+                    support_possible = support_possible and self._available_total(n) > 0
             out.append(
                 Candidate(
                     capability=cap_id,

@@ -10,6 +10,7 @@ request they serve. Emits a ``demand`` event whenever the picture of a crisis in
 from __future__ import annotations
 
 import math
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from sim.model.entities import Unit
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["DemandBook"]
 
 Key = tuple[str, str]  # (crisis id, region id)
+_NONE: dict[str, int] = {}  # read-only stand-in for "no entry"
 
 
 class DemandBook:
@@ -31,8 +33,9 @@ class DemandBook:
         self.share: dict[Key, float] = {}
         self.life_unmet: dict[Key, bool] = {}
         self._last: dict[Key, tuple[object, ...]] = {}
-        self.version = 0
+        self.version = 0  # changes whenever an unmet share does
         # time-averaged unmet share per crisis since the start of its current dwell
+        self._keys: dict[str, list[Key]] = {}  # crisis -> its (crisis, region) keys
         self._acc: dict[str, list[float]] = {}  # crisis -> [integral, t_last, share_now, t_start]
 
     # -- need ---------------------------------------------------------------------------
@@ -49,7 +52,7 @@ class DemandBook:
         for region in spec.regions:
             self.need[(crisis_id, region)] = {tag: math.ceil(q / n) for tag, q in demand.items()}
         for region in spec.regions:
-            self.recompute(region)
+            self.recompute(region, changed=crisis_id)
 
     # -- military cover -----------------------------------------------------------------
     def contribution_tags(self, unit: Unit) -> list[str]:
@@ -76,8 +79,12 @@ class DemandBook:
             self._publish(key)
 
     # -- the picture ----------------------------------------------------------------------
-    def recompute(self, region: str) -> None:
-        """Allocate the region's civil capacity over its active crises; emit changes."""
+    def recompute(self, region: str, changed: str | None = None) -> None:
+        """Allocate the region's civil capacity over its active crises; emit changes.
+
+        With ``changed`` (the crisis whose need changed), only that crisis and those whose civil
+        share moved are published: the others show exactly what they showed before.
+        """
         w = self.w
         civil_left = dict(w.ex.regions[region].civil.model_dump())
         for crisis_id in w.active_crises_in(region):
@@ -91,8 +98,9 @@ class DemandBook:
                 take = min(q, civil_left.get(kind, 0))
                 civil_left[kind] = civil_left.get(kind, 0) - take
                 civil[tag] = take
-            self.civil[key] = civil
-            self._publish(key)
+            if changed is None or crisis_id == changed or self.civil.get(key) != civil:
+                self.civil[key] = civil
+                self._publish(key)
 
     def unmet(self, key: Key, tag: str) -> int:
         need = self.need.get(key, {}).get(tag, 0)
@@ -102,33 +110,30 @@ class DemandBook:
 
     def _publish(self, key: Key) -> None:
         crisis_id, region = key
-        need = self.need.get(key, {})
-        civil = self.civil.get(key, {})
-        mil = self.military.get(key, {})
-        tags = {}
-        shares = []
+        need = self.need.get(key, _NONE)
+        civil = self.civil.get(key, _NONE)
+        mil = self.military.get(key, _NONE)
+        rows = tuple((tag, n, civil.get(tag, 0), mil.get(tag, 0)) for tag, n in need.items())
+        shares = []  # unmet share per tag with unmet need (the others add 0.0)
         life = False
-        spec = self.w.crisis_specs[crisis_id]
-        for tag in need:
-            n = need[tag]
-            c = civil.get(tag, 0)
-            m = mil.get(tag, 0)
-            u = max(0, n - c - m)
-            tags[tag] = {"need": n, "civil": c, "military": m, "unmet": u}
-            shares.append(u / n if n else 0.0)
-            if u > 0 and spec.life_safety and self.w.tag_life_safety(tag):
-                life = True
-        share = round(sum(shares) / len(shares), 6) if shares else 0.0
-        signature = (
-            share,
-            life,
-            tuple((t, v["need"], v["civil"], v["military"]) for t, v in tags.items()),
-        )
+        life_crisis = self.w.crisis_specs[crisis_id].life_safety
+        for tag, n, c, m in rows:
+            if n - c - m > 0:
+                shares.append((n - c - m) / n)
+                if life_crisis and not life and self.w.tag_life_safety(tag):
+                    life = True
+        share = round(sum(shares) / len(rows), 6) if rows else 0.0
+        signature = (share, life, rows)
         if self._last.get(key) == signature:
-            return
+            return  # most calls: nothing this crisis shows in this region changed
+        tags = {
+            tag: {"need": n, "civil": c, "military": m, "unmet": max(0, n - c - m)}
+            for tag, n, c, m in rows
+        }
         self._last[key] = signature
+        if self.share.get(key) != share:
+            self.version += 1  # priorities read the shares: caches compare this
         self.share[key] = share
-        self.version += 1  # priorities read the shares: caches compare this
         self.life_unmet[key] = life
         self._update_crisis_share(crisis_id)
         self.w.record(
@@ -144,8 +149,11 @@ class DemandBook:
 
     # -- time-averaged unmet share, for escalation ----------------------------------------
     def crisis_share(self, crisis_id: str) -> float:
-        regions = self.w.crisis_specs[crisis_id].regions
-        return sum(self.share.get((crisis_id, r), 0.0) for r in regions) / len(regions)
+        keys = self._keys.get(crisis_id)
+        if keys is None:
+            regions = self.w.crisis_specs[crisis_id].regions
+            keys = self._keys[crisis_id] = [(crisis_id, r) for r in regions]
+        return sum(map(self.share.get, keys, repeat(0.0))) / len(keys)
 
     def _update_crisis_share(self, crisis_id: str) -> None:
         now = self.w.env.now

@@ -12,9 +12,11 @@ from typing import Any
 
 from sim.exercise.reference import Capability
 
-__all__ = ["FINAL", "Request", "Unit", "units_needed"]
+__all__ = ["FINAL", "TASKED", "UNDERWAY", "Request", "Unit", "units_needed"]
 
 FINAL = "closed"
+TASKED = frozenset(("mobilising", "in_transit", "on_scene", "refuelling"))  # working for a request
+UNDERWAY = frozenset(("committed", "mobilising", "in_transit", "refuelling"))  # help on its way
 
 
 @dataclass(eq=False)
@@ -50,6 +52,7 @@ class Request:
     ever_on_scene: bool = False
     contribution: int = 0  # what the granted units supply, in the tag's measure
     in_waiting: bool = False  # waiting for hub staff
+    underway: int = 0  # its units committed, on their way or refuelling (Defence keeps this)
     exam_key: Any = None  # capacity epochs at the last re-examination (skip if unchanged)
     relevant: Any = None  # (capability count, capability ids it could use): a cache
     score_cache: Any = None  # (unmet share, priority score): a cache
@@ -112,7 +115,7 @@ class Unit:
 
     @property
     def tasked(self) -> bool:
-        return self.state in {"mobilising", "in_transit", "on_scene", "refuelling"}
+        return self.state in TASKED
 
 
 def units_needed(quantity: int, measure: str, unit_size: int) -> int:

@@ -25,6 +25,10 @@ __all__ = ["Hub"]
 CYCLE_MIN = 60.0
 
 
+def _cheapest_first(d: Deployment) -> tuple[float, str]:
+    return (d.priority, d.unit)
+
+
 class Hub:
     def __init__(self, world: World, decider: Decider | None = None) -> None:
         self.w = world
@@ -35,12 +39,16 @@ class Hub:
         self.authority = hub.reallocation_authority
         self.decider: Decider = decider or make_decider(hub.policy, hub.policy_params)
         self.waiting: list[tuple[Any, ...]] = []
-        self.queued: list[Request] = []
+        self.queued: dict[Request, None] = {}  # an ordered set: queue order, O(1) membership
+        self._queued_by_cap: dict[str, dict[Request, None]] = {}  # capability -> queued requests
+        self._unexamined: dict[Request, None] = {}  # queued, never re-examined
         self._poke_pending = False
         self._reallocating: set[str] = set()
         self._last_queue: tuple[int, int] | None = None
         self._waiting_open = 0
         self._deployment_cache: dict[tuple[str, ...], tuple[Any, list[Deployment]]] = {}
+        self._movable_cache: dict[tuple[str, ...], tuple[Any, list[Unit]]] = {}
+        self._realloc_version = 0  # changes whenever a unit starts or stops being moved
         self.weights = {k[2:]: v for k, v in hub.policy_params.items() if k.startswith("w_")}
 
     def start(self) -> None:
@@ -50,7 +58,7 @@ class Hub:
         while True:
             yield self.w.env.timeout(CYCLE_MIN)
             if self.queued:
-                self.reexamine()
+                self.reexamine(hourly=True)
 
     # -- intake ------------------------------------------------------------------------------
     def submit(self, req: Request) -> None:
@@ -68,13 +76,13 @@ class Hub:
 
     def _priority(self, req: Request) -> float:
         """P of §7 on the current unmet share; cached until that share changes."""
-        w = self.w
         if req.crisis is None:
             return priority_score({}, req.urgency, 1.0, self.weights)
-        share = w.demand.share.get((req.crisis, req.region), 1.0)
+        share = self.w.demand.share.get((req.crisis, req.region), 1.0)
         cached = req.score_cache
         if cached is not None and cached[0] == share:
-            return cached[1]
+            return cached[1]  # type: ignore[no-any-return]
+        w = self.w
         score = priority_score(w.crisis_specs[req.crisis].impact, req.urgency, share, self.weights)
         req.score_cache = (share, score)
         return score
@@ -141,28 +149,38 @@ class Hub:
 
     # -- decisions -------------------------------------------------------------------------------
     def _deployments(self, capabilities: list[str]) -> list[Deployment]:
-        """Deployed units of these capabilities with current priorities (cached per state)."""
+        """Deployed units of these capabilities with current priorities.
+
+        Two caches: the movable units change only with these capabilities' unit states (and
+        pending reallocations); their priorities only with the unmet shares (``demand.version``).
+        """
         w = self.w
-        key = (
-            tuple(w.defence.epoch.get(c, 0) for c in capabilities),
-            w.demand.version,
-            len(self._reallocating),
-        )
-        hit = self._deployment_cache.get(tuple(capabilities))
-        if hit is not None and hit[0] == key:
+        caps = tuple(capabilities)
+        unit_key = (tuple(w.defence.epoch.get(c, 0) for c in capabilities), self._realloc_version)
+        hit = self._deployment_cache.get(caps)
+        if hit is not None and hit[0] == (unit_key, w.demand.version):
             return hit[1]
-        out = []
-        for unit in w.defence.deployed_units(capabilities):
-            r = unit.request
-            if (
-                r is None
-                or unit.id in self._reallocating
-                or unit.support_for is not None
-                or not unit.tasked
-            ):
-                continue
-            out.append(Deployment(unit.id, unit.cap_id, r, self._priority(r), r.life_safety))
-        self._deployment_cache[tuple(capabilities)] = (key, out)
+        units_hit = self._movable_cache.get(caps)
+        if units_hit is None or units_hit[0] != unit_key:
+            movable = [
+                u
+                for u in w.defence.deployed_units(capabilities)
+                if u.request is not None
+                and u.id not in self._reallocating
+                and u.support_for is None
+                and u.tasked
+            ]
+            self._movable_cache[caps] = units_hit = (unit_key, movable)
+        priority = self._priority
+        out = sorted(
+            [
+                Deployment(u.id, u.cap_id, r, priority(r), r.life_safety)
+                for u in units_hit[1]
+                if (r := u.request) is not None
+            ],
+            key=_cheapest_first,
+        )
+        self._deployment_cache[caps] = ((unit_key, w.demand.version), out)
         return out
 
     def _snapshot(self) -> HubView:
@@ -188,8 +206,7 @@ class Hub:
             units = w.defence.grant(req, d.capability, d.units)
         self._record_decision(req, d, units)
         if d.outcome == "queued":
-            if req not in self.queued:
-                self.queued.append(req)
+            self._enqueue(req)
             w.requests.emit(req, "queued", reason=d.reason)
             w.queued_events += 1
             self._emit_queue()
@@ -200,8 +217,7 @@ class Hub:
             w.requests.close(req, "denied", d.reason)
             w.changed()
             return
-        if req in self.queued:
-            self.queued.remove(req)
+        self._dequeue(req)
         req.granted_capability = d.capability
         req.granted_units += len([u for u in units if u.support_for is None])
         req.substituted = req.substituted or d.outcome == "substitute"
@@ -240,6 +256,23 @@ class Hub:
         )
 
     # -- queued requests -----------------------------------------------------------------------
+    def _enqueue(self, req: Request) -> None:
+        """Queue a request, indexed by the capabilities whose changes could help it."""
+        self.queued[req] = None
+        for cap in self.w.defence.relevant(req):
+            self._queued_by_cap.setdefault(cap, {})[req] = None
+        if req.exam_key is None:
+            self._unexamined[req] = None
+
+    def _dequeue(self, req: Request) -> bool:
+        """Take a request off the queue; False if it was not queued."""
+        if self.queued.pop(req, 1) is not None:
+            return False
+        for cap in self.w.defence.relevant(req):
+            self._queued_by_cap[cap].pop(req, None)
+        self._unexamined.pop(req, None)
+        return True
+
     def is_queued(self, req: Request) -> bool:
         return req in self.queued
 
@@ -248,8 +281,7 @@ class Hub:
             req.in_waiting = False
             self._waiting_open -= 1
             self._emit_queue()
-        if req in self.queued:
-            self.queued.remove(req)
+        if self._dequeue(req):
             self._emit_queue()
 
     def poke(self) -> None:
@@ -264,21 +296,26 @@ class Hub:
         self._poke_pending = False
         self.reexamine()
 
-    def reexamine(self) -> None:
-        """Decide again on queued requests whose candidate capacity changed since last time."""
+    def reexamine(self, hourly: bool = False) -> None:
+        """Decide again on queued requests whose candidate capacity changed since last time.
+
+        The hourly round also looks again at every request the decider might move a unit for:
+        the priorities that preemption weighs change with unmet need, not with unit states.
+        """
         w = self.w
         if w.env.now < self.outage_until or not self.queued:
             return
         snapshot = self._snapshot()
-        dirty = w.defence.dirty
+        dirty = w.defence.dirty.keys()
         if self.decider.name == "fair-share":
             pool = list(self.queued)  # regional shares or an outage change every answer
         else:
-            pool = [
-                r
-                for r in self.queued
-                if r.exam_key is None or any(c in dirty for c in w.defence.relevant(r))
-            ]
+            chosen = dict(self._unexamined)
+            for cap in dirty:
+                chosen.update(self._queued_by_cap.get(cap, {}))
+            if hourly:
+                chosen.update((r, None) for r in self.queued if self.decider.may_preempt(r))
+            pool = list(chosen)  # order does not matter: sorted below
         w.defence.dirty = {}
         for r in pool:  # the picture changed: score on today's unmet need (§8.3 rule 5)
             r.priority = self._priority(r)
@@ -287,7 +324,7 @@ class Hub:
             if req not in self.queued or not req.open:
                 continue
             key = w.defence.exam_key(req, self.decider.name == "fair-share")
-            if key == req.exam_key:
+            if key == req.exam_key and not (hourly and self.decider.may_preempt(req)):
                 continue  # nothing it could use has changed: the answer would be the same
             view = self._view(req, snapshot)
             d = self.decider.decide(req, view)
@@ -301,6 +338,7 @@ class Hub:
                 snapshot = self._snapshot()
             else:
                 req.exam_key = key
+                self._unexamined.pop(req, None)
 
     # -- reallocation (preemption) ---------------------------------------------------------------
     def _reallocation_detail(
@@ -340,7 +378,8 @@ class Hub:
         )
         latency = dist.sample(w.streams("hub/reallocation"))
         self._reallocating.add(unit.id)
-        self.queued.remove(req)
+        self._realloc_version += 1
+        self._dequeue(req)
         self._record_reallocation(
             "ordered", req, unit, self._reallocation_detail(victim, latency, req)
         )
@@ -357,6 +396,7 @@ class Hub:
         yield w.env.timeout(latency)
         yield from self._outage()
         self._reallocating.discard(unit.id)
+        self._realloc_version += 1
         detail = self._reallocation_detail(victim, latency, req)
         if not req.open or unit.request is not victim.request or not unit.tasked:
             why = (
@@ -366,8 +406,8 @@ class Hub:
             )
             self._record_reallocation("cancelled", req, unit, {**detail, "reason": why})
             if req.open and not req.decided:
-                self.queued.append(req)
                 req.exam_key = None
+                self._enqueue(req)
                 w.requests.emit(req, "queued", reason=f"reallocation cancelled: {why}")
                 self._emit_queue()
                 self.poke()

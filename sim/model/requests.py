@@ -14,14 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.exercise.models import RequestSpec
-from sim.model.entities import Request
+from sim.model.entities import UNDERWAY, Request
 
 if TYPE_CHECKING:
     from sim.model.world import World
 
 __all__ = ["REQUESTER_FOR_ROUTE", "RequestDesk"]
-
-_UNDERWAY = ("committed", "mobilising", "in_transit", "refuelling")
 
 REQUESTER_FOR_ROUTE = {
     "WVR51": "voorzitter_VR",
@@ -109,16 +107,19 @@ class RequestDesk:
         military = w.demand.military.get(key, {})
         tags = [*need, *(t for t in also if t not in need)]
         out = {t: need.get(t, 0) - civil.get(t, 0) - military.get(t, 0) for t in tags}
+        demand = w.demand
         for r in self.open_at.get(key, ()):
-            if not r.decided:
+            if not r.granted_units:  # not decided yet: the ask itself counts
                 for t in r.tags:
                     if t in out:
                         out[t] -= r.quantity
+            if not r.underway:
+                continue
             for u in r.units:
-                if u.request is r and u.state in _UNDERWAY:
-                    for t in w.demand.contribution_tags(u):
+                if u.request is r and u.state in UNDERWAY:
+                    for t in demand.contribution_tags(u):
                         if t in out:
-                            out[t] -= w.demand.unit_amount(u, t)
+                            out[t] -= demand.unit_amount(u, t)
         return out
 
     def gap(self, crisis_id: str, region: str, tag: str) -> int:
@@ -139,7 +140,13 @@ class RequestDesk:
             return
         team_ready = w.crises.can_request(region)
         gaps: dict[str, int] | None = None
-        for tag in w.demand.need.get((crisis_id, region), {}):
+        site = (crisis_id, region)
+        need = w.demand.need.get(site, {})
+        civil = w.demand.civil.get(site, {})
+        military = w.demand.military.get(site, {})
+        for tag, n in need.items():
+            if n - civil.get(tag, 0) - military.get(tag, 0) <= 0:
+                continue  # covered: open asks and units on their way only lower the gap
             key = (crisis_id, region, tag)
             if key in self._drafting:
                 continue
@@ -152,13 +159,12 @@ class RequestDesk:
                 gaps = self.gaps(crisis_id, region)
             if gaps.get(tag, 0) > 0:
                 self._drafting.add(key)
-                self._draft_start(crisis_id, region, tag, route)
+                self._draft_start(crisis_id, region, tag, route, gaps[tag])
 
-    def _draft_start(self, crisis_id: str, region: str, tag: str, route: str) -> None:
-        """The region (with its RMOA) starts drafting a request for the current gap."""
+    def _draft_start(self, crisis_id: str, region: str, tag: str, route: str, gap: int) -> None:
+        """The region (with its RMOA) starts drafting a request for the current ``gap``."""
         w = self.w
         spec = w.crisis_specs[crisis_id]
-        gap = self.gap(crisis_id, region, tag)
         req = self._new(
             region=region,
             crisis=crisis_id,

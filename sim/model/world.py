@@ -8,6 +8,8 @@ drive it the same way.
 
 from __future__ import annotations
 
+import gc
+
 import simpy
 
 from sim.exercise.models import Crisis, Exercise
@@ -112,7 +114,21 @@ class World:
         )
 
     def run(self) -> None:
-        """Play the exercise from STARTEX to ENDEX."""
+        """Play the exercise from STARTEX to ENDEX.
+
+        Python's cyclic garbage collector is paused meanwhile: the model makes no reference
+        cycles that outlive a step (tests/model/test_memory.py checks), so every collection would
+        only walk the growing journal and cost time that grows with the run.
+        """
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._play()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _play(self) -> None:
         endex = self.ex.exercise.duration
         self._run_start()
         self.defence.start()
