@@ -372,6 +372,14 @@ def test_save_timeline_writes_each_format(tmp_path: Path, figure: Any) -> None:
         save_timeline(figure, tmp_path, ("gif",))
 
 
+def drawn_labels(ax: Any) -> list[str]:
+    """Every label on an axes: ``Text`` artists and the labels of ``LabelSet`` artists."""
+    from sim.analysis.labelset import LabelSet
+
+    sets = [a for a in ax.get_children() if isinstance(a, LabelSet)]
+    return [t.get_text() for t in ax.texts] + [x for ls in sets for x in ls.get_texts()]
+
+
 def test_a_long_national_run_stays_legible() -> None:
     events = national_events(regions=25, requests=150, hours=96)
     fig = draw_timeline(events)
@@ -382,7 +390,10 @@ def test_a_long_national_run_stays_legible() -> None:
     axes = _axes(fig)
     (outline,) = [c for c in axes["regions"].collections if c.get_gid() == "request-bars"]
     assert len(outline.get_paths()) == counts(events, "request", "submitted")
-    assert len(axes["regions"].texts) + len(axes["units"].texts) <= 300 + 400
+    labels = drawn_labels(axes["regions"]) + drawn_labels(axes["units"])
+    assert 150 <= len(labels) <= 300 + 400  # every request labelled, and a cap on the rest
+    labelled = {m for label in labels for m in re.findall(r"\bR\d{3}\b", label)}
+    assert {f"R{n:03d}" for n in range(1, 151)} <= labelled
 
 
 def test_a_run_where_nothing_happens_still_draws_and_reports() -> None:

@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import key_linespacing
 from sim.analysis.labels import t, t_or
+from sim.analysis.labelset import Label, LabelSet
 from sim.analysis.timefmt import format_t
 
 if TYPE_CHECKING:
@@ -93,17 +94,11 @@ def draw_inject_strip(tl: Timeline, ax: Axes) -> None:
         )
         ax.add_line(line)
         handles.append(line)
-    for x, level, label, state in texts:
-        ax.text(
-            x,
-            level + 0.42,
-            label,
-            ha="center",
-            va="bottom",
-            fontsize=7,
-            fontweight="bold",
-            color="black" if state == "fired" else "#777777",
-        )
+    numbers = [
+        Label(x, level + 0.42, label, "center", "black" if state == "fired" else "#777777")
+        for x, level, label, state in texts
+    ]
+    ax.add_artist(LabelSet(numbers, fontsize=7, weight="bold", va="bottom", gid="inject-numbers"))
     ax.set_title(t("timeline.injects_title", lang), loc="left", pad=30)
     tl.inject_handles = handles
 

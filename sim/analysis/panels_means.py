@@ -19,6 +19,7 @@ from matplotlib.ticker import MultipleLocator
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import bars, rect, text_width_in
 from sim.analysis.labels import t
+from sim.analysis.labelset import Label, LabelSet
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -61,15 +62,18 @@ def draw_units(tl: Timeline, ax: Axes) -> None:
             ax.add_collection(bars(rects, style, f"unit-state-{state}", zorder=2))
     # request ids on on-scene bars, where they fit
     scene = sel[(sel["state"] == "on_scene") & sel["request"].notna()]
+    ids: list[Label] = []
     for r in scene.itertuples(index=False):
         if tl.bar_texts >= tl.max_texts:
             break
         start, end = max(r.start, tl.t0), min(r.end, tl.t1)
         if (end - start) / tl.minutes_per_inch < text_width_in([r.request], 6.5) + 0.06:
             continue
-        ax.text(start + 0.03 * tl.minutes_per_inch, y_of[r.unit], r.request, fontsize=6.5,
-                va="center", ha="left", color="white", zorder=4, clip_on=True)  # fmt: skip
+        ids.append(Label(start + 0.03 * tl.minutes_per_inch, y_of[r.unit], r.request))
         tl.bar_texts += 1
+    ax.add_artist(
+        LabelSet(ids, fontsize=6.5, color="white", clip=True, gid="unit-requests", zorder=4)
+    )
     moves = tl.T.reallocations[tl.T.reallocations["state"] == "effective"]
     moves = moves[moves["unit"].isin(y_of)]
     if len(moves):

@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import bars, cmap, rect, text_width_in
 from sim.analysis.labels import t
+from sim.analysis.labelset import Label, LabelSet
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -71,6 +72,7 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
 
     levels = cmap(fs.LEVEL_CMAP)
     verts, faces = [], []
+    codes: list[Label] = []
     for band in T.region_bands.itertuples(index=False):
         y = region_y.get(band.region)
         if y is None or band.level <= 0 or band.end <= tl.t0 or band.start >= tl.t1:
@@ -81,21 +83,13 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
         code = T.info.level_code(band.level)
         if width_in > max(0.5, len(code) * 0.07 + 0.1):  # room for the code, and not too many
             x = max(band.start, tl.t0) + 0.04 * tl.minutes_per_inch
-            ax.text(
-                x,
-                y,
-                code,
-                va="center",
-                ha="left",
-                fontsize=7,
-                color="white" if norm(band.level) > 0.62 else "black",
-                clip_on=True,
-                zorder=3,
-            )
+            colour = "white" if norm(band.level) > 0.62 else "black"
+            codes.append(Label(x, y, code, color=colour))
     ax.add_collection(
         PolyCollection(verts, facecolors=faces, edgecolors="#555555", linewidths=0.4, zorder=2),
         autolim=False,
     )
+    ax.add_artist(LabelSet(codes, fontsize=7, clip=True, gid="level-codes", zorder=3))
 
     # crisis lanes: active span, unmet demand, level changes
     span_rects, unmet_rects, ls_rects = [], [], []
@@ -186,6 +180,7 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
     marked_end = set(
         tl.T.marks.loc[tl.T.marks["mark"].isin(["denied", "open", "withdrawn"]), "request"]
     )
+    beside: list[Label] = []
     for rid, start, end, y in label_pos:
         if tl.bar_texts >= tl.max_texts:
             break
@@ -194,9 +189,9 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
         right = min(end, tl.t1) + room * (3 if rid in marked_end else 1)
         left = max(start, tl.t0) - room
         if right + need <= tl.t1:
-            ax.text(right, y, label, va="center", ha="left", fontsize=7, zorder=4)
+            beside.append(Label(right, y, label, "left"))
         elif left - need >= tl.t0:
-            ax.text(left, y, label, va="center", ha="right", fontsize=7, zorder=4)
+            beside.append(Label(left, y, label, "right"))
         else:  # on the bar, on a light box so hatches do not hide it
             ax.text(
                 left + 2 * room,
@@ -209,6 +204,7 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.6},
             )
         tl.bar_texts += 1
+    ax.add_artist(LabelSet(beside, fontsize=7, gid="request-labels", zorder=4))
     # markers: denied, substituted, partial, open, withdrawn
     marks = tl.T.marks
     for mark, style in fs.MARK_STYLE.items():

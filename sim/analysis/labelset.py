@@ -1,0 +1,111 @@
+"""Many short one-line labels in one artist: the request ids and labels on timeline bars.
+
+A matplotlib ``Text`` lays itself out again for every renderer (PNG, SVG and PDF each draw the
+figure once), with transforms, a bounding box and line metrics per label. A national timeline
+has hundreds of bar labels, so that layout cost more than the bars themselves. The labels here
+are measured once, with the font itself (``drawkit.text_width_in``), and drawn straight through
+``renderer.draw_text``: the files still hold real text (searchable in SVG and PDF), placed where
+a ``Text`` with the same alignment would put it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+from matplotlib.artist import Artist, allow_rasterization
+from matplotlib.font_manager import FontProperties
+
+__all__ = ["Label", "LabelSet"]
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float  # data coordinates
+    y: float
+    text: str
+    ha: str = "left"  # "left", "right" or "center"
+    color: str | None = None  # None: the set's colour
+
+
+_SHIFT = {"left": 0.0, "center": 0.5, "right": 1.0}
+
+
+@cache
+def _metrics_pt(size: float, weight: str) -> tuple[float, float]:
+    """(line height, descent) in points of one line at ``size``, as ``Text`` measures it."""
+    from matplotlib.textpath import text_to_path
+
+    _, height, descent = text_to_path.get_text_width_height_descent(
+        "lp", FontProperties(family="DejaVu Sans", size=size, weight=weight), ismath=False
+    )
+    return float(height), float(descent)
+
+
+class LabelSet(Artist):
+    """One-line labels at data points of one axes, aligned like ``Text`` with ``ha`` per label
+    and ``va`` ("center" or "bottom") for the set."""
+
+    def __init__(
+        self,
+        labels: list[Label],
+        *,
+        fontsize: float,
+        color: str = "black",
+        weight: str = "normal",
+        va: str = "center",
+        clip: bool = False,
+        gid: str | None = None,
+        zorder: float = 4,
+    ) -> None:
+        super().__init__()
+        from sim.analysis.drawkit import text_width_in
+
+        if va not in ("center", "bottom"):
+            raise ValueError(f"va must be 'center' or 'bottom', not {va!r}")
+        self.labels = labels
+        self.prop = FontProperties(family="DejaVu Sans", size=fontsize, weight=weight)
+        self.color = color
+        self.va = va
+        self.clip = clip
+        self.set_gid(gid)
+        self.set_zorder(zorder)
+        self._shift_pt = np.array(
+            [text_width_in([lb.text], fontsize, weight) * 72.0 * _SHIFT[lb.ha] for lb in labels]
+        )
+
+    def get_texts(self) -> list[str]:
+        """The label strings, in drawing order (for tests and tools, as ``ax.texts`` is)."""
+        return [lb.text for lb in self.labels]
+
+    @allow_rasterization
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or not self.labels or self.axes is None:
+            return
+        points = self.axes.transData.transform([(lb.x, lb.y) for lb in self.labels])
+        px_per_pt = renderer.points_to_pixels(1.0)
+        height, descent = _metrics_pt(self.prop.get_size_in_points(), str(self.prop.get_weight()))
+        rise = (height / 2 - descent) if self.va == "center" else -descent
+        baseline = points[:, 1] - rise * px_per_pt
+        left = points[:, 0] - self._shift_pt * px_per_pt
+        flip = renderer.flipy()
+        _, canvas_h = renderer.get_canvas_width_height()
+        gc = renderer.new_gc()
+        gc.set_alpha(self.get_alpha())
+        if self.clip:
+            gc.set_clip_rectangle(self.axes.bbox)
+        renderer.open_group("labelset", gid=self.get_gid())
+        current = None
+        for label, x, y in zip(self.labels, left, baseline, strict=True):
+            colour = label.color or self.color
+            if colour != current:
+                gc.set_foreground(colour)
+                current = colour
+            renderer.draw_text(
+                gc, float(x), float(canvas_h - y if flip else y), label.text, self.prop, 0.0
+            )
+        renderer.close_group("labelset")
+        gc.restore()
+        self.stale = False
