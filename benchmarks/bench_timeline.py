@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matplotlib.collections import PolyCollection  # noqa: E402
+from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.analysis import figstyle as fs  # noqa: E402
@@ -45,10 +45,10 @@ def lanes_of(fig: Figure) -> tuple[list[list[tuple[float, float]]], int]:
     bars = 0
     for k, ax in enumerate(fig.axes):
         for coll in ax.collections:
-            if not isinstance(coll, PolyCollection):
+            if not isinstance(coll, (PolyCollection, PathCollection)):
                 continue
-            for path in coll.get_paths():
-                v = path.vertices
+            polygons = [v for path in coll.get_paths() for v in path.to_polygons()]
+            for v in polygons:  # a hatched style is one compound path of many bars
                 if len(v) < 4:
                     continue
                 x0, x1 = float(v[:, 0].min()), float(v[:, 0].max())

@@ -42,3 +42,13 @@ def test_run_restores_the_collector() -> None:
     assert gc.isenabled()
     World(exercise, Journal(), seed=1).run()
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("policy", ["fifo", "priority"])
+def test_a_dropped_world_writes_nothing_after_run_end(policy: str) -> None:
+    """Freeing a world closes its suspended processes; none may write to the journal then."""
+    journal = Journal()
+    exercise = load_exercise(EXERCISES[0].parent / "power-outage-cyber.yaml")
+    World(exercise, journal, seed=2, decider=make_decider(policy)).run()
+    gc.collect()  # the world is garbage now: its generators are closed
+    assert journal.events[-1]["kind"] == "run_end"

@@ -155,6 +155,11 @@ METADATA: dict[str, dict[str, Any]] = {
 }
 
 
+PNG_OPTIONS: dict[str, Any] = {"compress_level": 1}
+"""zlib level 1, not 6: a national timeline (16 x 77 in) encodes in about half the time for a
+file about 15% larger; the PNG is a debrief picture, not an archive."""
+
+
 @contextmanager
 def rc() -> Iterator[None]:
     """Matplotlib defaults plus ``RC``, whatever the user's matplotlibrc says."""
@@ -167,6 +172,9 @@ def figure_bytes(fig: Figure, fmt: str, *, dpi: float | None = None) -> bytes:
     if fmt not in METADATA:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     buffer = io.BytesIO()
+    extra = {"pil_kwargs": PNG_OPTIONS} if fmt == "png" else {}
     with rc():
-        fig.savefig(buffer, format=fmt, metadata=METADATA[fmt], dpi=dpi or RC["savefig.dpi"])
+        fig.savefig(
+            buffer, format=fmt, metadata=METADATA[fmt], dpi=dpi or RC["savefig.dpi"], **extra
+        )
     return buffer.getvalue()

@@ -58,7 +58,7 @@ class Hub:
         while True:
             yield self.w.env.timeout(CYCLE_MIN)
             if self.queued:
-                self.reexamine(hourly=True)
+                self.reexamine(hourly=self.w.ex.hub.reallocation)
 
     # -- intake ------------------------------------------------------------------------------
     def submit(self, req: Request) -> None:
@@ -145,7 +145,8 @@ class Hub:
             self._apply(req, self.decider.decide(req, self._view(req)))
         finally:
             self.busy -= 1
-            self._dispatch()
+            if not w.finished:  # not when a dropped world's generators are closed after ENDEX
+                self._dispatch()
 
     # -- decisions -------------------------------------------------------------------------------
     def _deployments(self, capabilities: list[str]) -> list[Deployment]:

@@ -46,6 +46,7 @@ class World:
         self.reallocations = 0
         self.mt1_conflicts = 0
         self._checking = False
+        self.finished = False  # set after run_end: nothing may be journaled any more
         self.demand = DemandBook(self)
         self.crises = Crises(self)
         self.requests = RequestDesk(self)
@@ -117,7 +118,7 @@ class World:
         """Play the exercise from STARTEX to ENDEX.
 
         Python's cyclic garbage collector is paused meanwhile: the model makes no reference
-        cycles that outlive a step (tests/model/test_memory.py checks), so every collection would
+        cycles that outlive a step (tests/test_model_memory.py checks), so every collection would
         only walk the growing journal and cost time that grows with the run.
         """
         was_enabled = gc.isenabled()
@@ -154,6 +155,7 @@ class World:
                 "events": len(self.record) if hasattr(self.record, "__len__") else None,
             },
         )
+        self.finished = True
 
 
 def simulate(
