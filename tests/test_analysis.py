@@ -605,3 +605,21 @@ def test_real_tutorial_run_draws_and_reports(tutorial_run: Path) -> None:
     k = kpis(events, run.exercise)
     summary = dict(zip(k["summary"]["key"], k["summary"]["value"], strict=True))
     assert summary["requests"] == counts(events, "request", "submitted")
+
+
+def test_what_ttx_run_draws_is_what_plot_and_report_redraw(tmp_path: Path) -> None:
+    """``ttx run`` reuses the tables it built for the KPI files; the figures and report must
+    still be exactly what ``ttx plot`` and ``ttx report`` make from the folder alone."""
+    from sim.cli import cli
+
+    result = CliRunner().invoke(cli, ["run", str(TUTORIAL), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    folder = Path(result.stdout.strip().splitlines()[-1])
+    first = {
+        name: (folder / name).read_bytes()
+        for name in ("timeline.png", "timeline.svg", "report.html")
+    }
+    assert _invoke(plot, [str(folder), "--format", "png,svg"]).exit_code == 0
+    assert _invoke(report, [str(folder)]).exit_code == 0
+    for name, data in first.items():
+        assert (folder / name).read_bytes() == data, name

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis.labels import LANGUAGES
-from sim.analysis.tables import Event, JournalError, validate_journal
+from sim.analysis.tables import Event, JournalError, RunTables, validate_journal
 from sim.exercise.times import format_t
 from sim.journal import read_events
 
@@ -137,8 +137,14 @@ def render_run(
     t_from: float | None = None,
     t_to: float | None = None,
     exercise: Exercise | None = None,
+    tables: RunTables | None = None,
+    kpi_tables: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Draw the timeline (and the report) of one run folder; return the files written."""
+    """Draw the timeline (and the report) of one run folder; return the files written.
+
+    ``tables`` and ``kpi_tables`` (in ``lang``) may be passed by a caller that built them from
+    this folder's ``events.jsonl`` already, so they are not built twice.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     chosen = check_formats(formats)
@@ -148,7 +154,8 @@ def render_run(
     from sim.analysis.timeline import draw_timeline_tables
     from sim.fileio import write_bytes_atomic
 
-    tables = build_tables(run.events, validate=False)
+    if tables is None:
+        tables = build_tables(run.events, validate=False)
     fig = draw_timeline_tables(tables, run.exercise, lang, t_from, t_to)
     stem = output_stem("timeline", lang, t_from, t_to)
     written: list[Path] = []
@@ -167,6 +174,12 @@ def render_run(
         if whole and png is None:  # the report embeds the same figure as PNG
             png = fs.figure_bytes(fig, "png")
         written.append(
-            write_report_for(run, lang, tables=tables, timeline_png=png if whole else None)
+            write_report_for(
+                run,
+                lang,
+                tables=tables,
+                kpi_tables=kpi_tables,
+                timeline_png=png if whole else None,
+            )
         )
     return written

@@ -47,6 +47,7 @@ def write_report_for(
     lang: str = "en",
     *,
     tables: RunTables | None = None,
+    kpi_tables: dict[str, pd.DataFrame] | None = None,
     timeline_png: bytes | None = None,
 ) -> Path:
     """``write_report`` for a run folder already loaded (``render_run`` shares its tables)."""
@@ -55,6 +56,7 @@ def write_report_for(
         run.exercise,
         lang,
         tables=tables,
+        kpi_tables=kpi_tables,
         timeline_png=timeline_png,
         run_id=run.run_id,
         manifest=run.manifest,
@@ -71,6 +73,7 @@ def render_report(
     lang: str = "en",
     *,
     tables: RunTables | None = None,
+    kpi_tables: dict[str, pd.DataFrame] | None = None,
     timeline_png: bytes | None = None,
     run_id: str | None = None,
     manifest: dict[str, Any] | None = None,
@@ -80,7 +83,7 @@ def render_report(
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     T = tables if tables is not None else build_tables(events)
-    K = kpis_from_tables(T, exercise, lang)
+    K = kpi_tables if kpi_tables is not None else kpis_from_tables(T, exercise, lang)
     if timeline_png is None:
         from sim.analysis.timeline import draw_timeline_tables
 

@@ -22,7 +22,7 @@ import yaml
 from sim import __version__
 from sim.exercise import LoadedExercise
 from sim.fileio import write_text_atomic
-from sim.journal import Journal
+from sim.journal import Journal, read_events
 from sim.model import World, simulate
 from sim.runs.folder import RunFolder, new_run_id
 
@@ -84,7 +84,7 @@ def run_exercise(
         seconds = time.perf_counter() - t0
         write_text_atomic(folder.path("exercise.yaml"), loaded.text)
         write_text_atomic(folder.path("effective.yaml"), effective_yaml(loaded))
-        tables = _write_tables(folder, journal.events, ex)
+        analysis, tables = _write_tables(folder, ex)
         manifest = {
             "tool": "knooppunt-ttx",
             "version": __version__,
@@ -111,17 +111,30 @@ def run_exercise(
     if plots:
         from sim.analysis import render_run
 
-        render_run(path, lang=lang, exercise=ex)
+        render_run(
+            path,
+            lang=lang,
+            exercise=ex,
+            tables=analysis,
+            kpi_tables=tables if lang == "en" else None,  # the CSVs are in English
+        )
     return RunResult(path, world, journal.events, seconds, tables)
 
 
-def _write_tables(folder: RunFolder, events: list[dict[str, Any]], exercise: Any) -> dict[str, Any]:
-    """KPI tables as CSV (for spreadsheets) next to the journal; returns them."""
-    from sim.analysis.kpis import kpis
+def _write_tables(folder: RunFolder, exercise: Any) -> tuple[Any, dict[str, Any]]:
+    """KPI tables as CSV (for spreadsheets) next to the journal; returns the analysis tables
+    and the KPIs, for the timeline and report to reuse.
 
-    tables = kpis(events, exercise)
+    They are built from ``events.jsonl`` as written, not from the events in memory, so they are
+    exactly what ``ttx plot`` and ``ttx report`` build from the folder later.
+    """
+    from sim.analysis.kpis import kpis_from_tables
+    from sim.analysis.tables import build_tables
+
+    analysis = build_tables(read_events(folder.path("events.jsonl")))
+    tables = kpis_from_tables(analysis, exercise)
     for name, frame in tables.items():
         write_text_atomic(
             folder.path(f"kpi_{name}.csv"), frame.to_csv(index=False, lineterminator="\n")
         )
-    return tables
+    return analysis, tables
