@@ -60,16 +60,23 @@ def draw_units(tl: Timeline, ax: Axes) -> None:
         rects = by_state.get(state)
         if rects:
             ax.add_collection(bars(rects, style, f"unit-state-{state}", zorder=2))
-    # request ids on on-scene bars, where they fit
-    scene = sel[(sel["state"] == "on_scene") & sel["request"].notna()]
+    # request ids on on-scene bars, where they fit; once per stretch of work for one request
+    # (a helicopter's sorties between refuels are one job, not eight)
+    scene = sel[(sel["state"] == "on_scene") & sel["request"].notna()].sort_values(
+        ["unit", "start"], kind="stable"
+    )
     ids: list[Label] = []
+    labelled: dict[str, str] = {}  # unit -> request last written on its lane
     for r in scene.itertuples(index=False):
         if tl.bar_texts >= tl.max_texts:
             break
+        if labelled.get(r.unit) == r.request:
+            continue
         start, end = max(r.start, tl.t0), min(r.end, tl.t1)
         if (end - start) / tl.minutes_per_inch < text_width_in([r.request], 6.5) + 0.06:
             continue
         ids.append(Label(start + 0.03 * tl.minutes_per_inch, y_of[r.unit], r.request))
+        labelled[r.unit] = r.request
         tl.bar_texts += 1
     ax.add_artist(
         LabelSet(ids, fontsize=6.5, color="white", clip=True, gid="unit-requests", zorder=4)
