@@ -7,12 +7,14 @@ across machines. Scaling: the national exercise replicated 10x (crises, regions'
 Defence units all x10, onsets staggered) must cost about the same per event (goal: within 1.5x).
 
     .venv/bin/python -m benchmarks.bench_sim            # or: make bench
+    .venv/bin/python benchmarks/bench_sim.py --instructions   # valgrind: exact, a few minutes
 """
 
 from __future__ import annotations
 
 import copy
 import gc
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,14 @@ from typing import Any
 import simpy
 import yaml
 
-from sim.exercise import Exercise, load_exercise, load_exercise_text
-from sim.journal import Journal
-from sim.model import World
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from sim.exercise import Exercise, load_exercise, load_exercise_text  # noqa: E402
+from sim.journal import Journal  # noqa: E402
+from sim.model import World  # noqa: E402
+
+BARE_EVENTS = 200_000
 NATIONAL = ROOT / "exercises" / "national-stress-test.yaml"
 REGIONS = [f"VR{n:02d}" for n in range(1, 26)]
 
@@ -78,7 +83,7 @@ def time_bare(n_events: int) -> float:
 
     A few thousand bare events take about a millisecond, too short to time reliably.
     """
-    n = max(n_events, 200_000)
+    n = max(n_events, BARE_EVENTS)
     return bare_simpy(n) / n * n_events
 
 
@@ -157,5 +162,55 @@ def main(repeat: int = 7, seed: int = 1) -> dict[str, float]:
     return rows
 
 
+def part(name: str, seed: int = 1) -> None:
+    """Run one part once (for ``--instructions``): the setup is loading both exercises."""
+    national = load_exercise(NATIONAL)
+    exercises = {"national": national, "x10": scaled(national, 10)}
+    if name in exercises:
+        World(exercises[name], Journal(), seed=seed).run()
+    elif name == "bare":
+        bare_simpy(BARE_EVENTS)
+
+
+def main_instructions(seed: int = 1) -> dict[str, float]:
+    """The same ratios from instruction counts (valgrind), which repeat exactly."""
+    from instructions import instructions_of_parts
+
+    national = load_exercise(NATIONAL)
+    steps = {"national": count_events(national, seed)[0]}
+    steps["x10"] = count_events(scaled(national, 10), seed)[0]
+    counts = instructions_of_parts(__file__, ["national", "x10", "bare"])
+    bare = counts["bare"] / BARE_EVENTS
+    rows = {}
+    for name in ("national", "x10"):
+        per_event = counts[name] / steps[name]
+        rows[name] = per_event / bare
+        print(
+            f"{name:9s} SimPy events {steps[name]:7d}  {per_event / 1e3:7.1f} k instructions/event"
+            f"  bare SimPy {bare / 1e3:5.1f} k/event  ratio {rows[name]:5.1f}x (goal <= 2.5)"
+        )
+    print(
+        f"per event relative to bare SimPy, x10 / x1: {rows['x10'] / rows['national']:.2f} (goal <= 1.5)"
+    )
+    return rows
+
+
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions with valgrind instead of timing (steady on a noisy machine)",
+    )
+    parser.add_argument(
+        "--part", choices=["setup", "national", "x10", "bare"], help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.part is not None:
+        part(args.part)
+    elif args.instructions:
+        main_instructions()
+    else:
+        main()

@@ -4,15 +4,19 @@ In one process: draw and save (PNG, SVG, PDF) the timeline of a large synthetic 
 then draw and save a bare figure with the same size, the same number of lanes and the same bars
 (one ``broken_barh`` per lane, tick labels per lane, nothing else). Prints both times and the
 ratio; the goal is <= 1.5x. Both are warmed up first (imports, font cache) and timed as the best
-of ``--repeat`` interleaved runs, in process CPU time (other work on the machine does not skew the ratio).
+of ``--repeat`` interleaved runs, in process CPU time. On a shared virtual machine CPU time
+still drifts by tens of percent from run to run; ``--instructions`` counts instructions with
+valgrind instead, which repeat exactly (several minutes).
 
     .venv/bin/python benchmarks/bench_timeline.py [--requests 300] [--regions 25] [--hours 120]
+    .venv/bin/python benchmarks/bench_timeline.py --instructions
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import statistics
 import sys
 import tempfile
 import time
@@ -20,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -79,9 +83,28 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--regions", type=int, default=25)
     parser.add_argument("--hours", type=float, default=120.0)
-    parser.add_argument("--repeat", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=6)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions with valgrind instead of timing (steady on a noisy machine; "
+        "takes several minutes)",
+    )
+    parser.add_argument("--part", choices=["setup", "ours", "bare"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.instructions:
+        _instructions(args)
+        return
     events = national_events(regions=args.regions, requests=args.requests, hours=args.hours)
+    if args.part is not None:  # one part, once, for the instruction count
+        fig = draw_timeline(events)
+        lanes, _ = lanes_of(fig)
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.part == "ours":
+                ours(events, Path(tmp))
+            elif args.part == "bare":
+                bare(lanes, tuple(fig.get_size_inches()), Path(tmp))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         _, fig = ours(events, out)  # warm-up: imports, fonts, caches
@@ -102,6 +125,20 @@ def main() -> None:
     print(f"bare broken_barh (same lanes, bars, size, formats): {t_bare:.2f} s CPU")
     print(f"ratio of best times: {t_ours / t_bare:.2f}x (goal <= 1.5x)")
     print(f"ratio per run: {', '.join(f'{r:.2f}' for r in ratios)}")
+    print(f"median of the per-run ratios: {statistics.median(ratios):.2f}x")
+
+
+def _instructions(args: argparse.Namespace) -> None:
+    from instructions import available, instructions_of_parts
+
+    if not available():
+        raise SystemExit("--instructions needs valgrind (Debian package valgrind)")
+    if (args.requests, args.regions, args.hours) != (300, 25, 120.0):
+        raise SystemExit("--instructions measures the default journal only")
+    counts = instructions_of_parts(__file__, ["ours", "bare"])
+    print(f"timeline (draw + png/svg/pdf): {counts['ours'] / 1e9:.2f} G instructions")
+    print(f"bare broken_barh (same lanes, bars, size, formats): {counts['bare'] / 1e9:.2f} G")
+    print(f"ratio: {counts['ours'] / counts['bare']:.2f}x (goal <= 1.5x)")
 
 
 if __name__ == "__main__":

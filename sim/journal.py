@@ -59,6 +59,9 @@ EVENT_KINDS: tuple[str, ...] = (
 )
 
 
+_TEMPLATE: dict[str, Any] = dict.fromkeys(KEYS)
+_FIELDS = frozenset(KEYS) - {"seq", "t", "kind"}  # what callers may pass
+
 _ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
@@ -92,14 +95,11 @@ class Journal:
         if t < self._last_t:
             raise ValueError(f"journal time went backwards: {t} < {self._last_t} ({kind})")
         self._last_t = t
-        record = dict.fromkeys(KEYS)
-        record["seq"] = self._seq
-        record["t"] = float(t)
-        record["kind"] = kind
-        for key, value in fields.items():
-            if key not in record:
-                raise KeyError(f"unknown journal field {key!r} for {kind}")
-            record[key] = value
+        if not _FIELDS.issuperset(fields):
+            unknown = sorted(set(fields) - _FIELDS)
+            raise KeyError(f"unknown journal field {unknown[0]!r} for {kind}")
+        # every key, in KEYS order (an update keeps the template's order)
+        record = {**_TEMPLATE, **fields, "seq": self._seq, "t": float(t), "kind": kind}
         self._seq += 1
         if self._keep:
             self.events.append(record)

@@ -1,0 +1,56 @@
+"""Instruction counts (valgrind's callgrind) for benchmarks on a noisy machine.
+
+CPU time on a shared virtual machine drifts by tens of percent between runs of the same code;
+the number of instructions a program executes does not. ``instructions(args)`` runs a Python
+command under callgrind and returns its instruction count; a benchmark runs its setup alone and
+setup + part, and subtracts. Roughly fifty times slower than running normally.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+__all__ = ["available", "instructions", "instructions_of_parts"]
+
+_COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
+
+
+def available() -> bool:
+    return shutil.which("valgrind") is not None
+
+
+def instructions(args: list[str]) -> int:
+    """Instructions executed by ``python args...`` (the whole process)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={Path(tmp) / 'callgrind.out'}",
+            sys.executable,
+            *args,
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    found = _COLLECTED.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        raise RuntimeError(f"callgrind failed ({done.returncode}): {done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def instructions_of_parts(script: str, parts: list[str], workers: int = 2) -> dict[str, int]:
+    """Instructions of each ``part`` of ``script`` beyond its ``setup`` part.
+
+    The script must accept ``--part NAME`` and run its setup, then that part once
+    (``--part setup``: the setup only).
+    """
+    names = ["setup", *parts]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        counts = dict(
+            zip(names, pool.map(lambda p: instructions([script, "--part", p]), names), strict=True)
+        )
+    return {p: counts[p] - counts["setup"] for p in parts}
