@@ -68,26 +68,18 @@ def bars(rects: list[Any], style: fs.BarStyle, gid: str, zorder: float) -> Colle
     hundred hatched bars as separate paths cost about forty times as much as one path holding
     them all, for the same pixels (the pattern is anchored to the page either way).
     """
+    look = {
+        "facecolors": style.face,
+        "edgecolors": style.edge,
+        "hatch": style.hatch,
+        "linewidths": 0.4,
+        "zorder": zorder,
+        "gid": gid,
+    }
     if style.hatch:
         compound = Path.make_compound_path_from_polys(np.asarray(rects, dtype=float))
-        return PathCollection(
-            [compound],
-            facecolors=style.face,
-            edgecolors=style.edge,
-            hatch=style.hatch,
-            linewidths=0.4,
-            zorder=zorder,
-            gid=gid,
-        )
-    return PolyCollection(
-        rects,
-        facecolors=style.face,
-        edgecolors=style.edge,
-        hatch=style.hatch,
-        linewidths=0.4,
-        zorder=zorder,
-        gid=gid,
-    )
+        return PathCollection([compound], **look)
+    return PolyCollection(rects, **look)
 
 
 def cmap(name: str) -> Any:
