@@ -87,8 +87,9 @@ def time_bare(n_events: int) -> float:
     return bare_simpy(n) / n * n_events
 
 
-def scaled(exercise: Exercise, factor: int) -> Exercise:
-    """The exercise with ``factor`` x the crises (moved to other regions), injects and units."""
+def scaled(exercise: Exercise, factor: int, *, civil: bool = True) -> Exercise:
+    """The exercise with ``factor`` x the crises (moved to other regions), injects, units,
+    hub staff and (``civil``) the civil means of the regions they land in."""
     data = exercise.to_data()
     crises, injects = [], []
     for k in range(factor):
@@ -122,6 +123,21 @@ def scaled(exercise: Exercise, factor: int) -> Exercise:
                     when["request_queued"] = shift[when["request_queued"]]
             injects.append(i2)
     data["crises"], data["injects"] = crises, injects
+    # Ten copies share 25 regions, so a region may hold several copies' crises. Give it the
+    # civil means of every region whose crises it took over, so each crisis meets the same
+    # civil cover as in the original: otherwise the x10 exercise asks for far more help per
+    # crisis (a different, harder exercise) and the comparison is not like with like.
+    original = {r: dict(data["regions"][r]["civil"]) for r in REGIONS}
+    sources: dict[str, list[str]] = {r: [] for r in REGIONS}
+    for k in range(factor):
+        shift = {r: REGIONS[(REGIONS.index(r) + 5 * k) % len(REGIONS)] for r in REGIONS}
+        for r in sorted({r for c in exercise.crises for r in c.regions}):
+            sources[shift[r]].append(r)
+    for region, took in sources.items():
+        if took and civil:
+            civil = data["regions"][region]["civil"]
+            for kind in civil:
+                civil[kind] = sum(original[r][kind] for r in took)
     for cap in data["capabilities"].values():
         cap["units"] *= factor
     data["hub"]["mt1_reserved"] = {c: n * factor for c, n in data["hub"]["mt1_reserved"].items()}
@@ -138,7 +154,13 @@ def main(repeat: int = 7, seed: int = 1) -> dict[str, float]:
     per-event cost is one figure for both exercises (best over all rounds), so the x10 / x1
     ratio compares the model against itself rather than two noisy baselines."""
     national = load_exercise(NATIONAL)
-    exercises = {"national": national, "national x10": scaled(national, 10)}
+    exercises = {
+        "national": national,
+        "national x10": scaled(national, 10),
+        # the same without scaling civil means: a harder exercise (about 18x the requests),
+        # shown for comparison, not the goal's figure
+        "x10 crowded": scaled(national, 10, civil=False),
+    }
     steps = {name: count_events(ex, seed) for name, ex in exercises.items()}
     model = dict.fromkeys(exercises, float("inf"))
     bare_per_event = float("inf")
@@ -157,7 +179,7 @@ def main(repeat: int = 7, seed: int = 1) -> dict[str, float]:
         )
     print(
         f"cost per event relative to bare SimPy, x10 / x1: {rows['national x10'] / rows['national']:.2f} "
-        "(goal <= 1.5)"
+        f"(goal <= 1.5); crowded x10 / x1: {rows['x10 crowded'] / rows['national']:.2f}"
     )
     return rows
 
