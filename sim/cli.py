@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from sim import __version__
+from sim.analysis.labels import LANGUAGES
 
 EXIT_INPUT = 2
 
@@ -118,7 +119,7 @@ def _policies() -> list[str]:
 @click.option("--no-plots", is_flag=True, help="skip the timeline and report")
 @click.option(
     "--lang",
-    type=click.Choice(["en", "nl"]),
+    type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
     help="report language",

@@ -14,11 +14,12 @@ from typing import NoReturn
 
 import click
 
+from sim.analysis.labels import LANGUAGES
+
 __all__ = ["plot", "report"]
 
 EXIT_INPUT = 2
 _FORMATS = ("png", "svg", "pdf")
-_LANGS = ("en", "nl")
 
 
 def _fail(message: str) -> NoReturn:
@@ -27,8 +28,8 @@ def _fail(message: str) -> NoReturn:
 
 
 def _lang(value: str) -> str:
-    if value not in _LANGS:
-        _fail(f"--lang {value!r}: error: unknown language; choose {' or '.join(_LANGS)}")
+    if value not in LANGUAGES:
+        _fail(f"--lang {value!r}: error: unknown language; choose {' or '.join(LANGUAGES)}")
     return value
 
 

@@ -454,17 +454,13 @@ def peel_meinweg_events() -> list[dict[str, Any]]:
     s.decision(900, "R004", "approved",
                "Life-safety evacuation outranks R001's second Chinook: reallocate",
                capability="FBO_CH47", units=["FBO_CH47-2"])  # fmt: skip
-    s.add(900, "reallocation", state="ordered", unit="FBO_CH47-2", capability="FBO_CH47",
-          request="R004", region="VR23",
-          detail={"from_request": "R001", "from_region": "VR22", "latency": 150.0,
-                  "authority": "unclear", "priority_new": 0.91,
-                  "priority_current": 0.55})  # fmt: skip
+    move = {"unit": "FBO_CH47-2", "capability": "FBO_CH47", "request": "R004", "region": "VR23",
+            "detail": {"from_request": "R001", "from_region": "VR22", "latency": 150.0,
+                       "authority": "unclear", "priority_new": 0.91,
+                       "priority_current": 0.55}}  # fmt: skip
+    s.add(900, "reallocation", state="ordered", **move)
     s.req(910, "R004", "tasked")
-    s.add(1050, "reallocation", state="effective", unit="FBO_CH47-2", capability="FBO_CH47",
-          request="R004", region="VR23",
-          detail={"from_request": "R001", "from_region": "VR22", "latency": 150.0,
-                  "authority": "unclear", "priority_new": 0.91,
-                  "priority_current": 0.55})  # fmt: skip
+    s.add(1050, "reallocation", state="effective", **move)
     s.unit(
         1050, "FBO_CH47-2", "in_transit", "R004", until=1080.0, travel_min=30.0, distance_km=110.0
     )

@@ -241,11 +241,14 @@ def check_bookkeeping(world: World) -> None:
     units = [u for us in world.defence.units.values() for u in us]
     underway = Counter(id(u.request) for u in units if u.request and u.state in UNDERWAY)
     for req in world.requests.all:
-        assert req.underway == underway[id(req)], (req.id, req.underway, underway[id(req)])
+        counted = world.defence.underway(req)
+        assert counted == underway[id(req)], (req.id, counted, underway[id(req)])
     sites = Counter(
         (u.cap_id, u.request.crisis, u.request.region) for u in units if u.tasked and u.request
     )
-    assert {k: v for k, v in world.defence._site_use.items() if v} == dict(sites)
+    assert world.defence._site_use == dict(sites)
+    regions = Counter(u.request.region for u in units if u.tasked and u.request)
+    assert world.defence.units_in_use_by_region() == dict(regions)
     hub = world.hub
     for cap, queued in hub._queued_by_cap.items():
         assert set(queued) <= set(hub.queued), cap

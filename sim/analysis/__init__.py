@@ -55,23 +55,12 @@ def render_run(
     formats: Iterable[str] = ("png", "svg", "pdf"),
     report: bool = True,
     exercise: Any = None,
-    tables: Any = None,
-    kpi_tables: Any = None,
 ) -> list[Path]:
     """Write ``timeline.<format>`` (and ``report.html``) into a finished run folder.
 
-    Called by ``ttx run`` after a simulation, with the tables it already built from the same
-    ``events.jsonl`` (and the KPIs, when they are in ``lang``). Returns the paths written. Raises
-    ``sim.analysis.render.RunFolderError`` (a ValueError) for a folder without a usable journal.
+    Returns the paths written. Raises ``sim.analysis.render.RunFolderError`` (a ValueError) for
+    a folder without a usable journal.
     """
     from sim.analysis.render import render_run as _render_run
 
-    return _render_run(
-        run_dir,
-        lang=lang,
-        formats=formats,
-        report=report,
-        exercise=exercise,
-        tables=tables,
-        kpi_tables=kpi_tables,
-    )
+    return _render_run(run_dir, lang=lang, formats=formats, report=report, exercise=exercise)

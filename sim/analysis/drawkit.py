@@ -17,7 +17,16 @@ from matplotlib.path import Path
 
 from sim.analysis import figstyle as fs
 
-__all__ = ["KEY_ROW_IN", "bars", "cmap", "key_linespacing", "rect", "text_width_in"]
+__all__ = [
+    "KEY_ROW_IN",
+    "bars",
+    "cmap",
+    "font",
+    "key_linespacing",
+    "line_metrics_pt",
+    "rect",
+    "text_width_in",
+]
 
 KEY_ROW_IN = 0.16  # one line of the inject key, inches
 
@@ -31,17 +40,27 @@ def text_width_in(texts: Iterable[str], size: float, weight: str = "normal") -> 
 def _width_pt(text: str, size: float, weight: str) -> float:
     from matplotlib.textpath import text_to_path
 
-    width, _, _ = text_to_path.get_text_width_height_descent(
-        text, _font(size, weight), ismath=False
-    )
+    width, _, _ = text_to_path.get_text_width_height_descent(text, font(size, weight), ismath=False)
     return float(width)
 
 
 @cache
-def _font(size: float, weight: str) -> Any:
+def font(size: float, weight: str = "normal") -> Any:
+    """The figure font (DejaVu Sans) at ``size`` points."""
     from matplotlib.font_manager import FontProperties
 
     return FontProperties(family="DejaVu Sans", size=size, weight=weight)
+
+
+@cache
+def line_metrics_pt(size: float, weight: str = "normal") -> tuple[float, float]:
+    """(height, descent) in points of one line of the figure font, as ``Text`` measures a line."""
+    from matplotlib.textpath import text_to_path
+
+    _, height, descent = text_to_path.get_text_width_height_descent(
+        "lp", font(size, weight), ismath=False
+    )
+    return float(height), float(descent)
 
 
 @cache

@@ -11,12 +11,12 @@ a ``Text`` with the same alignment would put it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 from matplotlib.artist import Artist, allow_rasterization
-from matplotlib.font_manager import FontProperties
+
+from sim.analysis.drawkit import font, line_metrics_pt, text_width_in
 
 __all__ = ["Label", "LabelSet"]
 
@@ -31,17 +31,6 @@ class Label:
 
 
 _SHIFT = {"left": 0.0, "center": 0.5, "right": 1.0}
-
-
-@cache
-def _metrics_pt(size: float, weight: str) -> tuple[float, float]:
-    """(line height, descent) in points of one line at ``size``, as ``Text`` measures it."""
-    from matplotlib.textpath import text_to_path
-
-    _, height, descent = text_to_path.get_text_width_height_descent(
-        "lp", FontProperties(family="DejaVu Sans", size=size, weight=weight), ismath=False
-    )
-    return float(height), float(descent)
 
 
 class LabelSet(Artist):
@@ -61,12 +50,11 @@ class LabelSet(Artist):
         zorder: float = 4,
     ) -> None:
         super().__init__()
-        from sim.analysis.drawkit import text_width_in
-
         if va not in ("center", "bottom"):
             raise ValueError(f"va must be 'center' or 'bottom', not {va!r}")
         self.labels = labels
-        self.prop = FontProperties(family="DejaVu Sans", size=fontsize, weight=weight)
+        self.prop = font(fontsize, weight)
+        self.weight = weight
         self.color = color
         self.va = va
         self.clip = clip
@@ -86,7 +74,7 @@ class LabelSet(Artist):
             return
         points = self.axes.transData.transform([(lb.x, lb.y) for lb in self.labels])
         px_per_pt = renderer.points_to_pixels(1.0)
-        height, descent = _metrics_pt(self.prop.get_size_in_points(), str(self.prop.get_weight()))
+        height, descent = line_metrics_pt(self.prop.get_size_in_points(), self.weight)
         rise = (height / 2 - descent) if self.va == "center" else -descent
         baseline = points[:, 1] - rise * px_per_pt
         left = points[:, 0] - self._shift_pt * px_per_pt

@@ -31,6 +31,7 @@ __all__ = [
     "check_formats",
     "load_run",
     "output_stem",
+    "render_loaded",
     "render_run",
 ]
 
@@ -137,18 +138,29 @@ def render_run(
     t_from: float | None = None,
     t_to: float | None = None,
     exercise: Exercise | None = None,
-    tables: RunTables | None = None,
-    kpi_tables: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Draw the timeline (and the report) of one run folder; return the files written.
-
-    ``tables`` and ``kpi_tables`` (in ``lang``) may be passed by a caller that built them from
-    this folder's ``events.jsonl`` already, so they are not built twice.
-    """
+    """Draw the timeline (and the report) of one run folder; return the files written."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     chosen = check_formats(formats)
-    run = load_run(run_dir, exercise)
+    return render_loaded(
+        load_run(run_dir, exercise), lang, chosen, report, t_from=t_from, t_to=t_to
+    )
+
+
+def render_loaded(
+    run: RunFolder,
+    lang: str,
+    formats: list[str],
+    report: bool = True,
+    *,
+    t_from: float | None = None,
+    t_to: float | None = None,
+    tables: RunTables | None = None,
+    kpi_tables: dict[str, Any] | None = None,
+) -> list[Path]:
+    """``render_run`` for a run already read: ``ttx run`` passes the tables and KPIs (in
+    ``lang``) it built from the same journal, so nothing is read or built twice."""
     from sim.analysis import figstyle as fs
     from sim.analysis.tables import build_tables
     from sim.analysis.timeline import draw_timeline_tables
@@ -160,7 +172,7 @@ def render_run(
     stem = output_stem("timeline", lang, t_from, t_to)
     written: list[Path] = []
     png: bytes | None = None
-    for fmt in chosen:
+    for fmt in formats:
         data = fs.figure_bytes(fig, fmt)
         if fmt == "png":
             png = data

@@ -40,6 +40,25 @@ def _in_season(cap: Capability, month: int | None) -> bool:
     return first <= month <= last if first <= last else (month >= first or month <= last)
 
 
+def _retally(tally: dict[Any, int], placed: dict[str, Any], unit_id: str, key: Any) -> bool:
+    """Count ``unit_id`` under ``key`` (None: nowhere) instead of where ``placed`` had it.
+
+    ``tally`` holds no zero counts. Returns whether the unit moved.
+    """
+    old = placed.get(unit_id)
+    if old == key:
+        return False
+    if old is not None:
+        tally[old] -= 1
+        if not tally[old]:
+            del tally[old]
+        del placed[unit_id]
+    if key is not None:
+        tally[key] = tally.get(key, 0) + 1
+        placed[unit_id] = key
+    return True
+
+
 class Defence:
     def __init__(self, world: World) -> None:
         self.w = world
@@ -57,11 +76,14 @@ class Defence:
         self.dirty: dict[str, None] = {}  # capabilities changed since the hub last looked
         self._by_tag: dict[str, list[str]] = {}
         self._tag_sets: dict[str, frozenset[str]] = {}
+        # tasked units per region, per site (capability, crisis, region), and units on their way
+        # per request; each with the key it counts every unit under
         self._region_use: dict[str, int] = {}
         self._unit_region: dict[str, str] = {}
-        self._site_use: dict[tuple[str, str | None, str], int] = {}  # (cap, crisis, region)
+        self._site_use: dict[tuple[str, str | None, str], int] = {}
         self._unit_site: dict[str, tuple[str, str | None, str]] = {}
-        self._underway_for: dict[str, Request] = {}  # unit -> request it is on its way to serve
+        self._underway: dict[Request, int] = {}
+        self._underway_for: dict[str, Request] = {}
         self.mobilised_at: float | None = None
         start = world.ex.exercise.start
         month = start.month if start is not None else None
@@ -83,6 +105,7 @@ class Defence:
         self.units.setdefault(cap_id, [])
         self._count.setdefault(cap_id, {})
         self.epoch.setdefault(cap_id, 0)
+        self._tag_sets[cap_id] = frozenset(cap.tags)
         for tag in cap.tags:
             self._by_tag.setdefault(tag, []).append(cap_id)
 
@@ -112,43 +135,19 @@ class Defence:
         self._track(unit)
 
     def _track(self, unit: Unit) -> None:
-        """Keep the tasked-unit table, units in use per region and per site up to date."""
+        """Keep the tables of tasked units up to date: by capability, by region, by site (for
+        ground crews) and by request they are on their way to (for the regions' gaps)."""
         req = unit.request if unit.tasked else None
-        region = req.region if req is not None else None
         if unit.tasked:
             self._tasked.setdefault(unit.cap_id, {})[unit.id] = unit
         else:
             self._tasked.get(unit.cap_id, {}).pop(unit.id, None)
-        counted = unit.request if unit.state in UNDERWAY else None
-        was = self._underway_for.get(unit.id)
-        if was is not counted:
-            if was is not None:
-                was.underway -= 1
-                del self._underway_for[unit.id]
-            if counted is not None:
-                counted.underway += 1
-                self._underway_for[unit.id] = counted
         site = (unit.cap_id, req.crisis, req.region) if req is not None else None
-        old_site = self._unit_site.get(unit.id)
-        if old_site != site:
+        if _retally(self._site_use, self._unit_site, unit.id, site):
             self._bump(unit.cap_id)  # serves elsewhere now: support and preemption inputs moved
-            if old_site is not None:
-                self._site_use[old_site] -= 1
-                del self._unit_site[unit.id]
-            if site is not None:
-                self._site_use[site] = self._site_use.get(site, 0) + 1
-                self._unit_site[unit.id] = site
-        old = self._unit_region.get(unit.id)
-        if old == region:
-            return
-        if old is not None:
-            self._region_use[old] -= 1
-            if self._region_use[old] == 0:
-                del self._region_use[old]
-            del self._unit_region[unit.id]
-        if region is not None:
-            self._region_use[region] = self._region_use.get(region, 0) + 1
-            self._unit_region[unit.id] = region
+        _retally(self._region_use, self._unit_region, unit.id, req.region if req else None)
+        coming = unit.request if unit.state in UNDERWAY else None
+        _retally(self._underway, self._underway_for, unit.id, coming)
 
     def _generic_capability(self) -> Capability:
         return Capability(
@@ -231,6 +230,10 @@ class Defence:
     def units_in_use_by_region(self) -> dict[str, int]:
         return dict(self._region_use)
 
+    def underway(self, req: Request) -> int:
+        """Units committed to ``req``, mobilising, travelling or refuelling: help on its way."""
+        return self._underway.get(req, 0)
+
     def units_for(self, req: Request) -> int:
         return sum(1 for u in req.units if u.request is req and u.support_for is None)
 
@@ -278,9 +281,7 @@ class Defence:
         out = []
         for cap_id in self.relevant(req):
             cap = self.capabilities[cap_id]
-            cap_tags = self._tag_sets.get(cap_id)
-            if cap_tags is None:
-                cap_tags = self._tag_sets[cap_id] = frozenset(cap.tags)
+            cap_tags = self._tag_sets[cap_id]
             overlap = len(tags & cap_tags)
             if overlap == 0 and cap_id != req.capability:
                 continue

@@ -52,7 +52,6 @@ class Request:
     ever_on_scene: bool = False
     contribution: int = 0  # what the granted units supply, in the tag's measure
     in_waiting: bool = False  # waiting for hub staff
-    underway: int = 0  # its units committed, on their way or refuelling (Defence keeps this)
     exam_key: Any = None  # capacity epochs at the last re-examination (skip if unchanged)
     relevant: Any = None  # (capability count, capability ids it could use): a cache
     score_cache: Any = None  # (unmet share, priority score): a cache

@@ -175,9 +175,8 @@ class Hub:
         priority = self._priority
         out = sorted(
             [
-                Deployment(u.id, u.cap_id, r, priority(r), r.life_safety)
+                Deployment(u.id, u.cap_id, u.request, priority(u.request), u.request.life_safety)
                 for u in units_hit[1]
-                if (r := u.request) is not None
             ],
             key=_cheapest_first,
         )
@@ -267,8 +266,9 @@ class Hub:
 
     def _dequeue(self, req: Request) -> bool:
         """Take a request off the queue; False if it was not queued."""
-        if self.queued.pop(req, 1) is not None:
+        if req not in self.queued:
             return False
+        del self.queued[req]
         for cap in self.w.defence.relevant(req):
             self._queued_by_cap[cap].pop(req, None)
         self._unexamined.pop(req, None)
@@ -308,14 +308,15 @@ class Hub:
             return
         snapshot = self._snapshot()
         dirty = w.defence.dirty.keys()
+        # looked at again whatever their key says: the hourly round's possible preemptions
+        forced = {r for r in self.queued if self.decider.may_preempt(r)} if hourly else set()
         if self.decider.name == "fair-share":
             pool = list(self.queued)  # regional shares or an outage change every answer
         else:
             chosen = dict(self._unexamined)
             for cap in dirty:
                 chosen.update(self._queued_by_cap.get(cap, {}))
-            if hourly:
-                chosen.update((r, None) for r in self.queued if self.decider.may_preempt(r))
+            chosen.update(dict.fromkeys(forced))
             pool = list(chosen)  # order does not matter: sorted below
         w.defence.dirty = {}
         for r in pool:  # the picture changed: score on today's unmet need (§8.3 rule 5)
@@ -325,7 +326,7 @@ class Hub:
             if req not in self.queued or not req.open:
                 continue
             key = w.defence.exam_key(req, self.decider.name == "fair-share")
-            if key == req.exam_key and not (hourly and self.decider.may_preempt(req)):
+            if key == req.exam_key and req not in forced:
                 continue  # nothing it could use has changed: the answer would be the same
             view = self._view(req, snapshot)
             d = self.decider.decide(req, view)

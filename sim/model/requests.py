@@ -107,13 +107,13 @@ class RequestDesk:
         military = w.demand.military.get(key, {})
         tags = [*need, *(t for t in also if t not in need)]
         out = {t: need.get(t, 0) - civil.get(t, 0) - military.get(t, 0) for t in tags}
-        demand = w.demand
+        demand, underway = w.demand, w.defence.underway
         for r in self.open_at.get(key, ()):
             if not r.granted_units:  # not decided yet: the ask itself counts
                 for t in r.tags:
                     if t in out:
                         out[t] -= r.quantity
-            if not r.underway:
+            if not underway(r):
                 continue
             for u in r.units:
                 if u.request is r and u.state in UNDERWAY:
@@ -141,11 +141,8 @@ class RequestDesk:
         team_ready = w.crises.can_request(region)
         gaps: dict[str, int] | None = None
         site = (crisis_id, region)
-        need = w.demand.need.get(site, {})
-        civil = w.demand.civil.get(site, {})
-        military = w.demand.military.get(site, {})
-        for tag, n in need.items():
-            if n - civil.get(tag, 0) - military.get(tag, 0) <= 0:
+        for tag in w.demand.need.get(site, {}):
+            if not w.demand.unmet(site, tag):
                 continue  # covered: open asks and units on their way only lower the gap
             key = (crisis_id, region, tag)
             if key in self._drafting:

@@ -22,7 +22,7 @@ import yaml
 from sim import __version__
 from sim.exercise import LoadedExercise
 from sim.fileio import write_text_atomic
-from sim.journal import Journal, read_events
+from sim.journal import Journal
 from sim.model import World, simulate
 from sim.runs.folder import RunFolder, new_run_id
 
@@ -84,7 +84,7 @@ def run_exercise(
         seconds = time.perf_counter() - t0
         write_text_atomic(folder.path("exercise.yaml"), loaded.text)
         write_text_atomic(folder.path("effective.yaml"), effective_yaml(loaded))
-        analysis, tables = _write_tables(folder, ex)
+        run, analysis, tables = _write_tables(folder, ex)
         manifest = {
             "tool": "knooppunt-ttx",
             "version": __version__,
@@ -109,32 +109,35 @@ def run_exercise(
         folder.abandon()
         raise
     if plots:
-        from sim.analysis import render_run
+        from sim.analysis.render import FORMATS, render_loaded
 
-        render_run(
-            path,
-            lang=lang,
-            exercise=ex,
+        run.path, run.manifest = path, manifest  # the folder as committed
+        render_loaded(
+            run,
+            lang,
+            list(FORMATS),
             tables=analysis,
             kpi_tables=tables if lang == "en" else None,  # the CSVs are in English
         )
     return RunResult(path, world, journal.events, seconds, tables)
 
 
-def _write_tables(folder: RunFolder, exercise: Any) -> tuple[Any, dict[str, Any]]:
-    """KPI tables as CSV (for spreadsheets) next to the journal; returns the analysis tables
-    and the KPIs, for the timeline and report to reuse.
+def _write_tables(folder: RunFolder, exercise: Any) -> tuple[Any, Any, dict[str, Any]]:
+    """KPI tables as CSV (for spreadsheets) next to the journal. Returns the run as the
+    analysis reads it, its tables and the KPIs, for the timeline and report to reuse.
 
-    They are built from ``events.jsonl`` as written, not from the events in memory, so they are
+    They come from ``events.jsonl`` as written, not from the events in memory, so they are
     exactly what ``ttx plot`` and ``ttx report`` build from the folder later.
     """
     from sim.analysis.kpis import kpis_from_tables
+    from sim.analysis.render import load_run
     from sim.analysis.tables import build_tables
 
-    analysis = build_tables(read_events(folder.path("events.jsonl")))
+    run = load_run(folder.path(""), exercise)  # reads and checks the journal
+    analysis = build_tables(run.events, validate=False)
     tables = kpis_from_tables(analysis, exercise)
     for name, frame in tables.items():
         write_text_atomic(
             folder.path(f"kpi_{name}.csv"), frame.to_csv(index=False, lineterminator="\n")
         )
-    return analysis, tables
+    return run, analysis, tables
