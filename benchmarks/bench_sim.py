@@ -8,6 +8,7 @@ Defence units all x10, onsets staggered) must cost about the same per event (goa
 
     .venv/bin/python -m benchmarks.bench_sim            # or: make bench
     .venv/bin/python benchmarks/bench_sim.py --instructions   # valgrind: exact, a few minutes
+    .venv/bin/python benchmarks/bench_sim.py --breakdown      # where the model's time goes
 """
 
 from __future__ import annotations
@@ -217,6 +218,42 @@ def main_instructions(seed: int = 1) -> dict[str, float]:
     return rows
 
 
+def breakdown(seed: int = 1, runs: int = 5) -> dict[str, float]:
+    """Where the model's time goes, by source file (cProfile's own time per function, summed).
+
+    Shows whether one part dominates the cost per event or it is spread over the model, and how
+    much of it is SimPy's own scheduling. The profiler adds a fixed cost per call, so the shares
+    lean towards code with many small calls; they are a map, not a measurement.
+    """
+    import cProfile
+    import pstats
+    from collections import Counter
+
+    national = load_exercise(NATIONAL)
+    World(national, Journal(), seed=seed).run()  # warm
+    profile = cProfile.Profile()
+    profile.enable()
+    for k in range(runs):
+        World(national, Journal(), seed=seed + k).run()
+    profile.disable()
+    own: Counter[str] = Counter()
+    for (filename, _, _), (_, _, tottime, _, _) in pstats.Stats(profile).stats.items():  # type: ignore[attr-defined]
+        if "site-packages" in filename:
+            part = filename.split("site-packages/")[1].split("/")[0]
+        elif filename.startswith(str(ROOT)):
+            part = str(Path(filename).relative_to(ROOT))
+        else:
+            part = "Python built-ins and stdlib"
+        own[part] += tottime
+    total = sum(own.values())
+    shares = {part: t / total for part, t in own.most_common()}
+    print(f"national exercise, {runs} seeds: share of the model's time by source (profiled)")
+    for part, share in shares.items():
+        if share >= 0.005:
+            print(f"  {share * 100:5.1f}%  {part}")
+    return shares
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -227,6 +264,11 @@ if __name__ == "__main__":
         help="count instructions with valgrind instead of timing (steady on a noisy machine)",
     )
     parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="profile the national exercise and print where the model's time goes",
+    )
+    parser.add_argument(
         "--part", choices=["setup", "national", "x10", "bare"], help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -234,5 +276,7 @@ if __name__ == "__main__":
         part(args.part)
     elif args.instructions:
         main_instructions()
+    elif args.breakdown:
+        breakdown()
     else:
         main()

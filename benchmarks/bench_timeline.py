@@ -29,11 +29,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from sim.analysis import FORMATS  # noqa: E402
 from sim.analysis import figstyle as fs  # noqa: E402
 from sim.analysis.timeline import draw_timeline, save_timeline  # noqa: E402
 from tests.analysis_fixtures import national_events  # noqa: E402
-
-FORMATS = ("png", "svg", "pdf")
 
 
 def ours(events: list[dict], out: Path) -> tuple[float, Figure]:

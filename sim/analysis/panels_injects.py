@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from sim.analysis import figstyle as fs
-from sim.analysis.drawkit import key_linespacing
+from sim.analysis.drawkit import panel_title, text_width_in
 from sim.analysis.labels import t, t_or
 from sim.analysis.labelset import Label, LabelSet
 from sim.analysis.timefmt import format_t
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from sim.analysis.timeline import Timeline
 
-__all__ = ["KEY_GLYPH", "draw_inject_key", "draw_inject_strip"]
+__all__ = ["KEY_GLYPH", "draw_inject_key", "draw_inject_strip", "fit_text"]
 
 KEY_GLYPH = {
     "scenario": "▲",
@@ -34,7 +34,10 @@ KEY_GLYPH = {
     "skipped": "○",
 }
 """Inject symbols in the key (the strip's marker shapes, as characters)."""
-MONO_CHAR_IN = 0.0625  # width of one 7.5-pt DejaVu Sans Mono character, inches
+KEY_FONT_PT = 7.5
+KEY_PAD_IN = 0.05  # space between the key's columns, inches
+KEY_SYMBOL_IN = 0.1  # width of the symbol column, inches
+KEY_GREY = "#6A6A6A"  # skipped and not-reached injects
 
 
 def draw_inject_strip(tl: Timeline, ax: Axes) -> None:
@@ -99,7 +102,7 @@ def draw_inject_strip(tl: Timeline, ax: Axes) -> None:
         for x, level, label, state in texts
     ]
     ax.add_artist(LabelSet(numbers, fontsize=7, weight="bold", va="bottom", gid="inject-numbers"))
-    ax.set_title(t("timeline.injects_title", lang), loc="left", pad=30)
+    panel_title(ax, t("timeline.injects_title", lang), pad=30)
     tl.inject_handles = handles
 
 
@@ -113,7 +116,6 @@ def draw_inject_key(tl: Timeline, ax: Axes) -> None:
     ax.set_xlim(0, tl.key_cols)
     ax.set_ylim(per_col - 0.4, -1.4)
     column_in = (tl.t1 - tl.t0) / tl.minutes_per_inch / tl.key_cols
-    max_chars = int(column_in / MONO_CHAR_IN) - 4
     ax.text(0, -1.2, t("timeline.inject_key", lang), fontweight="bold", fontsize=8.5, va="center")
     if tl.inject_handles:
         ax.legend(
@@ -125,36 +127,46 @@ def draw_inject_key(tl: Timeline, ax: Axes) -> None:
             handletextpad=0.3,
             columnspacing=1.2,
         )
-    # One multi-line text per column and colour (not one per inject): a national MSEL has
-    # a hundred injects and every text object costs layout time in each file format.
-    columns: list[tuple[list[str], list[str]]] = [([], []) for _ in range(tl.key_cols)]
+    # Four aligned columns of one-line labels (symbol, number, time, title) in one LabelSet:
+    # a national MSEL has a hundred injects, and a multi-line Text lays out every line again in
+    # each file format. Proportional type in columns needs no padding spaces, which cost
+    # glyphs too.
+    pad = KEY_PAD_IN
+    numbers = [tl.marker_label.get(row.inject, row.inject) for row in rows]
+    whens = [format_t(row.t) if row.state != "not_reached" else "–" for row in rows]
+    number_right = 2 * pad + KEY_SYMBOL_IN + text_width_in(numbers, KEY_FONT_PT)
+    when_left = number_right + pad
+    title_left = when_left + text_width_in(whens, KEY_FONT_PT) + 1.5 * pad
+    title_room = column_in - title_left - pad
+    labels: list[Label] = []
     for k, row in enumerate(rows):
-        col = k // per_col
+        col, line = divmod(k, per_col)
         group = fs.INJECT_GROUP.get(row.type or "", "information")
-        glyph = KEY_GLYPH[group] if row.state == "fired" else KEY_GLYPH["skipped"]
-        when = format_t(row.t) if row.state != "not_reached" else "   –   "
-        label = tl.marker_label.get(row.inject, row.inject)
+        fired = row.state == "fired"
+        glyph = KEY_GLYPH[group] if fired else KEY_GLYPH["skipped"]
         title = row.title or t_or(f"inject_type.{row.type}", str(row.type), lang)
-        text = f"{glyph} {label:>4} {when}  {title}"
-        if row.state != "fired":
+        if not fired:
             note = t(f"inject_state.{row.state}", lang)
-            text += f"  ({note}{': ' + str(row.reason) if row.reason else ''})"
-        if len(text) > max_chars:
-            text = text[: max_chars - 1] + "…"
-        fired, other = columns[col]
-        fired.append(text if row.state == "fired" else "")
-        other.append("" if row.state == "fired" else text)
-    for col, (fired, other) in enumerate(columns):
-        for lines, colour in ((fired, "black"), (other, "#6A6A6A")):
-            if any(lines):
-                ax.text(
-                    col + 0.012,
-                    -0.55,
-                    "\n".join(lines),
-                    va="top",
-                    ha="left",
-                    fontsize=7.5,
-                    family="monospace",
-                    linespacing=key_linespacing(),
-                    color=colour,
-                )
+            title += f"  ({note}{': ' + str(row.reason) if row.reason else ''})"
+        colour = None if fired else KEY_GREY
+        x = col + pad / column_in  # data x: one key column is one unit wide
+        labels += [
+            Label(x + KEY_SYMBOL_IN / 2 / column_in, line, glyph, "center", colour),
+            Label(col + number_right / column_in, line, numbers[k], "right", colour),
+            Label(col + when_left / column_in, line, whens[k], "left", colour),
+            Label(col + title_left / column_in, line, fit_text(title, title_room), "left", colour),
+        ]
+    ax.add_artist(LabelSet(labels, fontsize=KEY_FONT_PT, gid="inject-key"))
+
+
+def fit_text(text: str, width_in: float, size: float = KEY_FONT_PT) -> str:
+    """``text``, cut and ended with "…" where it would be wider than ``width_in`` inches."""
+    if text_width_in([text], size) <= width_in:
+        return text
+    keep = len(text)
+    while keep > 1:
+        keep = min(keep - 1, int(keep * width_in / text_width_in([text[:keep] + "…"], size)))
+        cut = text[: max(keep, 1)].rstrip() + "…"
+        if text_width_in([cut], size) <= width_in:
+            return cut
+    return "…"

@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MultipleLocator
 
 from sim.analysis import figstyle as fs
-from sim.analysis.drawkit import bars, rect, text_width_in
+from sim.analysis.drawkit import bars, panel_title, rect, text_width_in
 from sim.analysis.labels import t
 from sim.analysis.labelset import Label, LabelSet
 
@@ -36,7 +36,7 @@ def draw_units(tl: Timeline, ax: Axes) -> None:
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_yticks(range(n), units)
     ax.tick_params(axis="y", length=0)
-    ax.set_title(t("timeline.units_title", lang), loc="left")
+    panel_title(ax, t("timeline.units_title", lang))
     caps = [u.rsplit("-", 1)[0] for u in units]
     k, i = 0, 0
     while i < n:
@@ -112,7 +112,7 @@ def draw_capacity(tl: Timeline, ax: Axes) -> None:
     cap_table = tl.T.capacity
     n = len(caps)
     ax.set_ylim(n - 0.05, -0.15)
-    ax.set_title(t("timeline.capacity_title", lang), loc="left")
+    panel_title(ax, t("timeline.capacity_title", lang))
     labels = []
     tl.inject_lines(ax)
     for i, cap in enumerate(caps):
@@ -172,7 +172,7 @@ def draw_capacity(tl: Timeline, ax: Axes) -> None:
 
 def draw_queue(tl: Timeline, ax: Axes) -> None:
     lang, q = tl.lang, tl.T.queue
-    ax.set_title(t("timeline.queue_title", lang), loc="left")
+    panel_title(ax, t("timeline.queue_title", lang))
     tl.inject_lines(ax)
     handles: list[Any] = []
     for out in tl.T.outages.itertuples(index=False):

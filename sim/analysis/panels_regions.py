@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.analysis import figstyle as fs
-from sim.analysis.drawkit import bars, cmap, rect, text_width_in
+from sim.analysis.drawkit import bars, cmap, panel_title, rect, text_width_in
 from sim.analysis.labels import t
 from sim.analysis.labelset import Label, LabelSet
 
@@ -32,7 +32,7 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
     T, plan, lang = tl.T, tl.plan, tl.lang
     n = len(plan.rows)
     ax.set_ylim(max(n, 1) - 0.5, -0.5)
-    ax.set_title(t("timeline.regions_title", lang), loc="left")
+    panel_title(ax, t("timeline.regions_title", lang))
     if not n:
         ax.text(0.5, 0.5, t("timeline.no_regions", lang), transform=ax.transAxes, ha="center")
     region_y = {r.region: i for i, r in enumerate(plan.rows) if r.kind == "region"}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.analysis import FORMATS
 from sim.analysis.labels import LANGUAGES
 from sim.analysis.tables import Event, JournalError, RunTables, validate_journal
 from sim.exercise.times import format_t
@@ -34,8 +35,6 @@ __all__ = [
     "render_loaded",
     "render_run",
 ]
-
-FORMATS = ("png", "svg", "pdf")
 
 
 class RunFolderError(ValueError):
