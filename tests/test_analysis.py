@@ -8,6 +8,7 @@ an outage); the last ones run the real simulator on the tutorial.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -19,6 +20,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from matplotlib.figure import Figure
 
 from sim.analysis import figstyle as fs
 from sim.analysis.heatmap import draw_heatmap
@@ -401,6 +403,17 @@ def test_save_timeline_writes_each_format(tmp_path: Path, figure: Any) -> None:
     assert b"R001" in paths[1].read_bytes()  # SVG text stays searchable
     with pytest.raises(ValueError, match="unknown format 'gif'"):
         save_timeline(figure, tmp_path, ("gif",))
+
+
+def test_png_is_rgb_when_opaque_at_any_figure_size() -> None:
+    from PIL import Image
+
+    fig = Figure(figsize=(3.33, 20.17))  # 20.17 in x 100 dpi rounds up to 2017 pixels
+    fig.add_subplot().plot([0, 1], [1, 0])
+    image = Image.open(io.BytesIO(fs.figure_bytes(fig, "png")))
+    assert (image.mode, image.size) == ("RGB", (333, 2017))
+    fig.patch.set_alpha(0.0)  # a transparent figure keeps its alpha channel
+    assert Image.open(io.BytesIO(fs.figure_bytes(fig, "png", dpi=50))).mode == "RGBA"
 
 
 def drawn_labels(ax: Any) -> list[str]:

@@ -186,16 +186,18 @@ def figure_bytes(fig: Figure, fmt: str, *, dpi: float | None = None) -> bytes:
 def _png_bytes(fig: Figure, dpi: float) -> bytes:
     """PNG without an alpha channel when the figure is opaque (ours always are).
 
-    Matplotlib writes RGBA; dropping a channel that is 255 everywhere loses nothing and cuts
-    the encoding time of a national timeline by about 40% (the image is 1600 x 7700 pixels).
-    A figure with any transparency keeps its alpha channel.
+    Matplotlib writes RGBA; dropping a channel that is 255 everywhere loses nothing, leaves a
+    quarter fewer bytes to filter and compress (a national timeline is 1600 x 7700 pixels) and
+    gives a file about 10% smaller. A figure with any transparency keeps its alpha channel.
     """
     raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=dpi)
-    width, height = (int(v) for v in fig.bbox_inches.size * dpi)  # as the Agg canvas sizes it
+    width, height = _raster_size(fig, dpi)
     pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
-    if pixels.size != width * height * 4:  # pragma: no cover - a canvas sized otherwise
-        raise RuntimeError(f"unexpected raster size {pixels.size} for {width}x{height}")
+    if pixels.size != width * height * 4:  # pragma: no cover - a matplotlib that sizes otherwise
+        out = io.BytesIO()
+        fig.savefig(out, format="png", metadata=METADATA["png"], dpi=dpi, pil_kwargs=PNG_OPTIONS)
+        return out.getvalue()
     pixels = pixels.reshape(height, width, 4)
     if pixels[..., 3].min() == 255:
         image = Image.fromarray(np.ascontiguousarray(pixels[..., :3]), "RGB")
@@ -204,3 +206,16 @@ def _png_bytes(fig: Figure, dpi: float) -> bytes:
     out = io.BytesIO()
     image.save(out, format="png", dpi=(dpi, dpi), **PNG_OPTIONS)
     return out.getvalue()
+
+
+def _raster_size(fig: Figure, dpi: float) -> tuple[int, int]:
+    """Pixel width and height of the figure at ``dpi``, as the canvas itself rounds them
+    (``20.17 in x 100 dpi`` is 2017 pixels, not the 2016 that truncating the product gives)."""
+    if fig.dpi == dpi:
+        return fig.canvas.get_width_height(physical=True)
+    old = fig.dpi
+    fig.dpi = dpi
+    try:
+        return fig.canvas.get_width_height(physical=True)
+    finally:
+        fig.dpi = old
