@@ -370,13 +370,22 @@ def test_fit_text_cuts_to_the_width_with_an_ellipsis() -> None:
     from sim.analysis.drawkit import text_width_in
     from sim.analysis.panels_injects import fit_text
 
+    def width(text: str) -> float:
+        return text_width_in([text], 7.5)
+
     assert fit_text("Fire reported", 2.0) == "Fire reported"
-    long = "Evacuate the hospital and the two care homes north of the dike " * 3
-    cut = fit_text(long, 1.5)
-    assert cut.endswith("…") and long.startswith(cut[:-1])
-    assert text_width_in([cut], 7.5) <= 1.5
-    assert len(cut) > 20  # cut to the width, not far short of it
-    assert fit_text(long, 0.01) == "…"
+    assert fit_text("Fire reported\nby  the mayor\n", 3.0) == "Fire reported by the mayor"
+    for text, room in [
+        ("Evacuate the hospital and the two care homes north of the dike " * 3, 1.5),
+        ("illicit lily fill WWW MMM WWW MMM", 1.0),  # narrow start, wide end
+        ("i" * 60 + "W" * 60, 3.0),
+    ]:
+        cut = fit_text(text, room)
+        assert cut.endswith("…") and text.startswith(cut[:-1])
+        assert width(cut) <= room  # fits ...
+        longer = text[: len(cut)].rstrip() + "…"  # ... and one more character would not
+        assert width(longer) > room or longer == cut
+    assert fit_text("Evacuate", 0.01) == ""  # not even the ellipsis fits
 
 
 def test_timeline_window_keeps_only_what_happens_in_it(events: list[dict[str, Any]]) -> None:
@@ -408,10 +417,10 @@ def test_save_timeline_writes_each_format(tmp_path: Path, figure: Any) -> None:
 def test_png_is_rgb_when_opaque_at_any_figure_size() -> None:
     from PIL import Image
 
-    fig = Figure(figsize=(3.33, 20.17))  # 20.17 in x 100 dpi rounds up to 2017 pixels
+    fig = Figure(figsize=(1.0, 0.29))  # 0.29 in x 100 dpi is 28.999...: the canvas makes it 29
     fig.add_subplot().plot([0, 1], [1, 0])
     image = Image.open(io.BytesIO(fs.figure_bytes(fig, "png")))
-    assert (image.mode, image.size) == ("RGB", (333, 2017))
+    assert (image.mode, image.size) == ("RGB", (100, 29))
     fig.patch.set_alpha(0.0)  # a transparent figure keeps its alpha channel
     assert Image.open(io.BytesIO(fs.figure_bytes(fig, "png", dpi=50))).mode == "RGBA"
 

@@ -210,7 +210,7 @@ def _png_bytes(fig: Figure, dpi: float) -> bytes:
 
 def _raster_size(fig: Figure, dpi: float) -> tuple[int, int]:
     """Pixel width and height of the figure at ``dpi``, as the canvas itself rounds them
-    (``20.17 in x 100 dpi`` is 2017 pixels, not the 2016 that truncating the product gives)."""
+    (``0.29 in x 100 dpi`` is 29 pixels, not the 28 that truncating ``28.999...`` gives)."""
     if fig.dpi == dpi:
         return fig.canvas.get_width_height(physical=True)
     old = fig.dpi

@@ -7,6 +7,7 @@ cover the data. Skipped and not-reached injects are listed in grey with their re
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -160,13 +161,24 @@ def draw_inject_key(tl: Timeline, ax: Axes) -> None:
 
 
 def fit_text(text: str, width_in: float, size: float = KEY_FONT_PT) -> str:
-    """``text``, cut and ended with "…" where it would be wider than ``width_in`` inches."""
+    """``text`` on one line (runs of white space, newlines too, become one space), cut to the
+    longest start that fits ``width_in`` inches with "…" after it; "" if not even "…" fits."""
+    text = " ".join(text.split())
     if text_width_in([text], size) <= width_in:
         return text
-    keep = len(text)
-    while keep > 1:
-        keep = min(keep - 1, int(keep * width_in / text_width_in([text[:keep] + "…"], size)))
-        cut = text[: max(keep, 1)].rstrip() + "…"
-        if text_width_in([cut], size) <= width_in:
-            return cut
-    return "…"
+
+    def cut(keep: int) -> str:
+        return text[:keep].rstrip() + "…"
+
+    def fits(keep: int) -> bool:
+        return text_width_in([cut(keep)], size) <= width_in
+
+    # first guess from the widths of single characters (cached), then measure whole cuts:
+    # measuring a long string costs about a millisecond, so a plain bisection is slow
+    room = width_in - text_width_in(["…"], size)
+    keep = sum(1 for w in accumulate(text_width_in([c], size) for c in text) if w <= room)
+    while keep > 0 and not fits(keep):
+        keep -= 1
+    while keep + 1 < len(text) and fits(keep + 1):
+        keep += 1
+    return cut(keep) if fits(keep) else ""
