@@ -114,6 +114,43 @@ def test_travel_time_oirschot_to_maastricht_matches_hand_computation() -> None:
     assert arrival["t"] - transit[0]["t"] == pytest.approx(116.22, abs=0.01)
 
 
+def test_cbrn_unit_keeps_its_two_hour_guarantee_anywhere() -> None:
+    """The CBRN Respons Eenheid is on site within 2 h of its alert anywhere in NL [S40b]: a
+    convoy from Vught would need about 4 h to Groningen, so the model cuts the trip to the
+    guarantee; a short trip (Utrecht) keeps its computed time."""
+    text = (
+        HEADER
+        + """
+crises:
+  - {id: c, kind: terrorism, regions: [VR01, VR09], onset: T+00:00, start_level: 3, auto_requests: false}
+injects:
+  - id: 1
+    time: T+00:30
+    type: request
+    request: {region: %s, crisis: c, effect: detection, tags: [cbrn], capability: CBRN_RE, quantity: 1}
+"""
+    )
+    for region, lat, lon, capped in [
+        ("VR01", 53.2194, 6.5665, True),
+        ("VR09", 52.0907, 5.1214, False),
+    ]:
+        _, events = run(exercise(text % region))
+        (alert,) = of(events, "unit", state="mobilising", capability="CBRN_RE")
+        (transit,) = of(events, "unit", state="in_transit", capability="CBRN_RE")
+        (arrival,) = of(events, "unit", state="on_scene", capability="CBRN_RE")
+        minutes, km = travel_minutes("road", 51.660, 5.290, lat, lon)
+        assert transit["detail"]["distance_km"] == pytest.approx(km, abs=0.5)  # the real road
+        if capped:
+            assert minutes > 200  # a convoy could not make it in time ...
+            # ... the unit does: 2 h from its alert (the tasking order reaching it), which is
+            # its 15 min notice before it is ready to move
+            alerted = alert["detail"]["until"] - 15.0
+            assert arrival["t"] - alerted == pytest.approx(120.0)
+        else:
+            assert arrival["t"] - transit["t"] == pytest.approx(minutes, abs=0.5)
+            assert arrival["t"] - (alert["detail"]["until"] - 15.0) < 120.0
+
+
 def test_substitute_offered_when_requested_capability_is_exhausted() -> None:
     ex = exercise(
         HEADER

@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.exercise.base import Id, LegalRoute, Strict
 from sim.exercise.distributions import DistributionField, dist
@@ -70,6 +70,12 @@ class Capability(Strict):
     speed_kmh: float | None = Field(
         None, gt=0, description="air cruise or road speed; defaults by mode"
     )
+    on_scene_within: DistributionField | None = Field(
+        None,
+        description="guaranteed time from the unit's alert (start of its notice-to-move) to on "
+        "scene anywhere in the country, e.g. the CBRN Respons Eenheid's 2 h; travel is cut to "
+        "fit it after the longest notice",
+    )
     role: Literal["sword", "first_responder", "safeguard", "last_line", "support"]
     tags: list[Id] = Field(min_length=1, description="effects the unit delivers")
     legal: list[LegalRoute] = Field(
@@ -88,6 +94,13 @@ class Capability(Strict):
     )
     details: dict[str, int] = Field(default_factory=dict, description="e.g. beds, icu")
     sources: list[str] = Field(default_factory=list)
+
+    @field_validator("on_scene_within")
+    @classmethod
+    def _one_duration(cls, value: Any) -> Any:
+        if value is not None and value.fixed is None:
+            raise ValueError("a guarantee is one duration (e.g. 2h), not a distribution")
+        return value
 
 
 class LadderLevel(Strict):

@@ -245,7 +245,21 @@ class Defence:
         self, cap: Capability, origin: tuple[float, float], region: str
     ) -> tuple[float, float]:
         lat, lon = self.site(region)
-        return travel_minutes(cap.mode, origin[0], origin[1], lat, lon, cap.speed_kmh)
+        return self.outbound(cap, origin, lat, lon)
+
+    @staticmethod
+    def outbound(
+        cap: Capability, origin: tuple[float, float], lat: float, lon: float
+    ) -> tuple[float, float]:
+        """(minutes, km) to a site. A capability with an ``on_scene_within`` guarantee gets
+        there within the guarantee minus its longest notice, however far: the sources give
+        the guarantee, not how the unit keeps it (forward elements, escorts), so the model
+        keeps the promise and the real distance."""
+        minutes, km = travel_minutes(cap.mode, origin[0], origin[1], lat, lon, cap.speed_kmh)
+        if cap.on_scene_within is not None and minutes > 0:
+            allowed = cap.on_scene_within.bounds[1] - cap.notice.bounds[1]
+            minutes = min(minutes, max(allowed, 0.0))
+        return minutes, km
 
     def travel_from_base(self, cap_id: str, region: str) -> float:
         """Minutes from a capability's base to a region's seat (static, so cached)."""
@@ -379,9 +393,7 @@ class Defence:
             if cause is not None:
                 return self._after(unit, cause, stood_down=True, remaining=ready - w.env.now)
         site = self.site(req.region)
-        minutes, km = travel_minutes(
-            unit.capability.mode, unit.lat, unit.lon, site[0], site[1], unit.capability.speed_kmh
-        )
+        minutes, km = self.outbound(unit.capability, (unit.lat, unit.lon), site[0], site[1])
         if minutes > 0:
             start, origin = w.env.now, (unit.lat, unit.lon)
             self._set(
