@@ -72,6 +72,45 @@ def test_priority_serves_life_safety_first_and_fifo_the_earlier_request() -> Non
     assert _served_first("fifo") == "VR13"
 
 
+EQUAL_SCORES_NEAR_AND_FAR = (
+    HEADER
+    + """
+hub: {staff: 1, policy: %s}
+capabilities:
+  EOD_LAND: {units: 1}
+crises:
+  - {id: far, kind: digital, regions: [VR01], onset: T+00:00, start_level: 2, auto_requests: false,
+     impact: {economic: B}, escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
+  - {id: near, kind: digital, regions: [VR09], onset: T+00:00, start_level: 2, auto_requests: false,
+     impact: {economic: B}, escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
+injects:
+  - {id: 1, time: T+00:10, type: hub_change, hub: {outage: 2h}}
+  - id: 2
+    time: T+00:30
+    type: request
+    request: {region: VR01, crisis: far, effect: check a parcel, tags: [eod], capability: EOD_LAND,
+              quantity: 1, urgency: 12h, life_safety: false}
+  - id: 3
+    time: T+00:40
+    type: request
+    request: {region: VR09, crisis: near, effect: check a parcel, tags: [eod], capability: EOD_LAND,
+              quantity: 1, urgency: 12h, life_safety: false}
+"""
+)
+
+
+def test_equal_priority_goes_to_the_request_nearest_a_base() -> None:
+    """§8.3 rule 5: ties in priority go by travel time, then first come. Groningen asked first,
+    Utrecht (near the EOD base at Soesterberg) ten minutes later, with the same score."""
+    served = {}
+    for policy in ("priority", "fair-share", "fifo"):
+        world, events = run(exercise(EQUAL_SCORES_NEAR_AND_FAR % policy))
+        assert len({r.priority for r in world.requests.all}) == 1  # a real tie
+        granted = [e for e in of(events, "decision") if e["state"] == "approved"]
+        served[policy] = granted[0]["region"]
+    assert served == {"priority": "VR09", "fair-share": "VR09", "fifo": "VR01"}
+
+
 def test_reserved_capacity_is_never_tasked() -> None:
     ex = exercise(
         HEADER

@@ -97,10 +97,15 @@ class HubView:
     region_units_in_use: dict[str, int] = field(default_factory=dict)
     hysteresis: float = 0.25
     deployments_source: Callable[[list[str]], list[Deployment]] | None = None
+    travel_source: Callable[[Request], float] | None = None
 
     def deployments_of(self, capabilities: list[str]) -> list[Deployment]:
         """Deployed units of these capabilities, cheapest to move first: by (priority, unit)."""
         return self.deployments_source(capabilities) if self.deployments_source else []
+
+    def travel_min(self, request: Request) -> float:
+        """Minutes from the nearest base that could serve ``request`` (0 when unknown)."""
+        return self.travel_source(request) if self.travel_source else 0.0
 
 
 class Decider(Protocol):
@@ -207,12 +212,20 @@ class FifoDecider:
 
 
 class PriorityDecider(FifoDecider):
-    """Life safety first, then impact on the six security interests x urgency (domain §7)."""
+    """Life safety first, then impact on the six security interests x urgency (domain §7);
+    equal scores go to the request nearest a base that can serve it, then the earlier one
+    (§8.3 rule 5's tie-breakers)."""
 
     name = "priority"
 
     def order_key(self, request: Request, view: HubView) -> tuple[Any, ...]:
-        return (not request.life_safety, -(request.priority or 0.0), request.submitted, request.seq)
+        return (
+            not request.life_safety,
+            -(request.priority or 0.0),
+            view.travel_min(request),
+            request.submitted,
+            request.seq,
+        )
 
     def may_preempt(self, request: Request) -> bool:
         return request.life_safety or self.params.get("preempt_non_life_safety", 0.0) != 0.0
@@ -242,6 +255,7 @@ class FairShareDecider(PriorityDecider):
             in_use,
             not request.life_safety,
             -(request.priority or 0.0),
+            view.travel_min(request),
             request.submitted,
             request.seq,
         )

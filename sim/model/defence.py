@@ -270,6 +270,19 @@ class Defence:
             hit = self._travel_cache[key] = self.travel(cap, (cap.lat, cap.lon), region)
         return hit[0]
 
+    def nearest_travel(self, req: Request) -> float:
+        """Minutes from the nearest base that could serve the request: the capability asked
+        for, or else any that delivers one of its tags (the priority tie-breaker, §8.3 rule 5).
+        Bases and seats do not move, so this is read from the travel cache."""
+        if req.capability in self.capabilities:
+            return self.travel_from_base(req.capability, req.region)
+        times = [
+            self.travel_from_base(c, req.region)
+            for tag in req.tags
+            for c in self._by_tag.get(tag, ())
+        ]
+        return min(times, default=0.0)
+
     def advised_capability(self, tag: str, route: str, region: str, quantity: int) -> str | None:
         """The RMOA's advice: the nearest capability that can deliver the effect on this route.
 

@@ -187,7 +187,11 @@ class Hub:
         """Regional use as it stands; deployments on demand; candidates filled per request."""
         w = self.w
         return HubView(
-            [], w.defence.units_in_use_by_region(), w.ex.hub.hysteresis, self._deployments
+            [],
+            w.defence.units_in_use_by_region(),
+            w.ex.hub.hysteresis,
+            self._deployments,
+            w.defence.nearest_travel,
         )
 
     def _view(self, req: Request, snapshot: HubView | None = None) -> HubView:
@@ -197,6 +201,7 @@ class Hub:
             base.region_units_in_use,
             base.hysteresis,
             self._deployments,
+            base.travel_source,
         )
 
     def _apply(self, req: Request, d: Decision) -> None:
