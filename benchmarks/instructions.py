@@ -8,6 +8,7 @@ setup + part, and subtracts. Roughly fifty times slower than running normally.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -35,7 +36,10 @@ def instructions(args: list[str]) -> int:
             sys.executable,
             *args,
         ]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        # a fixed hash seed: str hashes, and with them set and dict orders, vary per process
+        # otherwise, and the count of a setup-heavy part moves by several percent
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     found = _COLLECTED.search(done.stderr)
     if done.returncode != 0 or found is None:
         raise RuntimeError(f"callgrind failed ({done.returncode}): {done.stderr[-2000:]}")
