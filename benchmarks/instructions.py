@@ -1,7 +1,8 @@
 """Instruction counts (valgrind's callgrind) for benchmarks on a noisy machine.
 
 CPU time on a shared virtual machine drifts by tens of percent between runs of the same code;
-the number of instructions a program executes does not. ``instructions(args)`` runs a Python
+the number of instructions a program executes hardly does (about 0.1% between processes, once
+the hash seed is fixed: see below). ``instructions(args)`` runs a Python
 command under callgrind and returns its instruction count; a benchmark runs its setup alone and
 setup + part, and subtracts. Roughly fifty times slower than running normally.
 """
