@@ -187,6 +187,17 @@ def replay(run_dir: str) -> None:
     click.echo(f"{run_dir}: differs at events.jsonl line {result.first_difference}", err=True)
     click.echo(f"  recorded: {result.expected}", err=True)
     click.echo(f"  replayed: {result.got}", err=True)
+    if result.changed:
+        click.echo(
+            "  note: made with " + "; ".join(result.changed) + ", so a difference is expected",
+            err=True,
+        )
+    else:
+        click.echo(
+            "  note: same model and packages as the run: the folder's files were changed, "
+            "or this is a determinism bug",
+            err=True,
+        )
     sys.exit(1)
 
 

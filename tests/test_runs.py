@@ -83,6 +83,32 @@ def test_replay_is_identical_and_names_the_first_difference(tmp_path: Path) -> N
     events.write_text("".join(lines))
     code, _, err = _run(["replay", folder])
     assert code == 1 and "line 6" in err
+    assert "same model and packages as the run" in err  # the journal was edited, not the model
+
+
+def test_replay_says_when_the_model_changed_since_the_run(tmp_path: Path) -> None:
+    from sim.runs.fingerprint import model_fingerprint
+
+    code, out, err = _run(["run", TUTORIAL, "--seed", "2", "--out", str(tmp_path), "--no-plots"])
+    assert code == 0, err
+    folder = Path(out.strip().splitlines()[-1])
+    manifest_path = folder / "run.json"
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["model"] == model_fingerprint()
+    # as if an older model had made it: another fingerprint, another numpy, another journal
+    manifest["model"] = "0123456789abcdef"
+    manifest["versions"]["numpy"] = "1.0.0"
+    manifest_path.write_text(json.dumps(manifest))
+    events = folder / "events.jsonl"
+    events.write_text(events.read_text().replace('"seed":2', '"seed":3', 1))
+    code, _, err = _run(["replay", str(folder)])
+    assert code == 1 and "line 1" in err
+    assert f"model 0123456789abcdef (now {model_fingerprint()})" in err
+    assert "numpy 1.0.0" in err and "a difference is expected" in err
+    del manifest["model"]  # a run folder from before fingerprints
+    manifest_path.write_text(json.dumps(manifest))
+    code, _, err = _run(["replay", str(folder)])
+    assert code == 1 and "does not record which model made it" in err
 
 
 def test_overrides_change_the_run_and_are_recorded(tmp_path: Path) -> None:

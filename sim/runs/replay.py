@@ -15,6 +15,8 @@ from pathlib import Path
 from sim.exercise import load_exercise_text, parse_override
 from sim.journal import Journal
 from sim.model import simulate
+from sim.runs.fingerprint import model_fingerprint
+from sim.runs.single import package_versions
 
 __all__ = ["ReplayResult", "RunFolderError", "replay"]
 
@@ -30,6 +32,7 @@ class ReplayResult:
     first_difference: int | None = None  # 1-based line number in events.jsonl
     expected: str | None = None
     got: str | None = None
+    changed: list[str] | None = None  # what differs from the run's making (when it differs)
 
 
 def _read(path: Path) -> str:
@@ -59,9 +62,10 @@ def replay(run_dir: Path) -> ReplayResult:
     if fresh == recorded:
         return ReplayResult(True, fresh.count("\n"))
     old_lines, new_lines = recorded.splitlines(), fresh.splitlines()
+    changed = _changed_since(manifest)
     for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), 1):
         if a != b:
-            return ReplayResult(False, len(new_lines), i, a, b)
+            return ReplayResult(False, len(new_lines), i, a, b, changed)
     i = min(len(old_lines), len(new_lines)) + 1
     return ReplayResult(
         False,
@@ -69,4 +73,22 @@ def replay(run_dir: Path) -> ReplayResult:
         i,
         old_lines[i - 1] if i <= len(old_lines) else "<end of file>",
         new_lines[i - 1] if i <= len(new_lines) else "<end of journal>",
+        changed,
     )
+
+
+def _changed_since(manifest: dict[str, object]) -> list[str]:
+    """What the journal depends on that is not what made the run: the model, SimPy, NumPy."""
+    recorded = manifest.get("model")
+    if not isinstance(recorded, str):
+        return ["the run does not record which model made it (run.json has no 'model')"]
+    changed = []
+    if recorded != model_fingerprint():
+        changed.append(f"model {recorded} (now {model_fingerprint()})")
+    versions = manifest.get("versions")
+    now = package_versions()
+    for pkg in ("simpy", "numpy"):
+        then = versions.get(pkg) if isinstance(versions, dict) else None
+        if then is not None and then != now.get(pkg):
+            changed.append(f"{pkg} {then} (now {now.get(pkg)})")
+    return changed

@@ -24,6 +24,7 @@ from sim.exercise import LoadedExercise
 from sim.fileio import write_text_atomic
 from sim.journal import Journal
 from sim.model import World, simulate
+from sim.runs.fingerprint import model_fingerprint
 from sim.runs.folder import RunFolder, new_run_id
 
 __all__ = ["RunResult", "effective_yaml", "run_exercise"]
@@ -51,7 +52,8 @@ def effective_yaml(loaded: LoadedExercise) -> str:
     return header + body
 
 
-def _versions() -> dict[str, str]:
+def package_versions() -> dict[str, str]:
+    """Python and the versions of the packages a run depends on (recorded in run.json)."""
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
@@ -88,6 +90,7 @@ def run_exercise(
         manifest = {
             "tool": "knooppunt-ttx",
             "version": __version__,
+            "model": model_fingerprint(),
             "exercise": ex.id,
             "exercise_file": loaded.source,
             "exercise_sha256": loaded.sha256,
@@ -99,7 +102,7 @@ def run_exercise(
             "finished": datetime.now(UTC).isoformat(),
             "simulation_seconds": round(seconds, 3),
             "events": len(journal),
-            "versions": _versions(),
+            "versions": package_versions(),
         }
         write_text_atomic(
             folder.path("run.json"), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
