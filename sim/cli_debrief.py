@@ -165,10 +165,11 @@ def report(run_dir: str, lang: str) -> None:
     from sim.analysis.tables import build_tables
 
     tables = _analyse(run_dir, "report", build_tables, run.events, validate=False)  # type: ignore[attr-defined]
-    path = _analyse(run_dir, "report", write_report_for, run, lang, tables=tables)
-    lines = _analyse(
-        run_dir, "report", lambda: summary_lines(kpis_from_tables(tables, run.exercise, lang), lang)
-    )  # type: ignore[attr-defined]
+    kpi_tables = _analyse(run_dir, "report", kpis_from_tables, tables, run.exercise, lang)  # type: ignore[attr-defined]
+    path = _analyse(
+        run_dir, "report", write_report_for, run, lang, tables=tables, kpi_tables=kpi_tables
+    )
+    lines = _analyse(run_dir, "report", summary_lines, kpi_tables, lang)
     for line in lines:  # type: ignore[attr-defined]
         click.echo(line, err=True)
     click.echo(str(path))

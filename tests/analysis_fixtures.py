@@ -83,6 +83,11 @@ class Script:
             detail=detail,
         )
 
+    def steps(self, rid: str, *steps: tuple[float, str]) -> None:
+        """Several plain lifecycle steps of one request: ``(t, state)`` pairs."""
+        for t, state in steps:
+            self.req(t, rid, state)
+
     def decision(self, t: float, rid: str, state: str, reason: str, **kw: Any) -> None:
         spec = self.requests[rid]
         units = kw.get("units", [])
@@ -356,10 +361,9 @@ def peel_meinweg_events() -> list[dict[str, Any]]:
             message="Request for two fire-bucket helicopters to protect Helenaveen.",
             expected_action="LOCC tests route and capacity; Defence answers within the hour.",
             objectives=["O1"])  # fmt: skip
-    s.req(120, "R001", "submitted")
-    s.req(130, "R001", "intake")
-    s.req(150, "R001", "legal_check")
-    s.req(210, "R001", "capacity_check")
+    s.steps(
+        "R001", (120, "submitted"), (130, "intake"), (150, "legal_check"), (210, "capacity_check")
+    )
     s.decision(265, "R001", "approved", "Life-safety wildfire; 2 Chinooks and a ground crew free",
                capability="FBO_CH47", units=["FBO_CH47-1", "FBO_CH47-2"],
                alternatives=[{"capability": "FBO_COUGAR", "free": 2, "overlap": 0.5,
@@ -384,11 +388,14 @@ def peel_meinweg_events() -> list[dict[str, Any]]:
     s.unit(915, "FBO_CH47-2", "on_scene", "R001")
 
     # R002: the region's own request for manpower
-    s.req(160, "R002", "drafted")
-    s.req(190, "R002", "submitted")
-    s.req(200, "R002", "intake")
-    s.req(215, "R002", "legal_check")
-    s.req(290, "R002", "capacity_check")
+    s.steps(
+        "R002",
+        (160, "drafted"),
+        (190, "submitted"),
+        (200, "intake"),
+        (215, "legal_check"),
+        (290, "capacity_check"),
+    )
     s.decision(330, "R002", "approved", "Manpower for fire breaks; Oirschot is close",
                capability="BDE13", units=["BDE13-1"])  # fmt: skip
     s.req(360, "R002", "tasked")
@@ -415,10 +422,7 @@ def peel_meinweg_events() -> list[dict[str, Any]]:
     s.add(660, "team", state="active", region="VR23", level=3, detail={"team": "GBT"})
 
     # R003: queued for want of a ground crew, then substituted by manpower
-    s.req(330, "R003", "drafted")
-    s.req(345, "R003", "submitted")
-    s.req(360, "R003", "intake")
-    s.req(380, "R003", "legal_check")
+    s.steps("R003", (330, "drafted"), (345, "submitted"), (360, "intake"), (380, "legal_check"))
     _inject(s, 420, "8", "fired", "capacity_change", "Ground-crew vehicle breaks down",
             capability="FBO_GROUND", message="One FBO ground-crew vehicle is out of service.",
             expected_action="Hub re-plans: can a second fire site still be served?")  # fmt: skip
@@ -446,11 +450,14 @@ def peel_meinweg_events() -> list[dict[str, Any]]:
     _demand(s, 1060, "meinweg", "VR23", {"wildfire": (2, 0, 0), "evacuation": (120, 40, 100)}, True)
 
     # R004: life-safety evacuation served by reallocating R001's second Chinook
-    s.req(805, "R004", "drafted")
-    s.req(820, "R004", "submitted")
-    s.req(830, "R004", "intake")
-    s.req(850, "R004", "legal_check")
-    s.req(870, "R004", "capacity_check")
+    s.steps(
+        "R004",
+        (805, "drafted"),
+        (820, "submitted"),
+        (830, "intake"),
+        (850, "legal_check"),
+        (870, "capacity_check"),
+    )
     s.decision(900, "R004", "approved",
                "Life-safety evacuation outranks R001's second Chinook: reallocate",
                capability="FBO_CH47", units=["FBO_CH47-2"])  # fmt: skip
@@ -469,10 +476,7 @@ def peel_meinweg_events() -> list[dict[str, Any]]:
     _demand(s, 1080, "meinweg", "VR23", {"wildfire": (2, 0, 1), "evacuation": (120, 40, 100)}, True)
 
     # R005: denied (wrong route)
-    s.req(880, "R005", "drafted")
-    s.req(905, "R005", "submitted")
-    s.req(915, "R005", "intake")
-    s.req(935, "R005", "legal_check")
+    s.steps("R005", (880, "drafted"), (905, "submitted"), (915, "intake"), (935, "legal_check"))
     deny = "Guarding evacuated houses is a police task: route PW57, not Wvr art. 51"
     s.decision(1010, "R005", "denied", deny)
     s.req(1010, "R005", "closed", outcome="denied", reason=deny)
@@ -530,11 +534,14 @@ def peel_meinweg_events() -> list[dict[str, Any]]:
     s.unit(1560, "BDE13-2", "resting", until=2040.0)
 
     # R006: still queued at ENDEX
-    s.req(1470, "R006", "drafted")
-    s.req(1500, "R006", "submitted")
-    s.req(1520, "R006", "intake")
-    s.req(1540, "R006", "legal_check")
-    s.req(1600, "R006", "capacity_check")
+    s.steps(
+        "R006",
+        (1470, "drafted"),
+        (1500, "submitted"),
+        (1520, "intake"),
+        (1540, "legal_check"),
+        (1600, "capacity_check"),
+    )
     s.decision(1650, "R006", "queued", "No free ground crew (FBO_GROUND)")
     s.req(1650, "R006", "queued")
 

@@ -12,31 +12,35 @@ HEADER = """
 exercise: {id: t, title: test, duration: T+12:00, seed: 3}
 """
 
-ONE_UNIT_TWO_REQUESTS = (
-    HEADER
-    + """
-hub: {staff: 1, policy: %s}
-capabilities:
-  EOD_LAND: {units: 1}
-crises:
-  - {id: a, kind: terrorism, regions: [VR09], onset: T+00:00, start_level: 2, auto_requests: false,
+
+def one_eod_team(policy: str, crises: str, first: str, second: str) -> str:
+    """One EOD team; the hub is down from T+00:10 to T+02:10 while two requests for it come in
+    (``first`` at T+00:30, ``second`` at T+00:40): the one the policy takes first gets it."""
+    return (
+        HEADER
+        + f"hub: {{staff: 1, policy: {policy}}}\n"
+        + "capabilities:\n  EOD_LAND: {units: 1}\n"
+        + f"crises:\n{crises}"
+        + "injects:\n  - {id: 1, time: T+00:10, type: hub_change, hub: {outage: 2h}}\n"
+        + f"  - {{id: 2, time: T+00:30, type: request, request: {first}}}\n"
+        + f"  - {{id: 3, time: T+00:40, type: request, request: {second}}}\n"
+    )
+
+
+def one_unit_two_requests(policy: str) -> str:
+    """A digital crisis asks first (not life safety), a tram attack ten minutes later (life safety)."""
+    return one_eod_team(
+        policy,
+        """  - {id: a, kind: terrorism, regions: [VR09], onset: T+00:00, start_level: 2, auto_requests: false,
      impact: {physical: D}}
   - {id: b, kind: digital, regions: [VR13], onset: T+00:00, start_level: 2, auto_requests: false,
      impact: {economic: B}}
-injects:
-  - {id: 1, time: T+00:10, type: hub_change, hub: {outage: 2h}}
-  - id: 2
-    time: T+00:30
-    type: request
-    request: {region: VR13, crisis: b, effect: check a parcel at a data centre, tags: [eod],
-              capability: EOD_LAND, quantity: 1, urgency: 12h, life_safety: false}
-  - id: 3
-    time: T+00:40
-    type: request
-    request: {region: VR09, crisis: a, effect: IED at the tram stop, tags: [eod, ied],
-              capability: EOD_LAND, quantity: 1, urgency: 1h, life_safety: true}
-"""
-)
+""",
+        "{region: VR13, crisis: b, effect: check a parcel at a data centre, tags: [eod], "
+        "capability: EOD_LAND, quantity: 1, urgency: 12h, life_safety: false}",
+        "{region: VR09, crisis: a, effect: IED at the tram stop, tags: [eod, ied], "
+        "capability: EOD_LAND, quantity: 1, urgency: 1h, life_safety: true}",
+    )
 
 
 def sandbag_request(at: str, *more_injects: str, hold: bool = False) -> str:
@@ -61,7 +65,7 @@ injects:
 
 
 def _served_first(policy: str) -> str:
-    _, events = run(exercise(ONE_UNIT_TWO_REQUESTS % policy))
+    _, events = run(exercise(one_unit_two_requests(policy)))
     granted = [e for e in of(events, "decision") if e["state"] in {"approved", "partial"}]
     assert granted, "someone must get the single EOD team"
     return granted[0]["region"]
@@ -72,31 +76,19 @@ def test_priority_serves_life_safety_first_and_fifo_the_earlier_request() -> Non
     assert _served_first("fifo") == "VR13"
 
 
-EQUAL_SCORES_NEAR_AND_FAR = (
-    HEADER
-    + """
-hub: {staff: 1, policy: %s}
-capabilities:
-  EOD_LAND: {units: 1}
-crises:
-  - {id: far, kind: digital, regions: [VR01], onset: T+00:00, start_level: 2, auto_requests: false,
-     impact: {economic: B}, escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
-  - {id: near, kind: digital, regions: [VR09], onset: T+00:00, start_level: 2, auto_requests: false,
-     impact: {economic: B}, escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
-injects:
-  - {id: 1, time: T+00:10, type: hub_change, hub: {outage: 2h}}
-  - id: 2
-    time: T+00:30
-    type: request
-    request: {region: VR01, crisis: far, effect: check a parcel, tags: [eod], capability: EOD_LAND,
-              quantity: 1, urgency: 12h, life_safety: false}
-  - id: 3
-    time: T+00:40
-    type: request
-    request: {region: VR09, crisis: near, effect: check a parcel, tags: [eod], capability: EOD_LAND,
-              quantity: 1, urgency: 12h, life_safety: false}
-"""
-)
+def equal_scores_near_and_far(policy: str) -> str:
+    """Two digital crises alike in all but place: Groningen (far from the EOD base) asks first."""
+    held = "escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}"
+    crises = "".join(
+        f"  - {{id: {c}, kind: digital, regions: [{r}], onset: T+00:00, start_level: 2, "
+        f"auto_requests: false, impact: {{economic: B}}, {held}}}\n"
+        for c, r in (("far", "VR01"), ("near", "VR09"))
+    )
+    ask = (
+        "{region: %s, crisis: %s, effect: check a parcel, tags: [eod], capability: EOD_LAND, "
+        "quantity: 1, urgency: 12h, life_safety: false}"
+    )
+    return one_eod_team(policy, crises, ask % ("VR01", "far"), ask % ("VR09", "near"))
 
 
 def test_equal_priority_goes_to_the_request_nearest_a_base() -> None:
@@ -104,7 +96,7 @@ def test_equal_priority_goes_to_the_request_nearest_a_base() -> None:
     Utrecht (near the EOD base at Soesterberg) ten minutes later, with the same score."""
     served = {}
     for policy in ("priority", "fair-share", "fifo"):
-        world, events = run(exercise(EQUAL_SCORES_NEAR_AND_FAR % policy))
+        world, events = run(exercise(equal_scores_near_and_far(policy)))
         assert len({r.priority for r in world.requests.all}) == 1  # a real tie
         granted = [e for e in of(events, "decision") if e["state"] == "approved"]
         served[policy] = granted[0]["region"]

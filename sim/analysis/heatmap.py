@@ -17,14 +17,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis import figstyle as fs
-from sim.analysis.kpis import heatmap_table, kpis_from_tables
+from sim.analysis.kpis import kpis_from_tables
 from sim.analysis.labels import t
 from sim.analysis.tables import Event, build_tables
 
 if TYPE_CHECKING:
     from sim.exercise import Exercise
 
-__all__ = ["draw_heatmap", "draw_heatmap_table", "hours_waited"]
+__all__ = ["draw_heatmap", "draw_heatmap_table"]
 
 
 def draw_heatmap(
@@ -100,8 +100,3 @@ def draw_heatmap_table(
         bar = fig.colorbar(image, ax=ax, shrink=0.9, pad=0.02)
         bar.set_label(t("heatmap.colorbar", lang), fontsize=7)
         return fig
-
-
-def hours_waited(events: Sequence[Event]) -> pd.DataFrame:
-    """The heat map's numbers without drawing (regions × capabilities, hours)."""
-    return heatmap_table(kpis_from_tables(build_tables(events))["requests"])

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.analysis.labels import t, t_or
-from sim.analysis.tables import Event, RunTables, build_tables
+from sim.analysis.tables import Event, RunTables, build_tables, detail_of
 from sim.analysis.timefmt import format_duration, format_t
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ __all__ = [
     "inject_links",
     "kpis",
     "kpis_from_tables",
+    "kpis_in_language",
     "summary_lines",
     "waited_minutes",
 ]
@@ -295,7 +296,7 @@ def inject_links(T: RunTables) -> dict[int, list[Event]]:
             per_request.setdefault(e["request"], []).append(e)
         if e["kind"] == "inject":
             continue
-        d = e["detail"] if isinstance(e["detail"], dict) else {}
+        d = detail_of(e)
         named = e["inject"] if e["inject"] is not None else d.get("inject")
         if named is not None:
             naming.setdefault(str(named), []).append(e)
@@ -321,7 +322,7 @@ def inject_links(T: RunTables) -> dict[int, list[Event]]:
         crisis_regions: set[str] = set()
         capacity_type = row.type in _UNIT_INJECTS
         for e in window:
-            k, d = e["kind"], e["detail"] if isinstance(e["detail"], dict) else {}
+            k, d = e["kind"], detail_of(e)
             if k == "crisis" and e["crisis"] == row.crisis and d.get("cause") == "inject":
                 found.append(e)
                 crisis_regions.update(d.get("regions") or [])
@@ -365,7 +366,7 @@ _UNIT_INJECTS = ("capacity_change", "mt1_claim", "mt1_release")
 
 def describe_event(e: Event, info: Any, lang: str = "en") -> str:
     """One short line for a linked journal event, for the MSEL table's "set off" column."""
-    k, s, d = e["kind"], e["state"], e["detail"] if isinstance(e["detail"], dict) else {}
+    k, s, d = e["kind"], e["state"], detail_of(e)
     when = format_t(e["t"])
     if k == "request":
         state = t_or(f"request_state.{s}", s, lang)
@@ -499,6 +500,14 @@ def kpis_from_tables(
         "heatmap": heatmap_table(req),
         "summary": _summary(T, req, regions),
     }
+
+
+def kpis_in_language(
+    kpi_tables: dict[str, pd.DataFrame], T: RunTables, lang: str
+) -> dict[str, pd.DataFrame]:
+    """``kpi_tables`` (built in any language) with the one table whose words depend on the
+    language, the injects' ``set_off``, rebuilt in ``lang``; the others are shared."""
+    return {**kpi_tables, "injects": _inject_kpis(T, lang)}
 
 
 def kpis(events: Sequence[Event], exercise: Exercise | None = None) -> dict[str, pd.DataFrame]:

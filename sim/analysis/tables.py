@@ -32,6 +32,7 @@ __all__ = [
     "crisis_spans",
     "decision_table",
     "demand_intervals",
+    "detail_of",
     "hub_outages",
     "inject_table",
     "mt1_table",
@@ -126,26 +127,20 @@ class RunInfo:
                 return str(rung.get("code", level))
         return "" if level is None else str(level)
 
-    def level_name(self, level: int | None, lang: str = "en") -> str:
-        for rung in self.levels:
-            if rung.get("level") == level:
-                name = rung.get("name_nl" if lang == "nl" else "name")
-                return str(name or rung.get("code", level))
-        return "" if level is None else str(level)
-
     @property
     def max_level(self) -> int:
         return max((int(r["level"]) for r in self.levels if "level" in r), default=5)
 
 
-def _detail(event: Event) -> dict[str, Any]:
+def detail_of(event: Event) -> dict[str, Any]:
+    """An event's ``detail``, or an empty dict when it has none."""
     detail = event.get("detail")
     return detail if isinstance(detail, dict) else {}
 
 
 def run_info(events: Sequence[Event]) -> RunInfo:
     """Read the run's header (``run_start``) and end (``run_end``, or the last event)."""
-    head = _detail(events[0]) if events and events[0]["kind"] == "run_start" else {}
+    head = detail_of(events[0]) if events and events[0]["kind"] == "run_start" else {}
     last = events[-1] if events else None
     finished = last is not None and last["kind"] == "run_end"
     endex = head.get("endex")
@@ -165,7 +160,7 @@ def run_info(events: Sequence[Event]) -> RunInfo:
         capabilities=dict(head.get("capabilities") or {}),
         t_end=max(t_end, float(endex)) if finished else t_end,
         finished=finished,
-        outcomes=dict(_detail(last).get("outcomes") or {}) if finished and last else {},
+        outcomes=dict(detail_of(last).get("outcomes") or {}) if finished and last else {},
     )
 
 
@@ -268,14 +263,14 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
         reqs = [e for e in evs if e["kind"] == "request"]
         decs = [e for e in evs if e["kind"] == "decision"]
         first = reqs[0] if reqs else evs[0]
-        d0 = _detail(first)
+        d0 = detail_of(first)
         row: dict[str, Any] = {
             "request": rid,
             "region": first["region"],
             "crisis": first["crisis"],
             "capability": first["capability"]
             if reqs
-            else _detail(first).get("requested_capability"),
+            else detail_of(first).get("requested_capability"),
             "qty": first["qty"] if reqs else None,
             "route": d0.get("route"),
             "requester": d0.get("requester"),
@@ -304,10 +299,10 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
                 if queued_since is None:
                     queued_since = float(e["t"])
             if state == "closed":
-                outcome = _detail(e).get("outcome") or "closed"
-                reason = _detail(e).get("reason")
-            if _detail(e).get("priority") is not None:
-                row["priority"] = _detail(e)["priority"]
+                outcome = detail_of(e).get("outcome") or "closed"
+                reason = detail_of(e).get("reason")
+            if detail_of(e).get("priority") is not None:
+                row["priority"] = detail_of(e)["priority"]
         if queued_since is not None:
             queued_min += float(evs[-1]["t"]) - queued_since
         row["n_queued"] = n_queued
@@ -318,9 +313,9 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
         row["decision"] = final["state"] if final else (decs[-1]["state"] if decs else None)
         row["granted_capability"] = final["capability"] if final else None
         row["granted_qty"] = final["qty"] if final else None
-        row["units"] = list(_detail(final).get("units") or []) if final else []
+        row["units"] = list(detail_of(final).get("units") or []) if final else []
         if final is not None and final["state"] == "denied" and reason is None:
-            reason = _detail(final).get("reason")
+            reason = detail_of(final).get("reason")
         row["outcome"] = outcome
         row["reason"] = reason
         if row["t_submitted"] is None and reqs:
@@ -399,7 +394,7 @@ def request_marks(events: Sequence[Event]) -> pd.DataFrame:
     for e in events:
         kind, state = e["kind"], e["state"]
         if kind == "decision" and state in ("denied", "substitute", "partial"):
-            d = _detail(e)
+            d = detail_of(e)
             if state == "substitute":
                 info = e["capability"] or ""
             elif state == "partial":
@@ -409,8 +404,10 @@ def request_marks(events: Sequence[Event]) -> pd.DataFrame:
             rows.append((e["request"], float(e["t"]), state, info))
         elif kind == "request" and state == "open":
             rows.append((e["request"], float(e["t"]), "open", ""))
-        elif kind == "request" and state == "closed" and _detail(e).get("outcome") == "withdrawn":
-            rows.append((e["request"], float(e["t"]), "withdrawn", _detail(e).get("reason") or ""))
+        elif kind == "request" and state == "closed" and detail_of(e).get("outcome") == "withdrawn":
+            rows.append(
+                (e["request"], float(e["t"]), "withdrawn", detail_of(e).get("reason") or "")
+            )
     return pd.DataFrame(rows, columns=["request", "t", "mark", "info"])
 
 
@@ -420,7 +417,7 @@ def decision_table(events: Sequence[Event]) -> pd.DataFrame:
     for e in events:
         if e["kind"] != "decision":
             continue
-        d = _detail(e)
+        d = detail_of(e)
         rows.append(
             {
                 "t": float(e["t"]),
@@ -464,7 +461,13 @@ def decision_table(events: Sequence[Event]) -> pd.DataFrame:
 def region_levels(events: Sequence[Event]) -> pd.DataFrame:
     """The region level step series: one row per change (``t``, ``region``, ``level``, ``from``)."""
     rows = [
-        (float(e["t"]), e["region"], e["level"], _detail(e).get("from"), _detail(e).get("crises"))
+        (
+            float(e["t"]),
+            e["region"],
+            e["level"],
+            detail_of(e).get("from"),
+            detail_of(e).get("crises"),
+        )
         for e in events
         if e["kind"] == "region" and e["region"] is not None
     ]
@@ -490,7 +493,7 @@ def crisis_levels(events: Sequence[Event]) -> pd.DataFrame:
     for e in events:
         if e["kind"] != "crisis":
             continue
-        d = _detail(e)
+        d = detail_of(e)
         rows.append(
             {
                 "t": float(e["t"]),
@@ -552,7 +555,7 @@ def demand_intervals(events: Sequence[Event], t_end: float | None = None) -> pd.
             end,
             value,
             e["qty"] or 0,
-            bool(_detail(e).get("life_safety_unmet")),
+            bool(detail_of(e).get("life_safety_unmet")),
         ]
     for row in open_rows.values():
         row[3] = min(end, crisis_end.get(row[0], end))
@@ -574,7 +577,7 @@ def capacity_series(events: Sequence[Event]) -> pd.DataFrame:
     for e in events:
         if e["kind"] != "capacity" or e["capability"] is None:
             continue
-        d = _detail(e)
+        d = detail_of(e)
         rows.append(
             (
                 float(e["t"]),
@@ -597,7 +600,7 @@ def queue_series(events: Sequence[Event]) -> pd.DataFrame:
     for e in events:
         if e["kind"] != "queue":
             continue
-        d = _detail(e)
+        d = detail_of(e)
         value = float(e["value"] or 0)
         waiting = d.get("waiting")
         queued = d.get("queued")
@@ -637,9 +640,9 @@ def mt1_table(events: Sequence[Event]) -> pd.DataFrame:
             e["state"],
             e["capability"],
             e["qty"],
-            bool(_detail(e).get("conflict")),
-            list(_detail(e).get("recalled") or []),
-            _detail(e).get("shortfall"),
+            bool(detail_of(e).get("conflict")),
+            list(detail_of(e).get("recalled") or []),
+            detail_of(e).get("shortfall"),
         )
         for e in events
         if e["kind"] == "mt1"
@@ -654,7 +657,7 @@ def reallocation_table(events: Sequence[Event]) -> pd.DataFrame:
     for e in events:
         if e["kind"] != "reallocation":
             continue
-        d = _detail(e)
+        d = detail_of(e)
         rows.append(
             (
                 float(e["t"]),
@@ -717,7 +720,7 @@ def inject_table(events: Sequence[Event]) -> pd.DataFrame:
     for e in events:
         if e["kind"] != "inject":
             continue
-        d = _detail(e)
+        d = detail_of(e)
         rows.append(
             {
                 "inject": str(e["inject"]),

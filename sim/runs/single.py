@@ -112,6 +112,7 @@ def run_exercise(
         folder.abandon()
         raise
     if plots:
+        from sim.analysis.kpis import kpis_in_language
         from sim.analysis.render import FORMATS, render_loaded
 
         run.path, run.manifest = path, manifest  # the folder as committed
@@ -120,7 +121,7 @@ def run_exercise(
             lang,
             list(FORMATS),
             tables=analysis,
-            kpi_tables=tables if lang == "en" else None,  # the CSVs are in English
+            kpi_tables=kpis_in_language(tables, analysis, lang),  # the CSVs are in English
         )
     return RunResult(path, world, journal.events, seconds, tables)
 
