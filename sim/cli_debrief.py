@@ -14,7 +14,7 @@ from typing import NoReturn
 
 import click
 
-from sim.analysis import FORMATS
+from sim.analysis import FORMATS, check_formats
 from sim.analysis.labels import LANGUAGES
 
 __all__ = ["plot", "report"]
@@ -45,14 +45,12 @@ def _time(option: str, value: str | None) -> float | None:
 
 
 def _formats(value: str) -> list[str]:
-    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    try:
+        chosen = check_formats(value.split(","))
+    except ValueError as exc:
+        _fail(f"--format {value!r}: error: {exc}")
     if not chosen:
         _fail(f"--format {value!r}: error: no format given; choose from {', '.join(FORMATS)}")
-    for fmt in chosen:
-        if fmt not in FORMATS:
-            _fail(
-                f"--format {value!r}: error: unknown format {fmt!r}; choose from {', '.join(FORMATS)}"
-            )
     return list(dict.fromkeys(chosen))
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "build_tables",
+    "check_formats",
     "draw_heatmap",
     "draw_timeline",
     "kpis",
@@ -34,6 +35,19 @@ __all__ = [
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 """The figure formats the debrief writes (``ttx run``, ``ttx plot --format``)."""
+
+
+def check_formats(formats: Iterable[str]) -> list[str]:
+    """The formats asked for, trimmed and in lower case; ValueError names one not in FORMATS.
+
+    Here, not beside the drawing code, so the CLI can check before importing matplotlib.
+    """
+    chosen = [f.strip().lower() for f in formats if f.strip()]
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    return chosen
+
 
 _LAZY = {
     "build_tables": "sim.analysis.tables",

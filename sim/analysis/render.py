@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.analysis import FORMATS
+from sim.analysis import FORMATS, check_formats
 from sim.analysis.labels import LANGUAGES
 from sim.analysis.tables import Event, JournalError, RunTables, validate_journal
 from sim.exercise.times import format_t
@@ -118,14 +118,6 @@ def output_stem(
     if lang != "en":
         stem += f".{lang}"
     return stem
-
-
-def check_formats(formats: Iterable[str]) -> list[str]:
-    chosen = [f.strip().lower() for f in formats if f.strip()]
-    for fmt in chosen:
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    return chosen
 
 
 def render_run(

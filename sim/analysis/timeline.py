@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
+from sim.analysis import FORMATS, check_formats
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
 from sim.analysis.figstyle import INJECT_GROUP
@@ -101,7 +102,7 @@ def draw_timeline_tables(
 def save_timeline(
     fig_or_events: Figure | Sequence[Event],
     out_dir: str | Path,
-    formats: Iterable[str] = fs.FORMATS,
+    formats: Iterable[str] = FORMATS,
     *,
     stem: str = "timeline",
     exercise: Exercise | None = None,
@@ -116,10 +117,7 @@ def save_timeline(
         if isinstance(fig_or_events, Figure)
         else draw_timeline(fig_or_events, exercise, lang)
     )
-    formats = list(formats)
-    for fmt in formats:
-        if fmt not in fs.FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(fs.FORMATS)}")
+    formats = check_formats(formats)
     out = Path(out_dir)
     paths = []
     for fmt in formats:
