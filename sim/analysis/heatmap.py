@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis import figstyle as fs
 from sim.analysis.kpis import kpis_from_tables
-from sim.analysis.labels import t
+from sim.analysis.labels import region_label, t
 from sim.analysis.tables import Event, build_tables
 
 if TYPE_CHECKING:
@@ -62,15 +62,12 @@ def draw_heatmap_table(
         cmap = mpl.colormaps["Oranges"].with_extremes(bad="#F2F2F2")
         vmax = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
         image = ax.imshow(masked, cmap=cmap, vmin=0, vmax=max(vmax, 1e-9), aspect="auto")
-        names = {}
-        if exercise is not None:
-            names = {rid: f"{rid} {r.name}" for rid, r in exercise.regions.items()}
         h = t("unit.h", lang)
         row_sum, col_sum = np.nansum(values, axis=1), np.nansum(values, axis=0)
         ax.set_yticks(
             range(rows),
             [
-                f"{names.get(str(r), str(r))} (Σ {s:.0f} {h})"
+                f"{region_label(exercise, str(r))} (Σ {s:.0f} {h})"
                 for r, s in zip(wide.index, row_sum, strict=True)
             ],
         )

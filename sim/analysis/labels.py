@@ -15,9 +15,16 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LANGUAGES", "label_keys", "labels", "t", "t_or"]
+__all__ = ["LANGUAGES", "label_keys", "labels", "region_label", "t", "t_or"]
 
 LANGUAGES: tuple[str, ...] = ("en", "nl")
+
+
+def region_label(exercise: Any, region: str) -> str:
+    """``VR22 Brabant-Zuidoost`` when the exercise names the region, else its id."""
+    if exercise is not None and region in exercise.regions:
+        return f"{region} {exercise.regions[region].name}"
+    return region
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader
 from sim import __version__
 from sim.analysis import figstyle as fs
 from sim.analysis.kpis import OUTCOMES, kpis_from_tables, summary_lines
-from sim.analysis.labels import LANGUAGES, t, t_or
+from sim.analysis.labels import LANGUAGES, region_label, t, t_or
 from sim.analysis.render import RunFolder, load_run, output_stem
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.analysis.timefmt import calendar_label, format_duration, format_t
@@ -148,11 +148,7 @@ class _Context:
         return "–" if _missing(minutes) else format_duration(float(minutes), self.lang)
 
     def region(self, rid: Any) -> str:
-        if _missing(rid):
-            return "–"
-        if self.ex is not None and rid in self.ex.regions:
-            return f"{rid} {self.ex.regions[rid].name}"
-        return str(rid)
+        return "–" if _missing(rid) else region_label(self.ex, str(rid))
 
     def build(self) -> dict[str, Any]:
         info, lang = self.T.info, self.lang

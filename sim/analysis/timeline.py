@@ -29,7 +29,7 @@ from sim.analysis import FORMATS, check_formats
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
 from sim.analysis.figstyle import INJECT_GROUP
-from sim.analysis.labels import t, t_or
+from sim.analysis.labels import region_label, t, t_or
 from sim.analysis.lanes import TimelinePlan, plan_lanes
 from sim.analysis.panels_injects import draw_inject_key, draw_inject_strip
 from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
@@ -173,9 +173,7 @@ class Timeline:
         return {i: f"#{k}" for k, i in enumerate(all_ids, 1)}
 
     def region_name(self, region: str) -> str:
-        if self.ex is not None and region in self.ex.regions:
-            return f"{region} {self.ex.regions[region].name}"
-        return region
+        return region_label(self.ex, region)
 
     def crisis_name(self, crisis: str) -> str:
         name = ""
