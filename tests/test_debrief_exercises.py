@@ -1,5 +1,6 @@
 """Every exercise in the library gives a full debrief: three timeline files and a report, whose
-figure agrees with the journal (a bar per submitted request, a marker per fired inject)."""
+figure agrees with the journal (a bar per submitted request, a marker per fired inject) and
+whose request labels sit clear of every bar and of each other."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from sim.analysis.drawkit import text_width_in
+from sim.analysis.labelset import LabelSet
 from sim.analysis.render import load_run
 from sim.analysis.timeline import draw_timeline
 from sim.exercise import load_exercise_full
@@ -15,6 +18,34 @@ from sim.runs import run_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = sorted((ROOT / "exercises").glob("*.yaml"))
+
+
+def _label_clashes(ax: Any) -> list[str]:
+    """Request labels (in pixels) that overlap a request bar or another label on their row."""
+    (outline,) = [c for c in ax.collections if c.get_gid() == "request-bars"]
+    (labels,) = [
+        a for a in ax.artists if isinstance(a, LabelSet) and a.get_gid() == "request-labels"
+    ]
+    dpi = ax.figure.dpi
+    rows: dict[float, list[tuple[float, float, str]]] = {}
+    for path in outline.get_paths():
+        (x0, y0), (x1, y1) = ax.transData.transform(path.get_extents().get_points())
+        rows.setdefault(round((y0 + y1) / 2, 1), []).append((x0, x1, "bar"))
+    spans = []
+    for lb in labels.labels:
+        x, y = ax.transData.transform((lb.x, lb.y))
+        w = text_width_in([lb.text], 7.0) * dpi
+        x0, x1 = (x, x + w) if lb.ha == "left" else (x - w, x)
+        spans.append((round(y, 1), x0, x1, lb.text))
+    clashes = []
+    for k, (y, x0, x1, text) in enumerate(spans):
+        others = rows.get(y, []) + [
+            (a, b, t) for j, (yy, a, b, t) in enumerate(spans) if yy == y and j != k
+        ]
+        clashes += [
+            f"{text!r} overlaps {t!r}" for a, b, t in others if a < x1 - 0.5 and x0 + 0.5 < b
+        ]
+    return clashes
 
 
 def _count(events: list[dict[str, Any]], kind: str, state: str) -> int:
@@ -39,3 +70,5 @@ def test_exercise_debrief_files_and_structure(path: Path, tmp_path: Path) -> Non
         if (line.get_gid() or "").startswith("inject-fired-")
     )
     assert fired == _count(run.events, "inject", "fired")
+    fig.draw_without_rendering()
+    assert _label_clashes(axes["regions"]) == []

@@ -4,7 +4,8 @@ Kept apart from the drawing so the rules are testable without matplotlib:
 - only regions, crises and units that do something in the time window get a lane;
 - regions appear in the order they became involved (the exercise story reads top-down);
 - a region's requests are packed into as few rows as possible, leaving room after each bar
-  for its label, so a national run with hundreds of requests stays readable;
+  for its label, so a national run with hundreds of requests stays readable; the plan also
+  says where each label goes, so the drawing puts it exactly in the room packing left;
 - units are grouped by capability (first used first) and numbered naturally (-2 before -10).
 """
 
@@ -18,7 +19,18 @@ import pandas as pd
 
 from sim.analysis.tables import RunTables
 
-__all__ = ["Row", "TimelinePlan", "natural_key", "pack_rows", "plan_lanes", "scarce_capabilities"]
+__all__ = [
+    "LabelPlace",
+    "Row",
+    "TimelinePlan",
+    "natural_key",
+    "pack_rows",
+    "plan_lanes",
+    "scarce_capabilities",
+]
+
+# requests whose bar ends in a marker: their label starts further right, clear of it
+END_MARKS = ("denied", "open", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -30,12 +42,28 @@ class Row:
     crisis: str | None = None
 
 
+@dataclass(frozen=True)
+class LabelPlace:
+    """Where a request bar's label goes, in minutes of the time axis.
+
+    ``side`` is "after" the bar (``x`` is the label's left edge), "before" it (``x`` is its
+    right edge) or "on" it (``x`` is its left edge, drawn on a light box). ``x0``..``x1`` is
+    the room the label takes, the same room the packing reserved.
+    """
+
+    side: str
+    x: float
+    x0: float
+    x1: float
+
+
 @dataclass
 class TimelinePlan:
     """Lanes of every panel, decided before anything is drawn (so the figure can be sized)."""
 
     rows: list[Row] = field(default_factory=list)
     request_row: dict[str, int] = field(default_factory=dict)
+    request_label: dict[str, LabelPlace] = field(default_factory=dict)
     units: list[str] = field(default_factory=list)
     capabilities: list[str] = field(default_factory=list)
 
@@ -78,11 +106,14 @@ def plan_lanes(
     t1: float,
     label_minutes: Callable[[str], float],
     request_labels: dict[str, str],
+    pad: float = 0.0,
 ) -> TimelinePlan:
     """Decide every lane for the window [t0, t1].
 
-    ``label_minutes(text)`` says how many minutes of axis a label needs; packing reserves that
-    room after each request bar (or before it, when the bar ends near the right edge).
+    ``label_minutes(text)`` says how many minutes of axis a label is wide; ``pad`` (minutes)
+    keeps it clear of its bar (three pads after a bar that ends in a marker) and of the next
+    bar. Packing reserves that room after each request bar, or before it when the bar ends near
+    the right edge, and ``plan.request_label`` records the choice for the drawing.
     """
     plan = TimelinePlan()
     phases = T.phases[_overlaps(T.phases["start"], T.phases["end"], t0, t1)]
@@ -115,6 +146,19 @@ def plan_lanes(
         for region in row.regions:
             crises_of.setdefault(region, []).append(row.crisis)
 
+    marked_end = set(T.marks.loc[T.marks["mark"].isin(END_MARKS), "request"])
+
+    def place(rid: str, start: float, end: float) -> LabelPlace:
+        width = label_minutes(request_labels.get(rid, rid))
+        after = min(end, t1) + pad * (3 if rid in marked_end else 1)
+        if after + width + pad <= t1:
+            return LabelPlace("after", after, after, after + width + pad)
+        before = max(start, t0) - pad
+        if before - width - pad >= t0:  # the bar runs to the right edge
+            return LabelPlace("before", before, before - width - pad, before)
+        # neither fits: on the bar itself
+        return LabelPlace("on", max(start, t0) + pad, max(start, t0), max(start, t0))
+
     for region in order:
         plan.rows.append(Row("region", region))
         for crisis in crises_of.get(region, []):
@@ -124,13 +168,8 @@ def plan_lanes(
             if req_region.get(rid) != region:
                 continue
             start, end = float(req_start[rid]), float(req_end[rid])
-            room = label_minutes(request_labels.get(rid, rid))
-            if end + room <= t1:  # label after the bar
-                bars.append((rid, start, end + room))
-            elif start - room >= t0:  # before it, when the bar runs to the right edge
-                bars.append((rid, start - room, end))
-            else:  # neither fits: the label goes on the bar itself
-                bars.append((rid, start, end))
+            label = plan.request_label[rid] = place(rid, start, end)
+            bars.append((rid, min(start, label.x0), max(end, label.x1)))
         packed = pack_rows(bars, gap=(t1 - t0) * 0.004)
         base = len(plan.rows)
         for _ in range(max(packed.values(), default=-1) + 1):

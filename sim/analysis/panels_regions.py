@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.analysis import figstyle as fs
-from sim.analysis.drawkit import bars, cmap, panel_title, rect, text_width_in
+from sim.analysis.drawkit import bars, cmap, panel_title, rect
 from sim.analysis.labels import t
 from sim.analysis.labelset import Label, LabelSet
 
@@ -164,7 +164,7 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
         if y is None:
             continue
         outline.append(rect(row["start"], row["end"], y, 0.62))
-        label_pos.append((str(rid), float(row["start"]), float(row["end"]), y))
+        label_pos.append((str(rid), y))
     ax.add_collection(
         PolyCollection(
             outline,
@@ -176,25 +176,19 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
         ),
         autolim=False,
     )
-    room = tl.minutes_per_inch * 0.04
-    marked_end = set(
-        tl.T.marks.loc[tl.T.marks["mark"].isin(["denied", "open", "withdrawn"]), "request"]
-    )
     beside: list[Label] = []
-    for rid, start, end, y in label_pos:
+    for rid, y in label_pos:
         if tl.bar_texts >= tl.max_texts:
             break
         label = tl.request_labels.get(rid, rid)
-        need = (text_width_in([label], 7.0) + 0.04) * tl.minutes_per_inch
-        right = min(end, tl.t1) + room * (3 if rid in marked_end else 1)
-        left = max(start, tl.t0) - room
-        if right + need <= tl.t1:
-            beside.append(Label(right, y, label, "left"))
-        elif left - need >= tl.t0:
-            beside.append(Label(left, y, label, "right"))
+        place = plan.request_label[rid]  # where packing left room for it
+        if place.side == "after":
+            beside.append(Label(place.x, y, label, "left"))
+        elif place.side == "before":
+            beside.append(Label(place.x, y, label, "right"))
         else:  # on the bar, on a light box so hatches do not hide it
             ax.text(
-                left + 2 * room,
+                place.x,
                 y,
                 label,
                 va="center",

@@ -55,6 +55,7 @@ __all__ = [
 FIG_WIDTH = 16.0  # inches: A3 landscape with margins
 AXES_WIDTH = 10.4  # least width of the time axis (margins are capped): packing room for labels
 MAX_MARGIN_IN = 2.8  # lane labels and legends never take more than this on either side
+LABEL_PAD_IN = 0.04  # between a request bar and its label, and after the label
 MAX_BAR_TEXTS = 300  # labels written on bars; beyond this the figure becomes unreadable anyway
 REGION_ROW_IN = 0.24
 UNIT_ROW_IN = 0.2
@@ -150,8 +151,9 @@ class Timeline:
             T,
             t0,
             t1,
-            lambda text: (text_width_in([text], 7.0) + 0.08) * self.minutes_per_inch,
+            lambda text: text_width_in([text], 7.0) * self.minutes_per_inch,
             self.request_labels,
+            pad=LABEL_PAD_IN * self.minutes_per_inch,
         )
         self.injects = T.injects[
             (T.injects["state"] != "not_reached") & (T.injects["t"] >= t0) & (T.injects["t"] <= t1)
