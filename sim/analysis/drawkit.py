@@ -22,9 +22,11 @@ __all__ = [
     "bars",
     "cmap",
     "font",
+    "held",
     "line_metrics_pt",
     "panel_title",
     "rect",
+    "shade_sections",
     "text_width_in",
 ]
 
@@ -98,6 +100,24 @@ def bars(rects: list[Any], style: fs.BarStyle, gid: str, zorder: float) -> Colle
         compound = Path.make_compound_path_from_polys(np.asarray(rects, dtype=float))
         return PathCollection([compound], **look)
     return PolyCollection(rects, **look)
+
+
+def shade_sections(ax: Any, starts: list[int], end: int) -> None:
+    """Lanes grouped in sections (a region's rows, a capability's units): every other section
+    shaded and a thin line between sections, so a long panel reads section by section."""
+    bounds = [*starts, end]
+    for k in range(len(bounds) - 1):
+        if k % 2:
+            ax.axhspan(bounds[k] - 0.5, bounds[k + 1] - 0.5, color="#F3F3F3", zorder=0)
+        if k:
+            ax.axhline(bounds[k] - 0.5, color="#B0B0B0", linewidth=0.6, zorder=0.6)
+
+
+def held(values: Any) -> np.ndarray:
+    """A step series' values as floats with the last one repeated: held to the window's end
+    (``step(where="post")`` needs one more x than the values it changes at)."""
+    array = np.asarray(values, dtype=float)
+    return np.append(array, array[-1])
 
 
 def cmap(name: str) -> Any:

@@ -15,9 +15,16 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LANGUAGES", "label_keys", "labels", "region_label", "t", "t_or"]
+__all__ = ["LANGUAGES", "check_language", "label_keys", "labels", "region_label", "t", "t_or"]
 
 LANGUAGES: tuple[str, ...] = ("en", "nl")
+
+
+def check_language(lang: str) -> str:
+    """``lang`` itself when the label table has it; ValueError naming the choices otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    return lang
 
 
 def region_label(exercise: Any, region: str) -> str:
@@ -41,8 +48,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
 @cache
 def labels(lang: str) -> dict[str, str]:
     """All labels of one language as ``{dotted.key: text}`` (cached; do not mutate)."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     text = (
         resources.files("sim.analysis")
         .joinpath("labels")

@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MultipleLocator
 
 from sim.analysis import figstyle as fs
-from sim.analysis.drawkit import bars, panel_title, rect, text_width_in
+from sim.analysis.drawkit import bars, held, panel_title, rect, shade_sections, text_width_in
 from sim.analysis.labels import t
 from sim.analysis.labelset import Label, LabelSet
 
@@ -38,16 +38,7 @@ def draw_units(tl: Timeline, ax: Axes) -> None:
     ax.tick_params(axis="y", length=0)
     panel_title(ax, t("timeline.units_title", lang))
     caps = [u.rsplit("-", 1)[0] for u in units]
-    k, i = 0, 0
-    while i < n:
-        j = i
-        while j < n and caps[j] == caps[i]:
-            j += 1
-        if k % 2:
-            ax.axhspan(i - 0.5, j - 0.5, color="#F3F3F3", zorder=0)
-        if i:
-            ax.axhline(i - 0.5, color="#B0B0B0", linewidth=0.6, zorder=0.6)
-        i, k = j, k + 1
+    shade_sections(ax, [i for i in range(n) if i == 0 or caps[i] != caps[i - 1]], n)
     tl.inject_lines(ax)
     sel = tl.T.units[
         tl.T.units["unit"].isin(y_of) & (tl.T.units["end"] > tl.t0) & (tl.T.units["start"] < tl.t1)
@@ -122,8 +113,8 @@ def draw_capacity(tl: Timeline, ax: Axes) -> None:
         scale = 0.82 / top
         base = i + 0.9  # lane bottom (axis is inverted: larger y is lower)
         xs = np.append(g["t"].to_numpy(dtype=float), tl.t1)
-        in_use = np.append(g["in_use"].to_numpy(dtype=float), g["in_use"].iloc[-1])
-        avail = np.append(g["available"].to_numpy(dtype=float), g["available"].iloc[-1])
+        in_use = held(g["in_use"])
+        avail = held(g["available"])
         ax.fill_between(xs, base, base - in_use * scale, step="post", facecolor=fs.BLUE,
                         edgecolor="none", alpha=0.75, zorder=2)  # fmt: skip
         ax.fill_between(xs, base - avail * scale, base - top * scale, step="post",
@@ -185,8 +176,8 @@ def draw_queue(tl: Timeline, ax: Axes) -> None:
     if len(q):
         xs = np.append(q["t"].to_numpy(dtype=float), tl.t1)
         if q["waiting"].notna().all() and q["queued"].notna().all():
-            waiting = np.append(q["waiting"].to_numpy(dtype=float), q["waiting"].iloc[-1])
-            queued = np.append(q["queued"].to_numpy(dtype=float), q["queued"].iloc[-1])
+            waiting = held(q["waiting"])
+            queued = held(q["queued"])
             ax.fill_between(xs, 0, waiting, step="post", facecolor=fs.SKY, edgecolor="none",
                             zorder=2)  # fmt: skip
             ax.fill_between(xs, waiting, waiting + queued, step="post", facecolor="#FBE1CF",
@@ -194,7 +185,7 @@ def draw_queue(tl: Timeline, ax: Axes) -> None:
             handles.append(Patch(facecolor=fs.SKY, label=t("legend.waiting_staff", lang)))
             handles.append(Patch(facecolor="#FBE1CF", edgecolor=fs.VERMILLION, hatch="////",
                                  label=t("legend.queued_capacity", lang)))  # fmt: skip
-        values = np.append(q["value"].to_numpy(dtype=float), q["value"].iloc[-1])
+        values = held(q["value"])
         ax.step(xs, values, where="post", color="black", linewidth=1.0, zorder=3)
         handles.append(Line2D([], [], color="black", linewidth=1.0,
                               label=t("legend.queue_total", lang)))  # fmt: skip

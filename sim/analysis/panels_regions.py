@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.analysis import figstyle as fs
-from sim.analysis.drawkit import bars, cmap, panel_title, rect
+from sim.analysis.drawkit import bars, cmap, panel_title, rect, shade_sections
 from sim.analysis.labels import t
 from sim.analysis.labelset import Label, LabelSet
 
@@ -56,12 +56,7 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
             tick.set_fontsize(7)
     ax.tick_params(axis="y", length=0)
     # separators and alternating shading per region section
-    starts = [i for i, r in enumerate(plan.rows) if r.kind == "region"] + [n]
-    for k in range(len(starts) - 1):
-        if k % 2:
-            ax.axhspan(starts[k] - 0.5, starts[k + 1] - 0.5, color="#F3F3F3", zorder=0)
-        if k:
-            ax.axhline(starts[k] - 0.5, color="#B0B0B0", linewidth=0.6, zorder=0.6)
+    shade_sections(ax, [i for i, r in enumerate(plan.rows) if r.kind == "region"], n)
     tl.inject_lines(ax)
 
     # level bands

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis import FORMATS, check_formats
-from sim.analysis.labels import LANGUAGES
+from sim.analysis.labels import check_language
 from sim.analysis.tables import Event, JournalError, RunTables, validate_journal
 from sim.exercise.times import format_t
 from sim.journal import read_events
@@ -131,8 +131,7 @@ def render_run(
     exercise: Exercise | None = None,
 ) -> list[Path]:
     """Draw the timeline (and the report) of one run folder; return the files written."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     chosen = check_formats(formats)
     return render_loaded(
         load_run(run_dir, exercise), lang, chosen, report, t_from=t_from, t_to=t_to

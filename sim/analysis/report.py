@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader
 from sim import __version__
 from sim.analysis import figstyle as fs
 from sim.analysis.kpis import OUTCOMES, kpis_from_tables, summary_lines
-from sim.analysis.labels import LANGUAGES, region_label, t, t_or
+from sim.analysis.labels import check_language, region_label, t, t_or
 from sim.analysis.render import RunFolder, load_run, output_stem
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.analysis.timefmt import calendar_label, format_duration, format_t
@@ -80,8 +80,7 @@ def render_report(
     problem: str | None = None,
 ) -> str:
     """The report as one HTML string (figures embedded)."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     T = tables if tables is not None else build_tables(events)
     K = kpi_tables if kpi_tables is not None else kpis_from_tables(T, exercise, lang)
     if timeline_png is None:
