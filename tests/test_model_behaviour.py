@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from sim.exercise import load_exercise
 from sim.model.geo import travel_minutes
 from tests.simhelpers import exercise, journal_text, of, run
 
+ROOT = Path(__file__).resolve().parent.parent
 HEADER = """
 exercise: {id: t, title: test, duration: T+12:00, seed: 3}
 """
@@ -43,12 +48,13 @@ def one_unit_two_requests(policy: str) -> str:
     )
 
 
-def sandbag_request(at: str, *more_injects: str, hold: bool = False) -> str:
+def sandbag_request(at: str, *more_injects: str) -> str:
     """A GRIP 3 flood in Zuid-Limburg with one scripted request for a BDE13 sandbag company.
 
-    ``hold`` keeps the crisis at its level (no dwell moves); ``more_injects`` are MSEL lines.
+    The crisis holds its level (no dwell moves), so no seed can end it before the request is
+    decided; ``more_injects`` are MSEL lines.
     """
-    escalation = ",\n     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}" if hold else ""
+    escalation = ",\n     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}"
     lines = "".join(f"  - {line}\n" for line in more_injects)
     return (
         HEADER
@@ -153,7 +159,8 @@ def test_cbrn_unit_keeps_its_two_hour_guarantee_anywhere() -> None:
         HEADER
         + """
 crises:
-  - {id: c, kind: terrorism, regions: [VR01, VR09], onset: T+00:00, start_level: 3, auto_requests: false}
+  - {id: c, kind: terrorism, regions: [VR01, VR09], onset: T+00:00, start_level: 3, auto_requests: false,
+     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
 injects:
   - id: 1
     time: T+00:30
@@ -343,7 +350,7 @@ crises:
 
 def test_request_whose_units_never_arrived_is_not_counted_as_served() -> None:
     claim = "{id: 2, time: T+04:00, type: mt1_claim, mt1: {capability: BDE13, units: 6}}"
-    _, events = run(exercise(sandbag_request("T+00:30", claim, hold=True)))
+    _, events = run(exercise(sandbag_request("T+00:30", claim)))
     (closed,) = of(events, "request", state="closed")
     assert closed["detail"]["outcome"] == "stood_down"
     assert not of(events, "request", state="first_on_scene")
@@ -356,3 +363,47 @@ def test_hub_outage_holds_decisions_until_it_ends() -> None:
     _, events = run(exercise(sandbag_request("T+00:10", outage)))
     (decision,) = of(events, "decision")
     assert decision["t"] >= 11 + 180
+
+
+def _hub_times(policy: str, seed: int) -> tuple[dict[tuple[object, ...], dict[str, float]], list]:
+    """Per request, named as the model names its random stream (what it asks for and which ask
+    it is), the time of each lifecycle step; and the order the hub took requests in."""
+    ex = load_exercise(ROOT / "exercises" / "river-flood.yaml", [("hub.policy", policy)])
+    _, events = run(ex, seed)
+    asks: Counter[tuple[object, ...]] = Counter()
+    key_of: dict[str, tuple[object, ...]] = {}
+    steps: dict[tuple[object, ...], dict[str, float]] = {}
+    for e in of(events, "request"):
+        d = e["detail"]
+        if e["state"] == "drafted":
+            stem = (
+                ("inject", d["inject"])
+                if d["scripted"]
+                else (e["crisis"], e["region"], d["tags"][0])
+            )
+            asks[stem] += 1
+            key_of[e["request"]] = (*stem, asks[stem])
+        steps.setdefault(key_of[e["request"]], {})[e["state"]] = e["t"]
+    order = [key_of[e["request"]] for e in of(events, "request", state="intake")]
+    return steps, order
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_request_draws_the_same_hub_times_under_every_policy(seed: int) -> None:
+    """Common random numbers per request: a policy that takes requests in another order must
+    not hand one request's intake or legal-check time to another, or a policy comparison mixes
+    decisions with reshuffled luck. No hub outage in this exercise, so step times are draws."""
+    fifo, fifo_order = _hub_times("fifo", seed)
+    prio, prio_order = _hub_times("priority", seed)
+    assert fifo_order[:10] != prio_order[:10]  # the policies really take them in another order
+    common = [
+        k for k in fifo if "capacity_check" in fifo[k] and "capacity_check" in prio.get(k, {})
+    ]
+    assert len(common) >= 20
+
+    def durations(s: dict[str, float]) -> tuple[float, ...]:
+        drafting = s["submitted"] - s["drafted"]
+        return (drafting, s["legal_check"] - s["intake"], s["capacity_check"] - s["legal_check"])
+
+    for k in common:  # differences of absolute times: equal up to rounding
+        assert durations(fifo[k]) == pytest.approx(durations(prio[k]), abs=1e-6), k

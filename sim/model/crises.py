@@ -190,7 +190,7 @@ class Crises:
             if rung.level <= new and rung.team and rung.level not in r.teams:
                 r.teams[rung.level] = "activating"
                 delay = (
-                    rung.activation.sample(w.streams(f"teams/{region_id}"))
+                    w.streams.draw(rung.activation, f"teams/{region_id}")
                     if rung.activation
                     else 0.0
                 )

@@ -357,7 +357,7 @@ class Defence:
             notice = (
                 0.0
                 if u.cap_id == GENERIC
-                else u.capability.notice.sample(w.streams(f"notice/{u.cap_id}"))
+                else w.streams.draw(u.capability.notice, f"notice/{u.id}")
             )
             u.process = w.env.process(self._serve(u, req, tasking + notice))
         for cap_id in sorted({u.cap_id for u in units}):
@@ -426,7 +426,7 @@ class Defence:
         cap = unit.capability
         review = w.ex.hub.review_interval
         next_review = w.env.now + review
-        rng = w.streams(f"sortie/{unit.cap_id}")
+        sortie = f"sortie/{unit.id}"
         while True:
             self._set(unit, "on_scene")
             w.demand.add_unit(unit, +1)
@@ -434,7 +434,9 @@ class Defence:
             if current is not None and not current.ever_on_scene:
                 current.ever_on_scene = True
                 w.requests.emit(current, "first_on_scene", unit=unit.id)
-            sortie_end = w.env.now + cap.sortie.sample(rng) if cap.sortie is not None else None
+            sortie_end = (
+                w.env.now + w.streams.draw(cap.sortie, sortie) if cap.sortie is not None else None
+            )
             while True:
                 wake = min(next_review, sortie_end) if sortie_end is not None else next_review
                 cause = yield from self._wait(
@@ -455,7 +457,9 @@ class Defence:
             base_min, _ = travel_minutes(
                 cap.mode, unit.lat, unit.lon, cap.lat, cap.lon, cap.speed_kmh
             )
-            turnaround = 2 * base_min + (cap.refuel.sample(rng) if cap.refuel is not None else 0.0)
+            turnaround = 2 * base_min + (
+                w.streams.draw(cap.refuel, sortie) if cap.refuel is not None else 0.0
+            )
             # state first: the region must see a refuelling unit as coming back, not as a gap
             self._set(unit, "refuelling", until=w.env.now + turnaround)
             w.demand.add_unit(unit, -1)
@@ -528,7 +532,7 @@ class Defence:
             yield from self._sleep(minutes)
         unit.lat, unit.lon = unit.base
         if rest and not unit.mt1_pending:
-            minutes = cap.rest.sample(w.streams(f"rest/{unit.cap_id}"))
+            minutes = w.streams.draw(cap.rest, f"rest/{unit.id}")
             self._set(unit, "resting", until=w.env.now + minutes)
             yield from self._sleep(minutes)
         unit.process = None

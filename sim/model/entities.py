@@ -38,6 +38,7 @@ class Request:
     scripted: bool
     inject: str | None
     created: float
+    stream: str = ""  # its random stream's stable name (rng.py): the same request under any policy
     measure: str = "units"
     duration: float | None = None
     submitted: float | None = None

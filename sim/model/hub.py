@@ -109,7 +109,7 @@ class Hub:
     def _step(self, req: Request, state: str, dist_name: str) -> Any:
         self.w.requests.emit(req, state)
         dist = getattr(self.steps_for(req), dist_name)
-        yield self.w.env.timeout(dist.sample(self.w.streams(f"hub/{dist_name}")))
+        yield self.w.env.timeout(self.w.streams.draw(dist, req.stream))
 
     def _outage(self) -> Any:
         """Work in hand waits while the hub is down (a portal outage stops decisions too)."""
@@ -138,7 +138,7 @@ class Hub:
             yield from self._outage()
             if not req.open:
                 return
-            yield w.env.timeout(self.steps_for(req).decision.sample(w.streams("hub/decision")))
+            yield w.env.timeout(w.streams.draw(self.steps_for(req).decision, req.stream))
             yield from self._outage()
             if not req.open:
                 return
@@ -228,7 +228,7 @@ class Hub:
         req.substituted = req.substituted or d.outcome == "substitute"
         req.partial = req.partial or d.outcome == "partial"
         w.requests.emit(req, "tasked", units=[u.id for u in units], decision=d.outcome)
-        tasking = self.steps_for(req).tasking.sample(w.streams("hub/tasking"))
+        tasking = w.streams.draw(self.steps_for(req).tasking, req.stream)
         w.defence.deploy(units, req, tasking)
         self._emit_queue()
         w.changed()
@@ -383,7 +383,7 @@ class Hub:
             if self.authority == "clear"
             else w.ex.hub.reallocation_latency_unclear
         )
-        latency = dist.sample(w.streams("hub/reallocation"))
+        latency = w.streams.draw(dist, req.stream)
         self._reallocating.add(unit.id)
         self._realloc_version += 1
         self._dequeue(req)

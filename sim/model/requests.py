@@ -39,11 +39,15 @@ class RequestDesk:
         self.denied_in: set[str] = set()  # regions (and "any") that had a request denied
         self.queued_in: set[str] = set()  # regions (and "any") that had a request queued
         self._denied_at_level: dict[tuple[str, str, str], int | None] = {}
+        self._asks: dict[str, int] = {}  # stream stem -> requests made under it so far
 
     # -- creating requests ------------------------------------------------------------------
-    def _new(self, **kw: Any) -> Request:
+    def _new(self, stem: str, **kw: Any) -> Request:
+        """A new request; ``stem`` names what it asks for independently of the policy (the
+        crisis, region and effect, or the inject), and its n-th ask gets stream ``stem/n``."""
         seq = len(self.all) + 1
-        req = Request(id=f"R{seq:03d}", seq=seq, created=self.w.env.now, **kw)
+        n = self._asks[stem] = self._asks.get(stem, 0) + 1
+        req = Request(id=f"R{seq:03d}", seq=seq, created=self.w.env.now, stream=f"{stem}/{n}", **kw)
         tag = req.tags[0]
         req.measure = self.w.tag_measure(tag)
         self.all.append(req)
@@ -77,6 +81,7 @@ class RequestDesk:
                 crisis and crisis.life_safety and any(w.tag_life_safety(t) for t in spec.tags)
             )
         req = self._new(
+            f"request/inject/{inject_id}",
             region=spec.region,
             crisis=spec.crisis,
             route=spec.route,
@@ -163,6 +168,7 @@ class RequestDesk:
         w = self.w
         spec = w.crisis_specs[crisis_id]
         req = self._new(
+            f"request/{crisis_id}/{region}/{tag}",
             region=region,
             crisis=crisis_id,
             route=route,
@@ -182,7 +188,7 @@ class RequestDesk:
     def _draft(self, req: Request, tag: str) -> Any:
         """After drafting, send what is still needed (the picture may have changed meanwhile)."""
         w = self.w
-        yield w.env.timeout(w.ex.hub.drafting.sample(w.streams(f"drafting/{req.region}")))
+        yield w.env.timeout(w.streams.draw(w.ex.hub.drafting, req.stream))
         assert req.crisis is not None
         self._drafting.discard((req.crisis, req.region, tag))
         if not req.open:
