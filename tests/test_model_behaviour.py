@@ -367,13 +367,17 @@ def test_hub_outage_holds_decisions_until_it_ends() -> None:
 
 def _hub_times(policy: str, seed: int) -> tuple[dict[tuple[object, ...], dict[str, float]], list]:
     """Per request, named as the model names its random stream (what it asks for and which ask
-    it is), the time of each lifecycle step; and the order the hub took requests in."""
+    it is), the time of each lifecycle step and of its first decision; and the order the hub
+    took requests in."""
     ex = load_exercise(ROOT / "exercises" / "river-flood.yaml", [("hub.policy", policy)])
     _, events = run(ex, seed)
     asks: Counter[tuple[object, ...]] = Counter()
     key_of: dict[str, tuple[object, ...]] = {}
     steps: dict[tuple[object, ...], dict[str, float]] = {}
-    for e in of(events, "request"):
+    for e in [e for e in events if e["kind"] in ("request", "decision")]:
+        if e["kind"] == "decision":  # the first one: capacity test and decision times later
+            steps[key_of[e["request"]]].setdefault("decided", e["t"])
+            continue
         d = e["detail"]
         if e["state"] == "drafted":
             stem = (
@@ -391,19 +395,24 @@ def _hub_times(policy: str, seed: int) -> tuple[dict[tuple[object, ...], dict[st
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_request_draws_the_same_hub_times_under_every_policy(seed: int) -> None:
     """Common random numbers per request: a policy that takes requests in another order must
-    not hand one request's intake or legal-check time to another, or a policy comparison mixes
-    decisions with reshuffled luck. No hub outage in this exercise, so step times are draws."""
+    not hand one request's drafting, intake, legal-test, capacity-test or decision time to
+    another, or a policy comparison mixes decisions with reshuffled luck. No hub outage in this
+    exercise, so these step times are draws."""
     fifo, fifo_order = _hub_times("fifo", seed)
     prio, prio_order = _hub_times("priority", seed)
     assert fifo_order[:10] != prio_order[:10]  # the policies really take them in another order
-    common = [
-        k for k in fifo if "capacity_check" in fifo[k] and "capacity_check" in prio.get(k, {})
-    ]
+    both = ("capacity_check", "decided")  # not denied at the legal test
+    common = [k for k in fifo if all(x in fifo[k] and x in prio.get(k, {}) for x in both)]
     assert len(common) >= 20
 
     def durations(s: dict[str, float]) -> tuple[float, ...]:
         drafting = s["submitted"] - s["drafted"]
-        return (drafting, s["legal_check"] - s["intake"], s["capacity_check"] - s["legal_check"])
+        return (
+            drafting,
+            s["legal_check"] - s["intake"],
+            s["capacity_check"] - s["legal_check"],
+            s["decided"] - s["capacity_check"],
+        )
 
     for k in common:  # differences of absolute times: equal up to rounding
         assert durations(fifo[k]) == pytest.approx(durations(prio[k]), abs=1e-6), k

@@ -458,7 +458,7 @@ class Defence:
                 cap.mode, unit.lat, unit.lon, cap.lat, cap.lon, cap.speed_kmh
             )
             turnaround = 2 * base_min + (
-                w.streams.draw(cap.refuel, sortie) if cap.refuel is not None else 0.0
+                w.streams.draw(cap.refuel, f"refuel/{unit.id}") if cap.refuel is not None else 0.0
             )
             # state first: the region must see a refuelling unit as coming back, not as a gap
             self._set(unit, "refuelling", until=w.env.now + turnaround)
