@@ -225,6 +225,36 @@ def test_summary_lines_read_well(events: list[dict[str, Any]], lang: str) -> Non
     assert all(line == line.strip() and line for line in lines)
 
 
+def test_a_draft_withdrawn_before_sending_counts_as_made_not_sent(
+    events: list[dict[str, Any]],
+) -> None:
+    """The region drafts, then withdraws before sending (docs/model.md): a request made, but no
+    bar on the timeline and no wait at the hub; the summary says how many were sent."""
+    last = events[-2]["t"]
+    base = {"region": "VR22", "crisis": "peel", "capability": "BDE13", "qty": 2}
+    detail = {"route": "WVR51", "requester": "voorzitter_VR", "tags": ["sandbags"],
+              "effect": "sandbags", "urgency": 180.0, "life_safety": False, "scripted": False,
+              "inject": None, "priority": None}  # fmt: skip
+    draft = [
+        {**events[-2], **base, "kind": "request", "request": "R099", "state": state, "t": last,
+         "detail": {**detail, **extra}}
+        for state, extra in (("drafted", {}), ("closed", {"outcome": "withdrawn",
+                                                          "reason": "no longer needed"}))
+    ]  # fmt: skip
+    k = kpis([*events[:-1], *draft, events[-1]])
+    summary = dict(zip(k["summary"]["key"], k["summary"]["value"], strict=True))
+    assert (summary["requests"], summary["submitted"], summary["outcome.withdrawn"]) == (7, 6, 1)
+    req = k["requests"].set_index("request")
+    assert pd.isna(req.loc["R099", "submitted"]) and pd.isna(req.loc["R099", "waited_min"])
+    for lang in LANGUAGES:
+        first = summary_lines(k, lang)[0]
+        assert first.startswith(
+            f"{t('summary.requests', lang)}: 7 ({t('summary.submitted', lang, n=6)}; "
+        )
+    plain = summary_lines(kpis(events), "en")[0]
+    assert "LOCC" not in plain  # all sent: nothing to explain
+
+
 # --- labels ------------------------------------------------------------------------------------
 
 

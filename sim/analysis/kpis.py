@@ -59,7 +59,8 @@ KPI_TABLES: dict[str, str] = {
     "capabilities": "one row per capability: utilisation, denials, substitutions, reallocations",
     "injects": "one row per MSEL inject: state, fired time, journal events it set off",
     "heatmap": "hours waited: a region column, then one column per capability",
-    "summary": "key / value: requests by outcome, median and P90 times, conflicts, reallocations",
+    "summary": "key / value: requests made and submitted, by outcome, median and P90 times, "
+    "conflicts, reallocations",
 }
 """The tables ``kpis`` returns and what each holds."""
 
@@ -99,9 +100,10 @@ CAPABILITY_COLUMNS = [
 
 
 def waited_minutes(requests: pd.DataFrame, t_end: float) -> pd.Series:
-    """Minutes each request waited: to first unit on scene, else to closure, else to ENDEX."""
+    """Minutes each request waited from submission: to first unit on scene, else to closure,
+    else to ENDEX. NaN for a draft withdrawn before it was sent: it never waited at the hub."""
     stop = requests["t_first_on_scene"].fillna(requests["t_closed"]).fillna(t_end)
-    return (stop - requests["t_submitted"]).astype(float)
+    return (stop - requests["t_submitted"]).astype(float).where(requests["sent"])
 
 
 def _union_hours(intervals: list[tuple[float, float]]) -> float:
@@ -132,7 +134,7 @@ def _request_kpis(T: RunTables) -> pd.DataFrame:
             "scripted": r["scripted"],
             "inject": r["inject"],
             "priority": r["priority"],
-            "submitted": r["t_submitted"],
+            "submitted": r["t_submitted"].astype(float).where(r["sent"]),  # NaN: never sent
             "time_to_decision_min": (r["t_decision"] - r["t_submitted"]).astype(float),
             "time_to_first_on_scene_min": (r["t_first_on_scene"] - r["t_submitted"]).astype(float),
             "queued_min": r["queued_min"].astype(float),
@@ -467,7 +469,10 @@ def _quantile(series: pd.Series, q: float) -> float:
 
 
 def _summary(T: RunTables, req: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    rows: list[tuple[str, float]] = [("requests", float(len(req)))]
+    rows: list[tuple[str, float]] = [
+        ("requests", float(len(req))),  # every request made, also drafts withdrawn unsent
+        ("submitted", float(req["submitted"].notna().sum())),  # sent to the LOCC: timeline bars
+    ]
     for outcome in OUTCOMES:
         rows.append((f"outcome.{outcome}", float((req["outcome"] == outcome).sum())))
     for name, col in (
@@ -533,7 +538,11 @@ def summary_lines(kpi_tables: dict[str, pd.DataFrame], lang: str = "en") -> list
         for o in OUTCOMES
         if _value(s, f"outcome.{o}") > 0
     ]
-    lines = [f"{t('summary.requests', lang)}: {n}" + (f" ({', '.join(parts)})" if parts else "")]
+    detail = ", ".join(parts)
+    sent = int(_value(s, "submitted"))
+    if sent != n:  # drafts withdrawn before sending: say so, or the timeline's bars seem missing
+        detail = "; ".join(x for x in (t("summary.submitted", lang, n=sent), detail) if x)
+    lines = [f"{t('summary.requests', lang)}: {n}" + (f" ({detail})" if detail else "")]
     for name in ("time_to_decision", "time_to_first_on_scene"):
         med, p90 = _value(s, f"{name}.median_min"), _value(s, f"{name}.p90_min")
         count = int(_value(s, f"{name}.n"))

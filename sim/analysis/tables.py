@@ -227,6 +227,7 @@ REQUEST_COLUMNS = [
     "urgency",
     "life_safety",
     "scripted",
+    "sent",
     "inject",
     "priority",
     *(f"t_{s}" for s in REQUEST_STATES),
@@ -318,8 +319,9 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
             reason = detail_of(final).get("reason")
         row["outcome"] = outcome
         row["reason"] = reason
+        row["sent"] = row["t_submitted"] is not None  # a draft withdrawn before sending: False
         if row["t_submitted"] is None and reqs:
-            row["t_submitted"] = float(reqs[0]["t"])
+            row["t_submitted"] = float(reqs[0]["t"])  # for ordering only
         rows.append(row)
     frame = pd.DataFrame(rows, columns=REQUEST_COLUMNS)
     return frame.sort_values(["t_submitted", "request"], kind="stable").reset_index(drop=True)
