@@ -30,7 +30,13 @@ from sim.analysis.lanes import natural_key, pack_rows
 from sim.analysis.render import RunFolderError, load_run, render_run
 from sim.analysis.report import render_report, write_report
 from sim.analysis.tables import JournalError, build_tables, validate_journal
-from sim.analysis.timeline import INJECT_GROUP, draw_timeline, lane_names, save_timeline
+from sim.analysis.timeline import (
+    INJECT_GROUP,
+    _request_label,
+    draw_timeline,
+    lane_names,
+    save_timeline,
+)
 from sim.cli_debrief import plot, report
 from sim.exercise import load_exercise_text
 from sim.journal import KEYS, canonical
@@ -253,6 +259,25 @@ def test_a_draft_withdrawn_before_sending_counts_as_made_not_sent(
         )
     plain = summary_lines(kpis(events), "en")[0]
     assert "LOCC" not in plain  # all sent: nothing to explain
+
+
+@pytest.mark.parametrize(
+    ("capability", "tags", "decision", "granted", "life", "label"),
+    [
+        ("FBO_CH47", "wildfire", "approved", "FBO_CH47", True, "⚠ R007 FBO_CH47"),
+        ("FBO_CH47", "wildfire", "substitute", "BDE13", False, "R007 FBO_CH47→BDE13"),
+        # asked for the effect, not the means: the effect, then the means the hub chose
+        (None, "generators, power", "approved", "GNBAT101", False, "R007 generators→GNBAT101"),
+        (None, "generators", None, None, False, "R007 generators"),
+    ],
+)
+def test_request_bar_label(
+    capability: str | None, tags: str, decision: str | None, granted: str | None, life: bool,
+    label: str,
+) -> None:  # fmt: skip
+    row = {"request": "R007", "capability": capability, "tags": tags, "decision": decision,
+           "granted_capability": granted, "life_safety": life}  # fmt: skip
+    assert _request_label(row) == label
 
 
 # --- labels ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Every exercise in the library gives a full debrief: three timeline files and a report, whose
 figure agrees with the journal (a bar per submitted request, a marker per fired inject) and
 whose labels beside request bars sit clear of every bar and of each other, for the whole run
-and for a window. (Labels written on a bar, when neither side has room, are not checked.)"""
+and for a window (in Dutch), and whose legends fit in the figure. (Labels written on a bar,
+when neither side has room, are not checked.)"""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from sim.analysis.drawkit import text_width_in
 from sim.analysis.labelset import LabelSet
@@ -50,6 +52,19 @@ def _label_clashes(ax: Any) -> list[str]:
     return clashes
 
 
+def _legend_text_outside(fig: Any) -> list[str]:
+    """Legend entries that run past the figure's right edge (cut off in the saved files)."""
+    renderer = FigureCanvasAgg(fig).get_renderer()  # the figure is drawn for PNG with Agg
+    right = fig.bbox.x1
+    return [
+        text.get_text()
+        for ax in fig.axes
+        if ax.get_legend() is not None
+        for text in ax.get_legend().get_texts()
+        if text.get_window_extent(renderer).x1 > right + 0.5
+    ]
+
+
 def _count(events: list[dict[str, Any]], kind: str, state: str) -> int:
     return sum(1 for e in events if e["kind"] == kind and e["state"] == state)
 
@@ -76,6 +91,7 @@ def test_exercise_debrief_files_and_structure(path: Path, tmp_path: Path) -> Non
     assert _label_clashes(axes["regions"]) == []
     # a window (ttx plot --from/--to) cuts bars at its edges: labels must still fit beside them
     end = run.events[-1]["t"]
-    window = draw_timeline(run.events, run.exercise, t_from=0.2 * end, t_to=0.55 * end)
+    window = draw_timeline(run.events, run.exercise, "nl", t_from=0.2 * end, t_to=0.55 * end)
     window.draw_without_rendering()
     assert _label_clashes({ax.get_label(): ax for ax in window.axes}["regions"]) == []
+    assert _legend_text_outside(fig) == [] and _legend_text_outside(window) == []

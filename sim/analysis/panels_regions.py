@@ -241,4 +241,6 @@ def region_legend(tl: Timeline) -> list[Any]:
                        markeredgecolor="black", label=t(f"mark.{mark}", lang))
             )  # fmt: skip
     handles.append(Line2D([], [], linestyle="none", label=t("legend.life_safety", lang)))
+    if any("→" in label for label in tl.request_labels.values()):
+        handles.append(Line2D([], [], linestyle="none", label=t("legend.asked_given", lang)))
     return handles

@@ -382,11 +382,20 @@ _LEGEND_KEYS = (
 
 
 def _request_label(row: dict[str, Any]) -> str:
-    """``⚠ R003 FBO_CH47→BDE13``: id, means asked (→ means given when substituted)."""
+    """``⚠ R003 FBO_CH47→BDE13``: id, means asked (→ means given when substituted).
+
+    A request that asks for the effect, not the means (no capability), shows its effect tag and
+    the means the hub chose: ``R012 generators→GNBAT101``.
+    """
     cap = row["capability"] if isinstance(row["capability"], str) else ""
     granted = row["granted_capability"]
-    if row["decision"] == "substitute" and isinstance(granted, str):
-        cap = f"{cap}→{granted}" if cap else f"→{granted}"
+    if not cap:
+        tags = row.get("tags")  # "generators, power" in the requests table
+        cap = tags.split(",")[0].strip() if isinstance(tags, str) else ""
+        if cap and isinstance(granted, str):
+            cap = f"{cap}→{granted}"
+    elif row["decision"] == "substitute" and isinstance(granted, str):
+        cap = f"{cap}→{granted}"
     prefix = "⚠ " if bool(row["life_safety"]) else ""
     return f"{prefix}{row['request']} {cap}".rstrip()
 
