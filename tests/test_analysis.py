@@ -259,6 +259,8 @@ def test_a_draft_withdrawn_before_sending_counts_as_made_not_sent(
         )
     plain = summary_lines(kpis(events), "en")[0]
     assert "LOCC" not in plain  # all sent: nothing to explain
+    older = {"summary": k["summary"][k["summary"]["key"] != "submitted"]}  # an older CSV
+    assert "LOCC" not in summary_lines(older, "en")[0]
 
 
 @pytest.mark.parametrize(

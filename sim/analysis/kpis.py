@@ -17,6 +17,7 @@ exercise leader asks in the hot wash-up:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -539,9 +540,10 @@ def summary_lines(kpi_tables: dict[str, pd.DataFrame], lang: str = "en") -> list
         if _value(s, f"outcome.{o}") > 0
     ]
     detail = ", ".join(parts)
-    sent = int(_value(s, "submitted"))
-    if sent != n:  # drafts withdrawn before sending: say so, or the timeline's bars seem missing
-        detail = "; ".join(x for x in (t("summary.submitted", lang, n=sent), detail) if x)
+    sent = _value(s, "submitted")  # NaN in a kpi_summary.csv from before this row existed
+    # drafts withdrawn before sending: say so, or the timeline's bars seem missing
+    if not math.isnan(sent) and int(sent) != n:
+        detail = "; ".join(x for x in (t("summary.submitted", lang, n=int(sent)), detail) if x)
     lines = [f"{t('summary.requests', lang)}: {n}" + (f" ({detail})" if detail else "")]
     for name in ("time_to_decision", "time_to_first_on_scene"):
         med, p90 = _value(s, f"{name}.median_min"), _value(s, f"{name}.p90_min")
