@@ -235,9 +235,10 @@ def test_a_draft_withdrawn_before_sending_counts_as_made_not_sent(
     events: list[dict[str, Any]],
 ) -> None:
     """The region drafts, then withdraws before sending (docs/model.md): a request made, but no
-    bar on the timeline and no wait at the hub; the summary says how many were sent."""
+    bar, mark or legend entry on the timeline and no wait at the hub (nor in the heat map); the
+    summary says how many were sent."""
     last = events[-2]["t"]
-    base = {"region": "VR22", "crisis": "peel", "capability": "BDE13", "qty": 2}
+    base = {"region": "VR22", "crisis": "peel", "capability": "EOD_LAND", "qty": 2}
     detail = {"route": "WVR51", "requester": "voorzitter_VR", "tags": ["sandbags"],
               "effect": "sandbags", "urgency": 180.0, "life_safety": False, "scripted": False,
               "inject": None, "priority": None}  # fmt: skip
@@ -247,7 +248,8 @@ def test_a_draft_withdrawn_before_sending_counts_as_made_not_sent(
         for state, extra in (("drafted", {}), ("closed", {"outcome": "withdrawn",
                                                           "reason": "no longer needed"}))
     ]  # fmt: skip
-    k = kpis([*events[:-1], *draft, events[-1]])
+    with_draft = [*events[:-1], *draft, events[-1]]
+    k = kpis(with_draft)
     summary = dict(zip(k["summary"]["key"], k["summary"]["value"], strict=True))
     assert (summary["requests"], summary["submitted"], summary["outcome.withdrawn"]) == (7, 6, 1)
     req = k["requests"].set_index("request")
@@ -261,6 +263,10 @@ def test_a_draft_withdrawn_before_sending_counts_as_made_not_sent(
     assert "LOCC" not in plain  # all sent: nothing to explain
     older = {"summary": k["summary"][k["summary"]["key"] != "submitted"]}  # an older CSV
     assert "LOCC" not in summary_lines(older, "en")[0]
+    assert "EOD_LAND" not in k["heatmap"].columns  # no other request asked for it
+    fig = draw_timeline(with_draft)
+    legend = _axes(fig)["regions"].get_legend()
+    assert t("mark.withdrawn") not in [text.get_text() for text in legend.get_texts()]
 
 
 @pytest.mark.parametrize(
@@ -271,6 +277,7 @@ def test_a_draft_withdrawn_before_sending_counts_as_made_not_sent(
         # asked for the effect, not the means: the effect, then the means the hub chose
         (None, "generators, power", "approved", "GNBAT101", False, "R007 generators→GNBAT101"),
         (None, "generators", None, None, False, "R007 generators"),
+        (None, "", "approved", "GNBAT101", False, "R007 →GNBAT101"),  # no tag to show
     ],
 )
 def test_request_bar_label(

@@ -453,7 +453,9 @@ def _inject_kpis(T: RunTables, lang: str = "en") -> pd.DataFrame:
 
 def heatmap_table(req: pd.DataFrame) -> pd.DataFrame:
     """Hours waited: one row per region (``region`` column), one column per capability asked
-    (else the one granted); empty where no request of that region asked for it."""
+    (else the one granted); empty where no request of that region asked for it. Drafts
+    withdrawn before sending never waited at the hub and are left out."""
+    req = req[req["submitted"].notna()]
     if not len(req):
         return pd.DataFrame()
     cap = req["capability"].fillna(req["granted_capability"]).fillna("—")

@@ -176,6 +176,7 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
         if tl.bar_texts >= tl.max_texts:
             break
         label = tl.request_labels.get(rid, rid)
+        tl.arrow_labels = tl.arrow_labels or "→" in label
         place = plan.request_label[rid]  # where packing left room for it
         if place.side == "after":
             beside.append(Label(place.x, y, label, "left"))
@@ -201,6 +202,7 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
         sel = sel[(sel["t"] >= tl.t0) & (sel["t"] <= tl.t1)]
         if not len(sel):
             continue
+        tl.used_marks.add(mark)  # the legend lists only what the figure shows
         ax.plot(
             sel["t"].to_numpy(),
             [plan.request_row[r] for r in sel["request"]],
@@ -216,8 +218,17 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
         )
 
 
-def region_legend(tl: Timeline) -> list[Any]:
+def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
+    """Legend entries of the regions panel: only marks and notations the figure shows.
+
+    ``sizing`` (before anything is drawn, to size the margin) counts every mark and notation
+    the run has, so the margin is wide enough for whatever the window ends up showing.
+    """
     lang = tl.lang
+    marks = set(tl.T.marks["mark"]) if sizing else tl.used_marks
+    arrows = (
+        any("→" in label for label in tl.request_labels.values()) if sizing else tl.arrow_labels
+    )
     levels = cmap(fs.LEVEL_CMAP)
     handles: list[Any] = [
         Patch(facecolor=levels(0.45), edgecolor="#555555", label=t("legend.level", lang)),
@@ -234,13 +245,13 @@ def region_legend(tl: Timeline) -> list[Any]:
                   label=t(f"phase.{phase}", lang))
         )  # fmt: skip
     for mark, style in fs.MARK_STYLE.items():
-        if mark in tl.used_marks:
+        if mark in marks:
             handles.append(
                 Line2D([], [], linestyle="none", marker=style["marker"],
                        markersize=style["size"] * 0.9, markerfacecolor=style["color"],
                        markeredgecolor="black", label=t(f"mark.{mark}", lang))
             )  # fmt: skip
     handles.append(Line2D([], [], linestyle="none", label=t("legend.life_safety", lang)))
-    if any("→" in label for label in tl.request_labels.values()):
+    if arrows:
         handles.append(Line2D([], [], linestyle="none", label=t("legend.asked_given", lang)))
     return handles

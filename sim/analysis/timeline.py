@@ -160,7 +160,8 @@ class Timeline:
         ].reset_index(drop=True)
         self.not_reached = T.injects[T.injects["state"] == "not_reached"].reset_index(drop=True)
         self.marker_label = self._inject_labels()
-        self.used_marks = set(T.marks["mark"])
+        self.used_marks: set[str] = set()  # request marks drawn (the drawing fills it in)
+        self.arrow_labels = False  # a drawn request label reads "asked→given"
         self.inject_handles: list[Any] = []
         self.key_cols = 1
         self.axes: dict[str, Axes] = {}
@@ -203,7 +204,7 @@ class Timeline:
             "injects": 0.62,
             "regions": max(
                 len(plan.rows) * REGION_ROW_IN + 0.1,
-                self._legend_height(len(region_legend(self))),
+                self._legend_height(len(region_legend(self, sizing=True))),
             ),
             "units": max(len(plan.units) * UNIT_ROW_IN + 0.1, self._legend_height(9)),
             "capacity": max(len(plan.capabilities) * CAP_ROW_IN + 0.1, self._legend_height(6)),
@@ -271,7 +272,7 @@ class Timeline:
             0.55,
         )
         legend_labels = [t(k, lang) for k in _LEGEND_KEYS] + [
-            h.get_label() for h in region_legend(self)
+            h.get_label() for h in region_legend(self, sizing=True)
         ]
         right = text_width_in(legend_labels, 7.0) + 0.55
         return min(left + 0.2, MAX_MARGIN_IN), min(right + 0.15, MAX_MARGIN_IN)
@@ -392,7 +393,7 @@ def _request_label(row: dict[str, Any]) -> str:
     if not cap:
         tags = row.get("tags")  # "generators, power" in the requests table
         cap = tags.split(",")[0].strip() if isinstance(tags, str) else ""
-        if cap and isinstance(granted, str):
+        if isinstance(granted, str):
             cap = f"{cap}→{granted}"
     elif row["decision"] == "substitute" and isinstance(granted, str):
         cap = f"{cap}→{granted}"
