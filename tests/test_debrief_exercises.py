@@ -53,7 +53,9 @@ def _label_clashes(ax: Any) -> list[str]:
 
 
 def _legend_text_outside(fig: Any) -> list[str]:
-    """Legend entries that run past the figure's right edge (cut off in the saved files)."""
+    """Legend entries that run past the figure's right edge (cut off in the saved files).
+
+    Legends are placed when the figure is drawn: call this on a drawn figure."""
     renderer = FigureCanvasAgg(fig).get_renderer()  # the figure is drawn for PNG with Agg
     right = fig.bbox.x1
     return [
