@@ -15,7 +15,7 @@ from typing import NoReturn
 import click
 
 from sim.analysis import FORMATS, check_formats
-from sim.analysis.labels import LANGUAGES
+from sim.analysis.labels import check_language
 
 __all__ = ["plot", "report"]
 
@@ -28,9 +28,10 @@ def _fail(message: str) -> NoReturn:
 
 
 def _lang(value: str) -> str:
-    if value not in LANGUAGES:
-        _fail(f"--lang {value!r}: error: unknown language; choose {' or '.join(LANGUAGES)}")
-    return value
+    try:
+        return check_language(value)
+    except ValueError as exc:
+        _fail(f"--lang {value!r}: error: {exc}")
 
 
 def _time(option: str, value: str | None) -> float | None:

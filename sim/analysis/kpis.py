@@ -104,7 +104,7 @@ def waited_minutes(requests: pd.DataFrame, t_end: float) -> pd.Series:
     """Minutes each request waited from submission: to first unit on scene, else to closure,
     else to ENDEX. NaN for a draft withdrawn before it was sent: it never waited at the hub."""
     stop = requests["t_first_on_scene"].fillna(requests["t_closed"]).fillna(t_end)
-    return (stop - requests["t_submitted"]).astype(float).where(requests["sent"])
+    return (stop - requests["t_submitted"]).astype(float)
 
 
 def _union_hours(intervals: list[tuple[float, float]]) -> float:
@@ -135,7 +135,7 @@ def _request_kpis(T: RunTables) -> pd.DataFrame:
             "scripted": r["scripted"],
             "inject": r["inject"],
             "priority": r["priority"],
-            "submitted": r["t_submitted"].astype(float).where(r["sent"]),  # NaN: never sent
+            "submitted": r["t_submitted"].astype(float),  # NaN: never sent
             "time_to_decision_min": (r["t_decision"] - r["t_submitted"]).astype(float),
             "time_to_first_on_scene_min": (r["t_first_on_scene"] - r["t_submitted"]).astype(float),
             "queued_min": r["queued_min"].astype(float),

@@ -176,7 +176,6 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
         if tl.bar_texts >= tl.max_texts:
             break
         label = tl.request_labels.get(rid, rid)
-        tl.arrow_labels = tl.arrow_labels or "→" in label
         place = plan.request_label[rid]  # where packing left room for it
         if place.side == "after":
             beside.append(Label(place.x, y, label, "left"))
@@ -226,9 +225,8 @@ def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
     """
     lang = tl.lang
     marks = set(tl.T.marks["mark"]) if sizing else tl.used_marks
-    arrows = (
-        any("→" in label for label in tl.request_labels.values()) if sizing else tl.arrow_labels
-    )
+    shown = tl.request_labels if sizing else tl.plan.request_label  # requests in the window
+    arrows = any("→" in tl.request_labels.get(rid, rid) for rid in shown)
     levels = cmap(fs.LEVEL_CMAP)
     handles: list[Any] = [
         Patch(facecolor=levels(0.45), edgecolor="#555555", label=t("legend.level", lang)),

@@ -227,7 +227,6 @@ REQUEST_COLUMNS = [
     "urgency",
     "life_safety",
     "scripted",
-    "sent",
     "inject",
     "priority",
     *(f"t_{s}" for s in REQUEST_STATES),
@@ -319,12 +318,14 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
             reason = detail_of(final).get("reason")
         row["outcome"] = outcome
         row["reason"] = reason
-        row["sent"] = row["t_submitted"] is not None  # a draft withdrawn before sending: False
-        if row["t_submitted"] is None and reqs:
-            row["t_submitted"] = float(reqs[0]["t"])  # for ordering only
-        rows.append(row)
+        rows.append(row)  # t_submitted stays empty for a draft withdrawn before sending
     frame = pd.DataFrame(rows, columns=REQUEST_COLUMNS)
-    return frame.sort_values(["t_submitted", "request"], kind="stable").reset_index(drop=True)
+    order = frame.assign(_at=frame["t_submitted"].fillna(frame["t_drafted"]))  # drafts in time
+    return (
+        order.sort_values(["_at", "request"], kind="stable")
+        .drop(columns="_at")
+        .reset_index(drop=True)
+    )
 
 
 _PHASE_OF_STATE = {

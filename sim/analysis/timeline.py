@@ -161,7 +161,6 @@ class Timeline:
         self.not_reached = T.injects[T.injects["state"] == "not_reached"].reset_index(drop=True)
         self.marker_label = self._inject_labels()
         self.used_marks: set[str] = set()  # request marks drawn (the drawing fills it in)
-        self.arrow_labels = False  # a drawn request label reads "asked→given"
         self.inject_handles: list[Any] = []
         self.key_cols = 1
         self.axes: dict[str, Axes] = {}

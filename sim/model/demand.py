@@ -102,11 +102,15 @@ class DemandBook:
                 self.civil[key] = civil
                 self._publish(key)
 
-    def unmet(self, key: Key, tag: str) -> int:
-        need = self.need.get(key, {}).get(tag, 0)
-        return max(
-            0, need - self.civil.get(key, {}).get(tag, 0) - self.military.get(key, {}).get(tag, 0)
-        )
+    def uncovered(self, key: Key) -> list[str]:
+        """Tags of a site whose need its civil means and the units on scene do not cover."""
+        civil = self.civil.get(key, _NONE)
+        military = self.military.get(key, _NONE)
+        return [
+            tag
+            for tag, n in self.need.get(key, _NONE).items()
+            if n - civil.get(tag, 0) - military.get(tag, 0) > 0
+        ]
 
     def _publish(self, key: Key) -> None:
         crisis_id, region = key

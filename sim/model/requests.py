@@ -146,9 +146,8 @@ class RequestDesk:
         team_ready = w.crises.can_request(region)
         gaps: dict[str, int] | None = None
         site = (crisis_id, region)
-        for tag in w.demand.need.get(site, {}):
-            if not w.demand.unmet(site, tag):
-                continue  # covered: open asks and units on their way only lower the gap
+        # covered tags are skipped: open asks and units on their way only lower a gap
+        for tag in w.demand.uncovered(site):
             key = (crisis_id, region, tag)
             if key in self._drafting:
                 continue

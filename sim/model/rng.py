@@ -46,7 +46,7 @@ class Streams:
     def draw(self, dist: Distribution, name: str) -> float:
         """One draw of ``dist`` from stream ``name``. A distribution with one possible value
         draws nothing, so its stream is not created: a generator costs more to create than
-        hundreds of draws, and most units' notice or rest times are often fixed."""
+        fifty draws, and many notice, sortie and rest times are fixed."""
         lo, hi = dist.bounds
         if lo == hi:
             return lo
