@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sim.exercise import load_exercise
 from sim.exercise.times import format_t
 from sim.journal import Journal
-from sim.model import World
+from sim.model import World, build_world
 from sim.model.deciders import make_decider
 from sim.model.entities import UNDERWAY
 from tests.simhelpers import exercise, run
@@ -272,6 +272,6 @@ def test_invariants_hold_on_random_exercises(data: dict[str, Any]) -> None:
 def test_bookkeeping_holds_on_contended_exercises(name: str, policy: str) -> None:
     ex = load_exercise(EXERCISES / f"{name}.yaml")
     for seed in (1, 2):
-        world = World(ex, Journal(), seed=seed, decider=make_decider(policy))
+        world = build_world(ex, Journal(), seed=seed, decider=make_decider(policy))
         world.run()
         check_bookkeeping(world)

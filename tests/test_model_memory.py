@@ -13,7 +13,7 @@ import pytest
 
 from sim.exercise import load_exercise
 from sim.journal import Journal
-from sim.model import World
+from sim.model import build_world
 from sim.model.deciders import make_decider
 
 EXERCISES = sorted((Path(__file__).resolve().parent.parent / "exercises").glob("*.yaml"))
@@ -27,7 +27,7 @@ def test_a_run_leaves_no_cyclic_garbage(path: Path, policy: str) -> None:
     gc.disable()
     try:
         journal = Journal()
-        world = World(exercise, journal, seed=3, decider=make_decider(policy))
+        world = build_world(exercise, journal, seed=3, decider=make_decider(policy))
         world.run()
         assert not gc.isenabled(), "run() must leave the collector as it found it"
         found = gc.collect()  # the world and journal are still referenced: not garbage
@@ -40,7 +40,7 @@ def test_a_run_leaves_no_cyclic_garbage(path: Path, policy: str) -> None:
 def test_run_restores_the_collector() -> None:
     exercise = load_exercise(EXERCISES[0])
     assert gc.isenabled()
-    World(exercise, Journal(), seed=1).run()
+    build_world(exercise, Journal(), seed=1).run()
     assert gc.isenabled()
 
 
@@ -49,6 +49,6 @@ def test_a_dropped_world_writes_nothing_after_run_end(policy: str) -> None:
     """Freeing a world closes its suspended processes; none may write to the journal then."""
     journal = Journal()
     exercise = load_exercise(EXERCISES[0].parent / "power-outage-cyber.yaml")
-    World(exercise, journal, seed=2, decider=make_decider(policy)).run()
+    build_world(exercise, journal, seed=2, decider=make_decider(policy)).run()
     gc.collect()  # the world is garbage now: its generators are closed
     assert journal.events[-1]["kind"] == "run_end"

@@ -12,6 +12,7 @@ mobilised nationally once enough manpower requests wait, and then grows along th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -84,6 +85,7 @@ class Defence:
         self._unit_site: dict[str, tuple[str, str | None, str]] = {}
         self._underway: dict[Request, int] = {}
         self._underway_for: dict[str, Request] = {}
+        self._relevant_cache: dict[Request, tuple[int, list[str]]] = {}  # capabilities it could use
         self.mobilised_at: float | None = None
         start = world.ex.exercise.start
         month = start.month if start is not None else None
@@ -202,9 +204,10 @@ class Defence:
     def relevant(self, req: Request) -> list[str]:
         """Capabilities a request could use, with their support needs (cached per request)."""
         key = len(self.capabilities)
-        if req.relevant is None or req.relevant[0] != key:
-            req.relevant = (key, self._relevant(req))
-        return req.relevant[1]
+        hit = self._relevant_cache.get(req)
+        if hit is None or hit[0] != key:
+            hit = self._relevant_cache[req] = (key, self._relevant(req))
+        return hit[1]
 
     def _relevant(self, req: Request) -> list[str]:
         seen: dict[str, None] = {}
@@ -642,7 +645,6 @@ class Defence:
         self.emit_capacity(cap_id)
 
     def mt1_claim(self, cap_id: str, n: int, inject: str) -> None:
-        w = self.w
         taken = 0
         for u in [u for u in self.units[cap_id] if u.state == "available"][:n]:
             self._set(u, "reserved")
@@ -661,8 +663,6 @@ class Defence:
             self.release(u, "recalled for main task 1")
         taken += len(recalled)
         shortfall = n - taken
-        if recalled:
-            w.mt1_conflicts += 1
         self._record_mt1("claim", cap_id, n, inject, recalled, shortfall)
 
     def mt1_release(self, cap_id: str, n: int, inject: str) -> None:
@@ -705,15 +705,18 @@ class Defence:
         self.emit_capacity(cap_id)
 
     # -- generic manpower pool (ICMS/VCMS ramp) ------------------------------------------------------
-    def consider_mobilisation(self) -> None:
+    def pool_waiting(self, queued: Iterable[Request]) -> list[Request] | None:
+        """Manpower requests waiting for the generic pool; None when there is no pool to
+        mobilise (the exercise has none, or it is mobilised already)."""
+        if GENERIC not in self.capabilities or self.mobilised_at is not None:
+            return None
+        return [r for r in queued if any(t in _MANPOWER_TAGS for t in r.tags)]
+
+    def mobilise(self, waiting: list[str]) -> None:
+        """National mobilisation decided now: the pool grows along its ramp [S26][S19]."""
         w = self.w
         pool = w.ex.generic_pool
-        threshold = w.ex.hub.mobilisation_threshold
-        if pool is None or threshold == 0 or self.mobilised_at is not None:
-            return
-        waiting = [r for r in w.hub.queued if any(t in _MANPOWER_TAGS for t in r.tags)]
-        if len(waiting) < threshold:
-            return
+        assert pool is not None
         self.mobilised_at = w.env.now
         cap = self.capabilities[GENERIC]
         w.record(
@@ -723,7 +726,7 @@ class Defence:
             capability=GENERIC,
             value=0.0,
             qty=0,
-            detail={"requests_waiting": [r.id for r in waiting]},
+            detail={"requests_waiting": waiting},
         )
         w.env.process(self._ramp(cap, pool.ramp))
 

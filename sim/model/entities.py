@@ -52,10 +52,6 @@ class Request:
     partial: bool = False
     ever_on_scene: bool = False
     contribution: int = 0  # what the granted units supply, in the tag's measure
-    in_waiting: bool = False  # waiting for hub staff
-    exam_key: Any = None  # capacity epochs at the last re-examination (skip if unchanged)
-    relevant: Any = None  # (capability count, capability ids it could use): a cache
-    score_cache: Any = None  # (unmet share, priority score): a cache
 
     @property
     def open(self) -> bool:

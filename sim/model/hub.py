@@ -4,71 +4,117 @@ Each request passes intake, the legal test (DJZ), the capacity test (CAT: "wil, 
 task 1 reservations respected) and a decision; a limited staff works on as many requests at once.
 The waiting line is a heap keyed by the decider's order (never ``simpy.PriorityResource``, which
 re-sorts on every request). Queued requests are re-examined when capacity frees up, when a
-request arrives, and every hour (§8.3 rule 6); a decider may then move a deployed unit, after a
-decision latency that depends on whether reallocation authority is clear [S47e].
+request arrives, and every hour (§8.3 rule 6).
+
+Every choice goes to the decider (``deciders.py``). A deferred answer (the players) leaves the
+request ``awaiting_decision`` while the world runs on; hub staff move on to the next request
+once the dossier is with the decision makers. Every choice is written to the decision log.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sim.model.deciders import Decider, Decision, Deployment, HubView, make_decider, priority_score
+import simpy
+
+from sim.exercise.models import Crisis
+from sim.exercise.models import Hub as HubSpec
+from sim.journal import Recorder
+from sim.model.deciders import Answer, Decider
 from sim.model.entities import Request, Unit, units_needed
+from sim.model.hubview import Decision, Deployment, HubView, priority_score
 from sim.model.legal import legal_problem
+from sim.model.reallocation import Reallocations
+from sim.model.rng import Streams
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.decisionlog import DecisionLog
+    from sim.model.defence import Defence
+    from sim.model.demand import DemandBook
+    from sim.model.requests import RequestDesk
 
 __all__ = ["Hub"]
 
 CYCLE_MIN = 60.0
-
-
-def _cheapest_first(d: Deployment) -> tuple[float, str]:
-    return (d.priority, d.unit)
+GRANTING = frozenset(("approved", "partial", "substitute"))
+LEGAL_TEST = "rule:legal-test"  # who, in decisions.jsonl, for DJZ's denials
 
 
 class Hub:
-    def __init__(self, world: World, decider: Decider | None = None) -> None:
-        self.w = world
-        hub = world.ex.hub
-        self.staff = hub.staff
+    """Built with what it owns (its spec, clock, journal, decider); ``connect`` hands it the
+    parts it works with before t = 0 (desmod's elaborate step)."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        record: Recorder,
+        decisions: DecisionLog,
+        spec: HubSpec,
+        crisis_specs: dict[str, Crisis],
+        tag_routes: dict[str, str],
+        streams: Streams,
+        decider: Decider,
+    ) -> None:
+        self.env = env
+        self.record = record
+        self.decisions = decisions
+        self.spec = spec
+        self.crisis_specs = crisis_specs
+        self.tag_routes = tag_routes
+        self.streams = streams
+        self.decider = decider
+        self.staff = spec.staff
         self.busy = 0
         self.outage_until = 0.0
-        self.authority = hub.reallocation_authority
-        self.decider: Decider = decider or make_decider(hub.policy, hub.policy_params)
+        self.authority = spec.reallocation_authority
+        self.finished = False  # set at ENDEX: a dropped world's generators journal nothing
         self.waiting: list[tuple[Any, ...]] = []
+        self._in_waiting: dict[Request, None] = {}  # waiting for hub staff
         self.queued: dict[Request, None] = {}  # an ordered set: queue order, O(1) membership
+        self.awaiting: dict[Request, float] = {}  # put to the players -> when asked
         self._queued_by_cap: dict[str, dict[Request, None]] = {}  # capability -> queued requests
         self._unexamined: dict[Request, None] = {}  # queued, never re-examined
+        self._exam_key: dict[Request, Any] = {}  # capacity epochs at the last re-examination
+        self._scores: dict[Request, tuple[float, float]] = {}  # (unmet share, priority score)
         self._poke_pending = False
-        self._reallocating: set[str] = set()
-        self._last_queue: tuple[int, int] | None = None
-        self._waiting_open = 0
+        self._last_queue: tuple[int, int, int] | None = None
         self._deployment_cache: dict[tuple[str, ...], tuple[Any, list[Deployment]]] = {}
         self._movable_cache: dict[tuple[str, ...], tuple[Any, list[Unit]]] = {}
-        self._realloc_version = 0  # changes whenever a unit starts or stops being moved
-        self.weights = {k[2:]: v for k, v in hub.policy_params.items() if k.startswith("w_")}
+        self.weights = {k[2:]: v for k, v in spec.policy_params.items() if k.startswith("w_")}
+
+    def connect(
+        self,
+        defence: Defence,
+        demand: DemandBook,
+        requests: RequestDesk,
+        crisis_active: Callable[[str], bool],
+        on_change: Callable[[], None],
+    ) -> None:
+        self.defence = defence
+        self.demand = demand
+        self.requests = requests
+        self.crisis_active = crisis_active
+        self.changed = on_change
+        self.moves = Reallocations(self)
 
     def start(self) -> None:
-        self.w.env.process(self._cycle())
+        self.env.process(self._cycle())
 
     def _cycle(self) -> Any:
         while True:
-            yield self.w.env.timeout(CYCLE_MIN)
+            yield self.env.timeout(CYCLE_MIN)
             if self.queued:
-                self.reexamine(hourly=self.w.ex.hub.reallocation)
+                self.reexamine(hourly=self.spec.reallocation)
 
     # -- intake ------------------------------------------------------------------------------
     def submit(self, req: Request) -> None:
-        w = self.w
-        req.submitted = w.env.now
+        req.submitted = self.env.now
         req.priority = self._priority(req)
-        w.requests.emit(req, "submitted")
-        heapq.heappush(self.waiting, (*self.decider.order_key(req, self._snapshot()), req.seq, req))
-        req.in_waiting = True
-        self._waiting_open += 1
+        self.requests.emit(req, "submitted")
+        heapq.heappush(self.waiting, (*self.decider.order_key(req, self.snapshot()), req.seq, req))
+        self._in_waiting[req] = None
         self._emit_queue()
         self._dispatch()
         if self.queued:
@@ -78,46 +124,43 @@ class Hub:
         """P of §7 on the current unmet share; cached until that share changes."""
         if req.crisis is None:
             return priority_score({}, req.urgency, 1.0, self.weights)
-        share = self.w.demand.share.get((req.crisis, req.region), 1.0)
-        cached = req.score_cache
+        share = self.demand.share.get((req.crisis, req.region), 1.0)
+        cached = self._scores.get(req)
         if cached is not None and cached[0] == share:
-            return cached[1]  # type: ignore[no-any-return]
-        w = self.w
-        score = priority_score(w.crisis_specs[req.crisis].impact, req.urgency, share, self.weights)
-        req.score_cache = (share, score)
+            return cached[1]
+        impact = self.crisis_specs[req.crisis].impact
+        score = priority_score(impact, req.urgency, share, self.weights)
+        self._scores[req] = (share, score)
         return score
 
     def _dispatch(self) -> None:
-        w = self.w
-        while self.busy < self.staff and self.waiting and w.env.now >= self.outage_until:
+        while self.busy < self.staff and self.waiting and self.env.now >= self.outage_until:
             *_, req = heapq.heappop(self.waiting)
-            if not req.in_waiting:
+            if req not in self._in_waiting:
                 continue
-            req.in_waiting = False
-            self._waiting_open -= 1
+            del self._in_waiting[req]
             if not req.open:
                 continue
             self.busy += 1
-            w.env.process(self._handle(req))
+            self.env.process(self._handle(req))
         self._emit_queue()
 
     def steps_for(self, req: Request) -> Any:
         """Urgent requests go by phone first and are confirmed in writing later (§2.1) [INF]."""
-        hub = self.w.ex.hub
-        return hub.fast_track if req.urgency <= hub.fast_track_urgency else hub.steps
+        spec = self.spec
+        return spec.fast_track if req.urgency <= spec.fast_track_urgency else spec.steps
 
     def _step(self, req: Request, state: str, dist_name: str) -> Any:
-        self.w.requests.emit(req, state)
+        self.requests.emit(req, state)
         dist = getattr(self.steps_for(req), dist_name)
-        yield self.w.env.timeout(self.w.streams.draw(dist, req.stream))
+        yield self.env.timeout(self.streams.draw(dist, req.stream))
 
     def _outage(self) -> Any:
         """Work in hand waits while the hub is down (a portal outage stops decisions too)."""
-        while self.w.env.now < self.outage_until:
-            yield self.w.env.timeout(self.outage_until - self.w.env.now)
+        while self.env.now < self.outage_until:
+            yield self.env.timeout(self.outage_until - self.env.now)
 
     def _handle(self, req: Request) -> Any:
-        w = self.w
         try:
             yield from self._step(req, "intake", "intake")
             yield from self._outage()
@@ -127,122 +170,175 @@ class Hub:
             yield from self._outage()
             if not req.open:
                 return
-            public_order = any(
-                w.ex.tags[t].route in ("PW57", "PW58") for t in req.tags if t in w.ex.tags
-            )
-            problem = legal_problem(req, w.defence.capabilities, public_order)
-            if problem is not None:
-                self._apply(req, Decision("denied", reason=f"legal test: {problem}"))
+            public_order = any(self.tag_routes.get(t) in ("PW57", "PW58") for t in req.tags)
+            problem = legal_problem(req, self.defence.capabilities, public_order)
+            if problem is not None:  # DJZ's test is a rule, not a choice: logged as such
+                denial = Decision("denied", reason=f"legal test: {problem}", by=LEGAL_TEST)
+                self._apply(req, denial, None)
                 return
             yield from self._step(req, "capacity_check", "capacity")
             yield from self._outage()
             if not req.open:
                 return
-            yield w.env.timeout(w.streams.draw(self.steps_for(req).decision, req.stream))
+            yield self.env.timeout(self.streams.draw(self.steps_for(req).decision, req.stream))
             yield from self._outage()
             if not req.open:
                 return
-            self._apply(req, self.decider.decide(req, self._view(req)))
+            self._answer(req, self.decider.decide(req, self.view(req)))
         finally:
             self.busy -= 1
-            if not w.finished:  # not when a dropped world's generators are closed after ENDEX
+            if not self.finished:  # not when a dropped world's generators are closed at ENDEX
                 self._dispatch()
 
     # -- decisions -------------------------------------------------------------------------------
+    def _answer(self, req: Request, answer: Answer) -> None:
+        """Apply a decision now, or wait for a deferred one while the world runs on."""
+        if isinstance(answer, simpy.Event):
+            self.awaiting[req] = self.env.now
+            self.requests.emit(req, "awaiting_decision")
+            self._emit_queue()
+            self.env.process(self._awaited(req, answer))
+            return
+        self._apply(req, answer, self.env.now)
+
+    def _awaited(self, req: Request, event: simpy.Event) -> Any:
+        decision = yield event
+        asked = self.awaiting.pop(req, None)
+        self._emit_queue()
+        if asked is None or not req.open:
+            return
+        problem = self.check(req, decision)
+        if problem is not None:  # the picture changed between the answer and now: ask again
+            self.requests.emit(req, "reopened", reason=f"answer no longer fits: {problem}")
+            self._answer(req, self.decider.decide(req, self.view(req)))
+            return
+        self._apply(req, decision, asked)
+
+    def check(self, req: Request, d: Decision) -> str | None:
+        """Why a decision cannot be carried out now (None: it can). Policies never fail this;
+        an answer from outside the world (players, a recorded log) is checked before use."""
+        if not req.open:
+            return f"{req.id} is closed"
+        if d.outcome not in GRANTING:
+            return None
+        if d.capability is None:
+            return f"{d.outcome} needs a capability"
+        option = next((c for c in self.view(req).candidates if c.capability == d.capability), None)
+        if option is None:
+            return f"{d.capability} cannot serve {req.id}"
+        if not option.legal:
+            return f"route {req.route} does not allow {d.capability}"
+        if d.units < 1:
+            return "at least 1 unit"
+        if d.units > option.free:
+            return f"only {option.free} x {d.capability} free"
+        if not option.support_ok:
+            return f"no free support crew for {d.capability}"
+        return None
+
     def _deployments(self, capabilities: list[str]) -> list[Deployment]:
         """Deployed units of these capabilities with current priorities.
 
         Two caches: the movable units change only with these capabilities' unit states (and
         pending reallocations); their priorities only with the unmet shares (``demand.version``).
         """
-        w = self.w
+        defence = self.defence
         caps = tuple(capabilities)
-        unit_key = (tuple(w.defence.epoch.get(c, 0) for c in capabilities), self._realloc_version)
+        unit_key = (tuple(defence.epoch.get(c, 0) for c in capabilities), self.moves.version)
         hit = self._deployment_cache.get(caps)
-        if hit is not None and hit[0] == (unit_key, w.demand.version):
+        if hit is not None and hit[0] == (unit_key, self.demand.version):
             return hit[1]
         units_hit = self._movable_cache.get(caps)
         if units_hit is None or units_hit[0] != unit_key:
-            movable = [
-                u
-                for u in w.defence.deployed_units(capabilities)
-                if u.request is not None
-                and u.id not in self._reallocating
-                and u.support_for is None
-                and u.tasked
-            ]
+            movable = [u for u in defence.deployed_units(capabilities) if self.moves.movable(u)]
             self._movable_cache[caps] = units_hit = (unit_key, movable)
         priority = self._priority
         out = sorted(
             [
                 Deployment(u.id, u.cap_id, u.request, priority(u.request), u.request.life_safety)
                 for u in units_hit[1]
+                if u.request is not None
             ],
             key=_cheapest_first,
         )
-        self._deployment_cache[caps] = ((unit_key, w.demand.version), out)
+        self._deployment_cache[caps] = ((unit_key, self.demand.version), out)
         return out
 
-    def _snapshot(self) -> HubView:
+    def snapshot(self) -> HubView:
         """Regional use as it stands; deployments on demand; candidates filled per request."""
-        w = self.w
         return HubView(
             [],
-            w.defence.units_in_use_by_region(),
-            w.ex.hub.hysteresis,
+            self.defence.units_in_use_by_region(),
+            self.spec.hysteresis,
             self._deployments,
-            w.defence.nearest_travel,
+            self.defence.nearest_travel,
         )
 
-    def _view(self, req: Request, snapshot: HubView | None = None) -> HubView:
-        base = snapshot or self._snapshot()
+    def view(self, req: Request, snapshot: HubView | None = None) -> HubView:
+        base = snapshot or self.snapshot()
         return HubView(
-            self.w.defence.candidates(req),
+            self.defence.candidates(req),
             base.region_units_in_use,
             base.hysteresis,
             self._deployments,
             base.travel_source,
         )
 
-    def _apply(self, req: Request, d: Decision) -> None:
-        w = self.w
+    def _log(self, req: Request, d: Decision, asked: float | None) -> str:
+        """Write the choice to the decision log; returns the journal's name for who made it."""
+        who = d.by or self.decider.who
+        choice = {"outcome": d.outcome, "capability": d.capability, "units": d.units}
+        self.decisions(
+            self.env.now,
+            "request",
+            req.id,
+            who,
+            {**choice, "reason": d.reason},
+            d.alternatives,
+            asked=self.env.now if asked is None else asked,
+        )
+        if who == LEGAL_TEST:
+            return self.decider.policy  # the journal has always named the policy here
+        return who.removeprefix("policy:")
+
+    def _apply(self, req: Request, d: Decision, asked: float | None) -> None:
+        by = self._log(req, d, asked)
         units: list[Unit] = []
-        if d.outcome in {"approved", "partial", "substitute"} and d.capability is not None:
-            units = w.defence.grant(req, d.capability, d.units)
-        self._record_decision(req, d, units)
+        if d.outcome in GRANTING and d.capability is not None:
+            units = self.defence.grant(req, d.capability, d.units)
+        self.record_decision(req, d, units, by)
         if d.outcome == "queued":
             self._enqueue(req)
-            w.requests.emit(req, "queued", reason=d.reason)
-            w.queued_events += 1
+            if asked is not None and asked != self.env.now:  # a deferred answer: wait for change
+                self._exam_key[req] = self.defence.exam_key(req, self.decider.rescans_all)
+                self._unexamined.pop(req, None)
+            self.requests.emit(req, "queued", reason=d.reason)
             self._emit_queue()
-            w.changed()
+            self.changed()
             return
         if d.outcome == "denied":
-            w.denials += 1
-            w.requests.close(req, "denied", d.reason)
-            w.changed()
+            self.requests.close(req, "denied", d.reason)
+            self.changed()
             return
         self._dequeue(req)
         req.granted_capability = d.capability
         req.granted_units += len([u for u in units if u.support_for is None])
         req.substituted = req.substituted or d.outcome == "substitute"
         req.partial = req.partial or d.outcome == "partial"
-        w.requests.emit(req, "tasked", units=[u.id for u in units], decision=d.outcome)
-        tasking = w.streams.draw(self.steps_for(req).tasking, req.stream)
-        w.defence.deploy(units, req, tasking)
+        self.requests.emit(req, "tasked", units=[u.id for u in units], decision=d.outcome)
+        tasking = self.streams.draw(self.steps_for(req).tasking, req.stream)
+        self.defence.deploy(units, req, tasking)
         self._emit_queue()
-        w.changed()
+        self.changed()
 
-    def _record_decision(self, req: Request, d: Decision, units: list[Unit]) -> None:
-        w = self.w
+    def record_decision(self, req: Request, d: Decision, units: list[Unit], by: str) -> None:
         needed = None
-        if req.capability is not None and req.capability in w.defence.capabilities:
-            needed = units_needed(
-                req.quantity, req.measure, w.defence.capabilities[req.capability].unit_size
-            )
-        w.record(
+        if req.capability is not None and req.capability in self.defence.capabilities:
+            size = self.defence.capabilities[req.capability].unit_size
+            needed = units_needed(req.quantity, req.measure, size)
+        self.record(
             "decision",
-            w.env.now,
+            self.env.now,
             request=req.id,
             region=req.region,
             crisis=req.crisis,
@@ -251,7 +347,7 @@ class Hub:
             qty=len([u for u in units if u.support_for is None]),
             detail={
                 "reason": d.reason,
-                "decider": self.decider.name,
+                "decider": by,
                 "priority": req.priority,
                 "units": [u.id for u in units],
                 "requested_capability": req.capability,
@@ -264,9 +360,9 @@ class Hub:
     def _enqueue(self, req: Request) -> None:
         """Queue a request, indexed by the capabilities whose changes could help it."""
         self.queued[req] = None
-        for cap in self.w.defence.relevant(req):
+        for cap in self.defence.relevant(req):
             self._queued_by_cap.setdefault(cap, {})[req] = None
-        if req.exam_key is None:
+        if req not in self._exam_key:
             self._unexamined[req] = None
 
     def _dequeue(self, req: Request) -> bool:
@@ -274,31 +370,44 @@ class Hub:
         if req not in self.queued:
             return False
         del self.queued[req]
-        for cap in self.w.defence.relevant(req):
+        for cap in self.defence.relevant(req):
             self._queued_by_cap[cap].pop(req, None)
         self._unexamined.pop(req, None)
         return True
+
+    def requeue(self, req: Request, reason: str) -> None:
+        """Back in the queue, to be examined afresh (a reallocation fell through)."""
+        self._exam_key.pop(req, None)
+        self._enqueue(req)
+        self.requests.emit(req, "queued", reason=reason)
+        self._emit_queue()
+        self.poke()
 
     def is_queued(self, req: Request) -> bool:
         return req in self.queued
 
     def forget(self, req: Request) -> None:
-        if req.in_waiting:
-            req.in_waiting = False
-            self._waiting_open -= 1
+        """The request closed: it leaves the in-tray, the queue and any open question."""
+        if req in self._in_waiting:
+            del self._in_waiting[req]
             self._emit_queue()
         if self._dequeue(req):
             self._emit_queue()
+        if self.awaiting.pop(req, None) is not None:
+            self.decider.withdraw(req.id)
+            self._emit_queue()
+        self._exam_key.pop(req, None)
+        self._scores.pop(req, None)
 
     def poke(self) -> None:
         """Re-examine the queued requests soon (once per moment, however many pokes)."""
         if self._poke_pending or not self.queued:
             return
         self._poke_pending = True
-        self.w.env.process(self._poked())
+        self.env.process(self._poked())
 
     def _poked(self) -> Any:
-        yield self.w.env.timeout(0)
+        yield self.env.timeout(0)
         self._poke_pending = False
         self.reexamine()
 
@@ -306,212 +415,138 @@ class Hub:
         """Decide again on queued requests whose candidate capacity changed since last time.
 
         The hourly round also looks again at every request the decider might move a unit for:
-        the priorities that preemption weighs change with unmet need, not with unit states.
+        the priorities that reallocation weighs change with unmet need, not with unit states.
         """
-        w = self.w
-        if w.env.now < self.outage_until or not self.queued:
+        if self.env.now < self.outage_until or not self.queued:
             return
-        snapshot = self._snapshot()
-        dirty = w.defence.dirty.keys()
-        # looked at again whatever their key says: the hourly round's possible preemptions
-        forced = {r for r in self.queued if self.decider.may_preempt(r)} if hourly else set()
-        if self.decider.name == "fair-share":
-            pool = list(self.queued)  # regional shares or an outage change every answer
+        decider, defence = self.decider, self.defence
+        snapshot = self.snapshot()
+        dirty = defence.dirty.keys()
+        forced = {r for r in self.queued if decider.may_reallocate(r)} if hourly else set()
+        everything = decider.rescans_all
+        if everything:
+            pool = list(self.queued)
         else:
             chosen = dict(self._unexamined)
             for cap in dirty:
                 chosen.update(self._queued_by_cap.get(cap, {}))
             chosen.update(dict.fromkeys(forced))
             pool = list(chosen)  # order does not matter: sorted below
-        w.defence.dirty = {}
+        defence.dirty = {}
         for r in pool:  # the picture changed: score on today's unmet need (§8.3 rule 5)
             r.priority = self._priority(r)
-        order = sorted(pool, key=lambda r: (*self.decider.order_key(r, snapshot), r.seq))
+        order = sorted(pool, key=lambda r: (*decider.order_key(r, snapshot), r.seq))
         for req in order:
-            if req not in self.queued or not req.open:
+            if req not in self.queued or not req.open or req in self.awaiting:
                 continue
-            key = w.defence.exam_key(req, self.decider.name == "fair-share")
-            if key == req.exam_key and req not in forced:
+            key = defence.exam_key(req, everything)
+            if key == self._exam_key.get(req) and req not in forced:
                 continue  # nothing it could use has changed: the answer would be the same
-            view = self._view(req, snapshot)
-            d = self.decider.decide(req, view)
-            if d.outcome != "queued":
-                self._apply(req, d)
-                snapshot = self._snapshot()
+            view = self.view(req, snapshot)
+            answer = decider.decide(req, view)
+            if isinstance(answer, simpy.Event) or answer.outcome != "queued":
+                self._answer(req, answer)
+                snapshot = self.snapshot()
                 continue
-            victim = self.decider.preempt(req, view) if w.ex.hub.reallocation else None
+            victim = decider.reallocation(req, view) if self.spec.reallocation else None
             if victim is not None:
-                self._reallocate(req, victim)
-                snapshot = self._snapshot()
+                self.moves.order(req, victim, decider.who, asked=self.env.now)
+                snapshot = self.snapshot()
             else:
-                req.exam_key = key
+                self._exam_key[req] = key
                 self._unexamined.pop(req, None)
 
-    # -- reallocation (preemption) ---------------------------------------------------------------
-    def _reallocation_detail(
-        self, victim: Deployment, latency: float, req: Request
-    ) -> dict[str, Any]:
-        return {
-            "from_request": victim.request.id,
-            "from_region": victim.request.region,
-            "latency": round(latency, 6),
-            "authority": self.authority,
-            "priority_new": req.priority,
-            "priority_current": victim.priority,
-        }
-
-    def _record_reallocation(
-        self, state: str, req: Request, unit: Unit, detail: dict[str, Any]
-    ) -> None:
-        self.w.record(
-            "reallocation",
-            self.w.env.now,
-            unit=unit.id,
-            capability=unit.cap_id,
-            request=req.id,
-            region=req.region,
-            state=state,
-            detail=detail,
-        )
-
-    def _reallocate(self, req: Request, victim: Deployment) -> None:
-        """Order a move; it takes effect after the decision latency (§8.3 rule 8, [S47e])."""
-        w = self.w
-        unit = w.defence.unit(victim.unit)
-        dist = (
-            w.ex.hub.reallocation_latency_clear
-            if self.authority == "clear"
-            else w.ex.hub.reallocation_latency_unclear
-        )
-        latency = w.streams.draw(dist, req.stream)
-        self._reallocating.add(unit.id)
-        self._realloc_version += 1
-        self._dequeue(req)
-        self._record_reallocation(
-            "ordered", req, unit, self._reallocation_detail(victim, latency, req)
-        )
-        w.requests.emit(
-            req, "queued", reason=f"reallocation of {unit.id} ordered; decision latency"
-        )
-        self._emit_queue()
-        w.env.process(self._reallocation_effective(req, unit, victim, latency))
-
-    def _reallocation_effective(
-        self, req: Request, unit: Unit, victim: Deployment, latency: float
-    ) -> Any:
-        w = self.w
-        yield w.env.timeout(latency)
-        yield from self._outage()
-        self._reallocating.discard(unit.id)
-        self._realloc_version += 1
-        detail = self._reallocation_detail(victim, latency, req)
-        if not req.open or unit.request is not victim.request or not unit.tasked:
-            why = (
-                "request closed meanwhile"
-                if not req.open
-                else f"{unit.id} no longer serves {victim.request.id}"
-            )
-            self._record_reallocation("cancelled", req, unit, {**detail, "reason": why})
-            if req.open and not req.decided:
-                req.exam_key = None
-                self._enqueue(req)
-                w.requests.emit(req, "queued", reason=f"reallocation cancelled: {why}")
-                self._emit_queue()
-                self.poke()
-            return
-        needed = units_needed(req.quantity, req.measure, unit.capability.unit_size)
-        outcome = "approved" if needed <= 1 else "partial"
-        d = Decision(
-            outcome,
-            unit.cap_id,
-            1,
-            f"reallocated {unit.id} from {victim.request.id} ({victim.request.region})",
-        )
-        self._record_decision(req, d, [unit])
-        self._record_reallocation("effective", req, unit, detail)
-        w.reallocations += 1
-        req.granted_capability = unit.cap_id
-        req.granted_units += 1
-        req.partial = req.partial or req.granted_units < needed
-        w.requests.emit(req, "tasked", units=[unit.id], decision="reallocation")
-        w.defence.reassign(unit, req)
-        self._emit_queue()
-        w.changed()
-
-    # -- reviews and settings ----------------------------------------------------------------------
     def review(self, unit: Unit) -> bool:
         """24-hour review: keep the unit while its effect is still needed (§8.3 rule 9)."""
-        w = self.w
         req = unit.request
-        if req is None or req.crisis is None or not w.crises.runs[req.crisis].active:
+        if req is None or req.crisis is None or not self.crisis_active(req.crisis):
             return False
         if (
             req.duration is not None
             and req.submitted is not None
-            and w.env.now >= req.submitted + req.duration
+            and self.env.now >= req.submitted + req.duration
         ):
             return False
+        demand = self.demand
         key = (req.crisis, req.region)
-        for tag in w.demand.contribution_tags(unit):
-            need = w.demand.need.get(key, {}).get(tag, 0)
-            civil = w.demand.civil.get(key, {}).get(tag, 0)
-            mil = w.demand.military.get(key, {}).get(tag, 0)
-            if need - civil - (mil - w.demand.unit_amount(unit, tag)) > 0:
+        for tag in demand.contribution_tags(unit):
+            need = demand.need.get(key, {}).get(tag, 0)
+            civil = demand.civil.get(key, {}).get(tag, 0)
+            mil = demand.military.get(key, {}).get(tag, 0)
+            if need - civil - (mil - demand.unit_amount(unit, tag)) > 0:
                 return True
         return unit.support_for is not None and any(
             u.tasked and u.request is req and u.support_for is None for u in req.units
         )
 
+    # -- national mobilisation -------------------------------------------------------------------
+    def consider_mobilisation(self) -> None:
+        """The decider decides on national mobilisation of the generic pool (§8.3)."""
+        waiting = self.defence.pool_waiting(self.queued)
+        if waiting is None:
+            return
+        if self.decider.mobilise(waiting, self.spec.mobilisation_threshold):
+            self.mobilise(self.decider.who, asked=self.env.now)
+
+    def mobilise(self, who: str, asked: float | None = None) -> str | None:
+        """Mobilise the generic pool now; returns why not, or None when it was done."""
+        waiting = self.defence.pool_waiting(self.queued)
+        if waiting is None:
+            return "the generic pool is already mobilised or this exercise has none"
+        ids = [r.id for r in waiting]
+        self.decisions(self.env.now, "mobilisation", None, who, {"waiting": ids}, asked=asked)
+        self.defence.mobilise(ids)
+        return None
+
+    # -- settings ----------------------------------------------------------------------------------
     def set_staff(self, staff: int, inject: str) -> None:
         self.staff = staff
-        self.w.record(
-            "hub",
-            self.w.env.now,
-            state="staff",
-            value=float(staff),
-            inject=inject,
+        self.record(
+            "hub", self.env.now, state="staff", value=float(staff), inject=inject,
             detail={"staff": staff},
-        )
+        )  # fmt: skip
         self._dispatch()
 
     def outage(self, minutes: float, inject: str) -> None:
-        w = self.w
-        self.outage_until = max(self.outage_until, w.env.now + minutes)
-        w.record(
-            "hub",
-            w.env.now,
-            state="outage_start",
-            inject=inject,
+        self.outage_until = max(self.outage_until, self.env.now + minutes)
+        self.record(
+            "hub", self.env.now, state="outage_start", inject=inject,
             detail={"until": self.outage_until},
-        )
-        w.env.process(self._outage_end(self.outage_until, inject))
+        )  # fmt: skip
+        self.env.process(self._outage_end(self.outage_until, inject))
 
     def _outage_end(self, until: float, inject: str) -> Any:
-        yield self.w.env.timeout(until - self.w.env.now)
-        if self.w.env.now >= self.outage_until:
-            self.w.record("hub", self.w.env.now, state="outage_end", inject=inject, detail={})
+        yield self.env.timeout(until - self.env.now)
+        if self.env.now >= self.outage_until:
+            self.record("hub", self.env.now, state="outage_end", inject=inject, detail={})
             self._dispatch()
             self.poke()
 
     def set_policy(self, name: str, inject: str) -> None:
-        self.decider = make_decider(name, self.w.ex.hub.policy_params)
-        self.w.record("hub", self.w.env.now, state="policy", inject=inject, detail={"policy": name})
+        self.decider.switch_policy(name)
+        self.record("hub", self.env.now, state="policy", inject=inject, detail={"policy": name})
 
     def set_authority(self, authority: str, inject: str) -> None:
         self.authority = authority
-        self.w.record(
-            "hub", self.w.env.now, state="authority", inject=inject, detail={"authority": authority}
-        )
+        self.record(
+            "hub", self.env.now, state="authority", inject=inject,
+            detail={"authority": authority},
+        )  # fmt: skip
 
     def _emit_queue(self) -> None:
-        waiting = self._waiting_open
-        sig = (waiting, len(self.queued))
+        waiting = len(self._in_waiting)
+        awaiting = len(self.awaiting)
+        sig = (waiting, len(self.queued), awaiting)
         if sig == self._last_queue:
             return
         self._last_queue = sig
-        self.w.record(
-            "queue",
-            self.w.env.now,
-            value=float(waiting + len(self.queued)),
-            detail={"waiting": waiting, "queued": len(self.queued)},
-        )
+        detail = {"waiting": waiting, "queued": len(self.queued)}
+        total = waiting + len(self.queued)
+        if awaiting:  # only players' sessions have any: batch journals keep their form
+            detail["awaiting"] = awaiting
+            total += sum(1 for r in self.awaiting if r not in self.queued)
+        self.record("queue", self.env.now, value=float(total), detail=detail)
+
+
+def _cheapest_first(d: Deployment) -> tuple[float, str]:
+    return (d.priority, d.unit)

@@ -1,9 +1,12 @@
-"""The world: builds the SimPy processes for one exercise and plays it to ENDEX.
+"""The world: the SimPy processes of one exercise, with a life cycle a session can drive.
 
-Spine (after desmod): exercise → elaborate (crises, regions, hub, Defence, injects) → run →
-journal. The model writes only through the ``record`` callable it is given, and reads time only
-from its own ``simpy.Environment`` (minutes since STARTEX), so batch runs, replays and tests all
-drive it the same way.
+Spine (after desmod): exercise → elaborate (crises, regions, hub, Defence, injects, each given
+its collaborators) → ``start()`` → ``advance(until)`` as often as the session likes →
+``finish()`` at ENDEX. The model writes only through the ``record`` callable (the journal) and
+the ``decisions`` log it is given, and reads time only from the ``simpy.Environment`` passed in
+(minutes since STARTEX), so batch runs, live sessions, replays and tests drive it the same way.
+Advancing in steps gives the same journal as one run: the environment stops before the events
+due at ``until`` and carries on with them in the same order next time.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ import gc
 
 import simpy
 
+from sim.decisionlog import DecisionLog
 from sim.exercise.models import Crisis, Exercise
 from sim.journal import Recorder
 from sim.model.crises import Crises
-from sim.model.deciders import Decider
+from sim.model.deciders import Decider, make_decider
 from sim.model.defence import Defence
 from sim.model.demand import DemandBook
 from sim.model.hub import Hub
@@ -23,7 +27,7 @@ from sim.model.injects import InjectRunner
 from sim.model.requests import RequestDesk
 from sim.model.rng import Streams
 
-__all__ = ["World", "simulate"]
+__all__ = ["World", "build_world", "simulate"]
 
 
 class World:
@@ -31,27 +35,44 @@ class World:
         self,
         exercise: Exercise,
         record: Recorder,
-        seed: int | None = None,
-        decider: Decider | None = None,
+        streams: Streams,
+        decider: Decider,
+        env: simpy.Environment,
+        decisions: DecisionLog | None = None,
     ) -> None:
         self.ex = exercise
         self.record = record
-        self.seed = exercise.exercise.seed if seed is None else seed
-        self.env = simpy.Environment()
-        self.streams = Streams(self.seed)
+        self.decisions = decisions if decisions is not None else DecisionLog()
+        self.seed = streams.seed
+        self.env = env
+        self.streams = streams
         self.ladder = exercise.ladder
+        self.endex = exercise.exercise.duration
         self.crisis_specs: dict[str, Crisis] = {c.id: c for c in exercise.crises}
-        self.denials = 0
-        self.queued_events = 0
-        self.reallocations = 0
-        self.mt1_conflicts = 0
         self._checking = False
+        self.started = False
         self.finished = False  # set after run_end: nothing may be journaled any more
         self.demand = DemandBook(self)
         self.crises = Crises(self)
         self.requests = RequestDesk(self)
         self.defence = Defence(self)
-        self.hub = Hub(self, decider)
+        self.hub = Hub(
+            env,
+            record,
+            self.decisions,
+            exercise.hub,
+            self.crisis_specs,
+            {tag: info.route for tag, info in exercise.tags.items()},
+            streams,
+            decider,
+        )
+        self.hub.connect(
+            self.defence,
+            self.demand,
+            self.requests,
+            lambda crisis: self.crises.runs[crisis].active,
+            self.changed,
+        )
         self.injects = InjectRunner(self)
 
     # -- helpers shared by the parts ----------------------------------------------------------------
@@ -74,11 +95,81 @@ class World:
         self._checking = True
         try:
             self.injects.check()
-            self.defence.consider_mobilisation()
+            self.hub.consider_mobilisation()
         finally:
             self._checking = False
 
-    # -- running ------------------------------------------------------------------------------------
+    # -- the life cycle -----------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def next_event_time(self) -> float:
+        """When the next event is due (``inf`` when nothing is scheduled)."""
+        return float(self.env.peek())
+
+    def start(self) -> None:
+        """STARTEX: journal the run's frame and start every process (nothing runs yet)."""
+        if self.started:
+            raise RuntimeError("the world has started already")
+        self.started = True
+        self._run_start()
+        self.defence.start()
+        self.crises.start()
+        self.injects.start()
+        self.hub.start()
+        self.changed()
+
+    def advance(self, until: float) -> None:
+        """Play every event due before ``until`` (capped at ENDEX); the clock then reads
+        ``until``. Events due at ``until`` itself happen on the next call or at ``finish``."""
+        if not self.started or self.finished:
+            raise RuntimeError("advance() needs a started, unfinished world")
+        until = min(until, self.endex)
+        if until > self.env.now:
+            self.env.run(until=until)
+
+    def finish(self) -> None:
+        """ENDEX: what is due at ENDEX still happens; then open injects and requests are
+        closed in the journal and ``run_end`` written."""
+        self.advance(self.endex)
+        endex = self.endex
+        while self.env.peek() <= endex:
+            self.env.step()
+        self.hub.finished = True
+        self.injects.finish()
+        self.requests.finish()
+        outcomes: dict[str, int] = {}
+        for r in self.requests.all:
+            key = r.outcome or "open"
+            outcomes[key] = outcomes.get(key, 0) + 1
+        self.record(
+            "run_end",
+            endex,
+            detail={
+                "outcomes": dict(sorted(outcomes.items())),
+                "open": [r.id for r in self.requests.all if r.open],
+                "events": len(self.record) if hasattr(self.record, "__len__") else None,
+            },
+        )
+        self.finished = True
+
+    def run(self) -> None:
+        """Play the exercise from STARTEX to ENDEX in one go.
+
+        Python's cyclic garbage collector is paused meanwhile: the model makes no reference
+        cycles that outlive a step (tests/test_model_memory.py checks), so every collection would
+        only walk the growing journal and cost time that grows with the run.
+        """
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self.start()
+            self.finish()
+        finally:
+            if was_enabled:
+                gc.enable()
+
     def _run_start(self) -> None:
         ex = self.ex
         regions = sorted(
@@ -92,7 +183,7 @@ class World:
                 "exercise": ex.id,
                 "title": ex.exercise.title,
                 "seed": self.seed,
-                "policy": self.hub.decider.name,
+                "policy": self.hub.decider.policy,
                 "endex": ex.exercise.duration,
                 "start": ex.exercise.start.isoformat() if ex.exercise.start else None,
                 "ladder": ex.exercise.ladder,
@@ -114,54 +205,30 @@ class World:
             },
         )
 
-    def run(self) -> None:
-        """Play the exercise from STARTEX to ENDEX.
 
-        Python's cyclic garbage collector is paused meanwhile: the model makes no reference
-        cycles that outlive a step (tests/test_model_memory.py checks), so every collection would
-        only walk the growing journal and cost time that grows with the run.
-        """
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            self._play()
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    def _play(self) -> None:
-        endex = self.ex.exercise.duration
-        self._run_start()
-        self.defence.start()
-        self.crises.start()
-        self.injects.start()
-        self.hub.start()
-        self.changed()
-        self.env.run(until=endex)
-        while self.env.peek() <= endex:  # what is scheduled at ENDEX itself still happens
-            self.env.step()
-        self.injects.finish()
-        self.requests.finish()
-        outcomes: dict[str, int] = {}
-        for r in self.requests.all:
-            key = r.outcome or "open"
-            outcomes[key] = outcomes.get(key, 0) + 1
-        self.record(
-            "run_end",
-            endex,
-            detail={
-                "outcomes": dict(sorted(outcomes.items())),
-                "open": [r.id for r in self.requests.all if r.open],
-                "events": len(self.record) if hasattr(self.record, "__len__") else None,
-            },
-        )
-        self.finished = True
+def build_world(
+    exercise: Exercise,
+    record: Recorder,
+    seed: int | None = None,
+    decider: Decider | None = None,
+    decisions: DecisionLog | None = None,
+) -> World:
+    """A world with its own environment and streams; the exercise's policy decides unless
+    ``decider`` is given."""
+    streams = Streams(exercise.exercise.seed if seed is None else seed)
+    hub = exercise.hub
+    chosen = decider if decider is not None else make_decider(hub.policy, hub.policy_params)
+    return World(exercise, record, streams, chosen, simpy.Environment(), decisions)
 
 
 def simulate(
-    exercise: Exercise, record: Recorder, seed: int | None = None, decider: Decider | None = None
+    exercise: Exercise,
+    record: Recorder,
+    seed: int | None = None,
+    decider: Decider | None = None,
+    decisions: DecisionLog | None = None,
 ) -> World:
-    """Build and run a world; returns it (for tests that need the final state)."""
-    world = World(exercise, record, seed=seed, decider=decider)
+    """Build and run a world to ENDEX; returns it (for tests that need the final state)."""
+    world = build_world(exercise, record, seed, decider, decisions)
     world.run()
     return world
