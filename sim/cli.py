@@ -184,9 +184,25 @@ def replay(run_dir: str) -> None:
     if result.identical:
         click.echo(f"{run_dir}: identical: {result.events} events replayed byte for byte")
         return
-    click.echo(f"{run_dir}: differs at events.jsonl line {result.first_difference}", err=True)
+    if result.error is not None:
+        where = (
+            f"{path / 'decisions.jsonl'}:{result.decision_line}"
+            if result.decision_line
+            else str(path / "decisions.jsonl")
+        )
+        click.echo(f"{where}: error: {result.error}", err=True)
+        sys.exit(1)
+    if result.file == "exercise.yaml":
+        click.echo(f"{run_dir}: differs: " + "; ".join(result.changed or []), err=True)
+        sys.exit(1)
+    click.echo(f"{run_dir}: differs at {result.file} line {result.first_difference}", err=True)
     click.echo(f"  recorded: {result.expected}", err=True)
     click.echo(f"  replayed: {result.got}", err=True)
+    if result.decision_line is not None:
+        click.echo(
+            f"  the last decision applied before it: decisions.jsonl line {result.decision_line}",
+            err=True,
+        )
     if result.changed:
         click.echo(
             "  note: made with " + "; ".join(result.changed) + ", so a difference is expected",

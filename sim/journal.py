@@ -56,6 +56,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "mt1",
     "hub",
     "mobilisation",
+    "clock",
 )
 
 
@@ -84,9 +85,12 @@ class Recorder(Protocol):
 class Journal:
     """Collects events in memory and, optionally, streams each line to a file as it happens."""
 
-    def __init__(self, stream: IO[str] | None = None, *, keep: bool = True) -> None:
+    def __init__(
+        self, stream: IO[str] | None = None, *, keep: bool = True, flush: bool = False
+    ) -> None:
         self._stream = stream
         self._keep = keep
+        self._flush = flush  # live sessions: each line on disk before the world moves on
         self.events: list[dict[str, Any]] = []
         self._seq = 0
         self._last_t = 0.0
@@ -105,6 +109,8 @@ class Journal:
             self.events.append(record)
         if self._stream is not None:
             self._stream.write(canonical(record) + "\n")
+            if self._flush:
+                self._stream.flush()
 
     def __len__(self) -> int:
         return self._seq

@@ -50,10 +50,11 @@ class RunFolder:
     exercise: Exercise | None = None
     exercise_problem: str | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None  # the run's id while it is written under a hidden name
 
     @property
     def run_id(self) -> str:
-        return self.path.resolve().name
+        return self.name or self.path.resolve().name
 
 
 def load_run(run_dir: str | Path, exercise: Exercise | None = None) -> RunFolder:

@@ -92,13 +92,18 @@ class RecordingMismatch(Exception):
     """A recorded decision that no longer fits the world being replayed."""
 
     def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
+        super().__init__(line, message)  # SimPy rebuilds a process's exception from its args
         self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _clock(t: float) -> str:
-    minutes = round(t)
-    return f"T+{minutes // 60:02d}:{minutes % 60:02d}"
+    """T+hh:mm, with the exact minutes (a recorded time may differ by less than a minute)."""
+    minutes = int(t)
+    return f"T+{minutes // 60:02d}:{minutes % 60:02d} ({t:.6g} min)"
 
 
 class RecordedDecider:
@@ -153,19 +158,20 @@ class RecordedDecider:
         pass
 
     def decide(self, request: Request, view: HubView) -> Answer:
+        """The recorded answer asked at this moment. A queued request examined again and left
+        in the queue makes no line (nothing changed), so when no line was asked now the
+        answer is "still queued"; a line asked earlier and never used is a mismatch."""
         now = self.env.now
         queue = self._requests.get(request.id)
-        if not queue:
-            raise RecordingMismatch(
-                None, f"no recorded decision on {request.id}, asked at {_clock(now)}"
-            )
+        if not queue or queue[0]["asked"] > now:
+            return Decision("queued", reason="still waits for capacity", by=self.base.who)
         line = queue.popleft()
         n = line["n"]
         if line["asked"] != now or line["t"] != now:
             raise RecordingMismatch(
                 n,
-                f"recorded decision on {request.id} was made at {_clock(line['t'])}, "
-                f"the hub asks at {_clock(now)}",
+                f"recorded decision on {request.id} was asked at {_clock(line['asked'])}, "
+                f"made at {_clock(line['t'])}; the hub asks at {_clock(now)}",
             )
         options = alternatives(view)
         if line["options"] != list(options):

@@ -212,7 +212,7 @@ class Hub:
             self.requests.emit(req, "reopened", reason=f"answer no longer fits: {problem}")
             self._answer(req, self.decider.decide(req, self.view(req)))
             return
-        self._apply(req, decision, asked)
+        self._apply(req, decision, asked, log=False)  # logged by whoever answered, when
 
     def check(self, req: Request, d: Decision) -> str | None:
         """Why a decision cannot be carried out now (None: it can). Policies never fail this;
@@ -301,8 +301,8 @@ class Hub:
             return self.decider.policy  # the journal has always named the policy here
         return who.removeprefix("policy:")
 
-    def _apply(self, req: Request, d: Decision, asked: float | None) -> None:
-        by = self._log(req, d, asked)
+    def _apply(self, req: Request, d: Decision, asked: float | None, log: bool = True) -> None:
+        by = self._log(req, d, asked) if log else d.by.removeprefix("policy:")
         units: list[Unit] = []
         if d.outcome in GRANTING and d.capability is not None:
             units = self.defence.grant(req, d.capability, d.units)

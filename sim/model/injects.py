@@ -42,7 +42,9 @@ class InjectRunner:
         self._dependents: dict[str, list[Inject]] = {}
         self._watching: list[Inject] = []
         self._scheduled: set[str] = set()
+        self.due: dict[str, float] = {}  # scheduled injects -> when they fire (a delay moves it)
         self.by_id = {i.id: i for i in world.ex.injects}
+        self.adhoc: list[Inject] = []  # typed in by the facilitator during a live session
 
     def start(self) -> None:
         for inj in self.w.ex.injects:
@@ -56,17 +58,66 @@ class InjectRunner:
 
     def _schedule(self, inj: Inject, delay: float) -> None:
         self._scheduled.add(inj.id)
-        self.w.env.process(self._at(inj, delay))
+        due = self.w.env.now + max(0.0, delay)
+        self.due[inj.id] = due
+        self.w.env.process(self._at(inj, due))
 
-    def _at(self, inj: Inject, delay: float) -> Any:
-        yield self.w.env.timeout(max(0.0, delay))
-        self.fire(inj)
-
-    def fire_manual(self, inject_id: str) -> None:
-        """A facilitator fires a manual inject now (live console or recorded decisions)."""
-        inj = self.by_id[inject_id]
-        if inject_id not in self.done:
+    def _at(self, inj: Inject, due: float) -> Any:
+        yield self.w.env.timeout(due - self.w.env.now)
+        if self.due.get(inj.id) == due:  # not moved by a facilitator's delay meanwhile
             self.fire(inj)
+
+    # -- the facilitator's actions (live sessions, and their recorded playback) ------------------
+    def pending(self, inject_id: str) -> Inject:
+        """A known inject that has not fired yet, or ValueError saying why not."""
+        inj = self.by_id.get(inject_id)
+        if inj is None:
+            raise ValueError(f"no inject {inject_id!r}")
+        if inject_id in self.done:
+            raise ValueError(
+                f"inject {inject_id} has {self.done[inject_id].replace('_', ' ')} already"
+            )
+        return inj
+
+    def fire_now(self, inject_id: str) -> None:
+        """Fire a pending inject (manual, conditional or scheduled) at the current time."""
+        self.fire(self.pending(inject_id))
+
+    def skip(self, inject_id: str, reason: str) -> None:
+        """Take a pending inject out of the storyline; injects after it are not triggered."""
+        inj = self.pending(inject_id)
+        self.done[inj.id] = "skipped"
+        self.due.pop(inj.id, None)
+        if inj in self._watching:
+            self._watching.remove(inj)
+        w = self.w
+        w.record(
+            "inject",
+            w.env.now,
+            inject=inj.id,
+            state="skipped",
+            crisis=inj.crisis or (inj.request.crisis if inj.request else None),
+            region=inj.request.region if inj.request else None,
+            detail=self._detail(inj, reason),
+        )
+
+    def delay(self, inject_id: str, minutes: float) -> float:
+        """Move a scheduled inject later (or earlier, not before now); returns its new time."""
+        inj = self.pending(inject_id)
+        if inj.id not in self.due:
+            raise ValueError(f"inject {inj.id} is not scheduled yet (it waits for its trigger)")
+        due = max(self.w.env.now, self.due[inj.id] + minutes)
+        self.due[inj.id] = due
+        self.w.env.process(self._at(inj, due))
+        return due
+
+    def add_adhoc(self, inj: Inject) -> None:
+        """A facilitator's inject typed during the session: known from now on, fired now."""
+        if inj.id in self.by_id:
+            raise ValueError(f"inject id {inj.id!r} is taken")
+        self.by_id[inj.id] = inj
+        self.adhoc.append(inj)
+        self.fire(inj)
 
     # -- conditions ------------------------------------------------------------------------------
     def check(self) -> None:
@@ -208,7 +259,7 @@ class InjectRunner:
 
     def finish(self) -> None:
         w = self.w
-        for inj in w.ex.injects:
+        for inj in [*w.ex.injects, *self.adhoc]:
             if inj.id not in self.done:
                 reason = (
                     "manual inject not fired by a facilitator"

@@ -129,6 +129,10 @@ class World:
         if until > self.env.now:
             self.env.run(until=until)
 
+    def end_now(self) -> None:
+        """ENDEX now (the facilitator ends the exercise early); ``finish`` follows."""
+        self.endex = min(self.endex, float(self.env.now))
+
     def finish(self) -> None:
         """ENDEX: what is due at ENDEX still happens; then open injects and requests are
         closed in the journal and ``run_end`` written."""

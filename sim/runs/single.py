@@ -1,15 +1,17 @@
-"""One run of an exercise: simulate, write the journal and the inputs, then the debrief files.
+"""One batch run of an exercise: a session played to ENDEX into a new results folder.
 
 The folder holds everything needed to understand and replay the run from it alone:
 ``exercise.yaml`` (the exact input), ``effective.yaml`` (every default, reference value and
-override filled in), ``run.json`` (manifest), ``events.jsonl`` (journal), KPI tables and, unless
-``plots`` is off, the timeline and the report.
+override filled in), ``run.json`` (manifest), ``events.jsonl`` (journal), ``decisions.jsonl``
+(every choice), KPI tables and, unless ``plots`` is off, the timeline and the report. It is
+written under a hidden name and appears only when all of that is written: an interrupted or
+failed run leaves no folder that looks finished.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import platform
 import sys
 import time
 from dataclasses import dataclass
@@ -22,20 +24,21 @@ import yaml
 from sim import __version__
 from sim.exercise import LoadedExercise
 from sim.fileio import write_text_atomic
-from sim.journal import Journal
-from sim.model import World, simulate
 from sim.runs.fingerprint import model_fingerprint
 from sim.runs.folder import RunFolder, new_run_id
+from sim.runs.session import Session
+from sim.runs.versions import package_versions
 
-__all__ = ["RunResult", "effective_yaml", "run_exercise"]
+__all__ = ["RunResult", "effective_yaml", "manifest_for", "package_versions", "run_exercise"]
 
 
 @dataclass
 class RunResult:
+    """What a run returns: its folder and its KPI tables (not the live world)."""
+
     folder: Path
-    world: World
-    events: list[dict[str, Any]]
     seconds: float
+    events: int
     kpis: dict[str, Any]
 
 
@@ -52,17 +55,31 @@ def effective_yaml(loaded: LoadedExercise) -> str:
     return header + body
 
 
-def package_versions() -> dict[str, str]:
-    """Python and the versions of the packages a run depends on (recorded in run.json)."""
-    from importlib.metadata import PackageNotFoundError, version
+def manifest_for(
+    loaded: LoadedExercise, command: list[str] | None, started: datetime, **extra: Any
+) -> dict[str, Any]:
+    """``run.json``: what made the run, for replay and for the debrief."""
+    ex = loaded.exercise
+    return {
+        "tool": "knooppunt-ttx",
+        "version": __version__,
+        "model": model_fingerprint(),
+        "exercise": ex.id,
+        "exercise_file": loaded.source,
+        "exercise_sha256": loaded.sha256,
+        "input_sha256": hashlib.sha256(loaded.text.encode("utf-8")).hexdigest(),
+        "seed": ex.exercise.seed,
+        "policy": ex.hub.policy,
+        "overrides": [f"{k}={v}" for k, v in loaded.overrides],
+        "command": command if command is not None else sys.argv,
+        "started": started.isoformat(),
+        "versions": package_versions(),
+        **extra,
+    }
 
-    out = {"python": platform.python_version()}
-    for pkg in ("simpy", "numpy", "pydantic", "pyyaml", "matplotlib", "pandas"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = "missing"
-    return out
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    write_text_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 def run_exercise(
@@ -75,58 +92,52 @@ def run_exercise(
 ) -> RunResult:
     """Simulate ``loaded`` and write a complete, new results folder under ``out``."""
     ex = loaded.exercise
-    seed = ex.exercise.seed
     started = datetime.now(UTC)
-    folder = RunFolder(out, ex.id, new_run_id(seed, started))
+    folder = RunFolder(out, ex.id, new_run_id(ex.exercise.seed, started))
     try:
         t0 = time.perf_counter()
-        with open(folder.path("events.jsonl"), "w", encoding="utf-8", newline="\n") as stream:
-            journal = Journal(stream)
-            world = simulate(ex, journal)
+        with (
+            open(folder.path("events.jsonl"), "w", encoding="utf-8", newline="\n") as events,
+            open(folder.path("decisions.jsonl"), "w", encoding="utf-8", newline="\n") as log,
+        ):
+            session = Session(ex, events=events, decisions=log)
+            session.start()
+            session.finish()
         seconds = time.perf_counter() - t0
         write_text_atomic(folder.path("exercise.yaml"), loaded.text)
         write_text_atomic(folder.path("effective.yaml"), effective_yaml(loaded))
-        run, analysis, tables = _write_tables(folder, ex)
-        manifest = {
-            "tool": "knooppunt-ttx",
-            "version": __version__,
-            "model": model_fingerprint(),
-            "exercise": ex.id,
-            "exercise_file": loaded.source,
-            "exercise_sha256": loaded.sha256,
-            "seed": seed,
-            "policy": ex.hub.policy,
-            "overrides": [f"{k}={v}" for k, v in loaded.overrides],
-            "command": command if command is not None else sys.argv,
-            "started": started.isoformat(),
-            "finished": datetime.now(UTC).isoformat(),
-            "simulation_seconds": round(seconds, 3),
-            "events": len(journal),
-            "versions": package_versions(),
-        }
-        write_text_atomic(
-            folder.path("run.json"), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        run, analysis, tables = write_tables(folder.path(""), ex)
+        manifest = manifest_for(
+            loaded,
+            command,
+            started,
+            players="none",
+            status="complete",
+            finished=datetime.now(UTC).isoformat(),
+            simulation_seconds=round(seconds, 3),
+            events=len(session.journal),
         )
+        write_manifest(folder.path("run.json"), manifest)
+        if plots:
+            from sim.analysis.kpis import kpis_in_language
+            from sim.analysis.render import FORMATS, render_loaded
+
+            run.manifest, run.name = manifest, folder.name
+            render_loaded(
+                run,
+                lang,
+                list(FORMATS),
+                tables=analysis,
+                kpi_tables=kpis_in_language(tables, analysis, lang),  # the CSVs are in English
+            )
         path = folder.commit()
     except BaseException:
         folder.abandon()
         raise
-    if plots:
-        from sim.analysis.kpis import kpis_in_language
-        from sim.analysis.render import FORMATS, render_loaded
-
-        run.path, run.manifest = path, manifest  # the folder as committed
-        render_loaded(
-            run,
-            lang,
-            list(FORMATS),
-            tables=analysis,
-            kpi_tables=kpis_in_language(tables, analysis, lang),  # the CSVs are in English
-        )
-    return RunResult(path, world, journal.events, seconds, tables)
+    return RunResult(path, seconds, len(session.journal), tables)
 
 
-def _write_tables(folder: RunFolder, exercise: Any) -> tuple[Any, Any, dict[str, Any]]:
+def write_tables(directory: Path, exercise: Any) -> tuple[Any, Any, dict[str, Any]]:
     """KPI tables as CSV (for spreadsheets) next to the journal. Returns the run as the
     analysis reads it, its tables and the KPIs, for the timeline and report to reuse.
 
@@ -137,11 +148,11 @@ def _write_tables(folder: RunFolder, exercise: Any) -> tuple[Any, Any, dict[str,
     from sim.analysis.render import load_run
     from sim.analysis.tables import build_tables
 
-    run = load_run(folder.path(""), exercise)  # reads and checks the journal
+    run = load_run(directory, exercise)  # reads and checks the journal
     analysis = build_tables(run.events, validate=False)
     tables = kpis_from_tables(analysis, exercise)
     for name, frame in tables.items():
         write_text_atomic(
-            folder.path(f"kpi_{name}.csv"), frame.to_csv(index=False, lineterminator="\n")
+            directory / f"kpi_{name}.csv", frame.to_csv(index=False, lineterminator="\n")
         )
     return run, analysis, tables

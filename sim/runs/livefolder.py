@@ -1,0 +1,120 @@
+"""The folder of a live session: visible from its first moment, appended as things happen.
+
+Unlike a batch run (built under a hidden name, renamed when complete), a live session's folder
+must be on disk while it runs, so that ``ttx play --resume`` can rebuild it after a crash. It
+holds the same files as a batch run; ``run.json`` says ``"status": "in progress"`` until the
+session ends, then ``complete``, and the debrief files (KPI tables, timeline, report) are
+written last. ``events.jsonl``, ``decisions.jsonl`` and ``notes.jsonl`` are flushed line by
+line; ``script.jsonl`` records which lines of a script were applied, for ``--resume --script``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sim.exercise import LoadedExercise
+from sim.fileio import write_text_atomic
+from sim.journal import canonical
+from sim.runs.folder import new_run_id
+from sim.runs.single import effective_yaml, manifest_for, write_manifest, write_tables
+
+__all__ = ["LiveFolder"]
+
+STREAMS = ("events.jsonl", "decisions.jsonl", "notes.jsonl", "script.jsonl")
+
+
+class LiveFolder:
+    def __init__(self, path: Path, manifest: dict[str, Any]) -> None:
+        self.path = path
+        self.manifest = manifest
+        self._files: dict[str, IO[str]] = {}
+
+    @classmethod
+    def create(
+        cls,
+        loaded: LoadedExercise,
+        out: Path,
+        *,
+        command: list[str] | None,
+        players: bool,
+        speed: float,
+    ) -> LiveFolder:
+        ex = loaded.exercise
+        started = datetime.now(UTC)
+        parent = out / ex.id
+        parent.mkdir(parents=True, exist_ok=True)
+        run_id = new_run_id(ex.exercise.seed, started) + "-live"
+        n = 1
+        while True:
+            path = parent / (run_id if n == 1 else f"{run_id}-{n}")
+            try:
+                path.mkdir()
+                break
+            except FileExistsError:
+                n += 1
+        write_text_atomic(path / "exercise.yaml", loaded.text)
+        write_text_atomic(path / "effective.yaml", effective_yaml(loaded))
+        manifest = manifest_for(
+            loaded,
+            command,
+            started,
+            players="hub" if players else "none",
+            status="in progress",
+            live={"speed": speed},
+        )
+        write_manifest(path / "run.json", manifest)
+        folder = cls(path, manifest)
+        folder.open("w")
+        return folder
+
+    @classmethod
+    def reopen(cls, path: Path) -> LiveFolder:
+        manifest = json.loads((path / "run.json").read_text(encoding="utf-8"))
+        return cls(path, manifest)
+
+    def open(self, mode: str) -> None:
+        for name in STREAMS:
+            self._files[name] = open(  # noqa: SIM115 - kept open for the whole session
+                self.path / name, mode, encoding="utf-8", newline="\n"
+            )
+
+    def stream(self, name: str) -> IO[str]:
+        return self._files[name]
+
+    def script_applied(self, line: int, decisions: int, notes: int) -> None:
+        """A script line was applied (and what the logs held after it), flushed at once."""
+        out = self._files["script.jsonl"]
+        out.write(canonical({"line": line, "decisions": decisions, "notes": notes}) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+    def close_streams(self) -> None:
+        for f in self._files.values():
+            f.close()
+        self._files = {}
+
+    def complete(self, loaded: LoadedExercise, *, plots: bool, lang: str, events: int) -> None:
+        """The session ended: write the KPI tables and the debrief files, then mark it so."""
+        self.close_streams()
+        run, analysis, tables = write_tables(self.path, loaded.exercise)
+        self.manifest.update(
+            status="complete", finished=datetime.now(UTC).isoformat(), events=events
+        )
+        write_manifest(self.path / "run.json", self.manifest)
+        if plots:
+            from sim.analysis.kpis import kpis_in_language
+            from sim.analysis.render import FORMATS, render_loaded
+
+            run.manifest = self.manifest
+            render_loaded(
+                run,
+                lang,
+                list(FORMATS),
+                tables=analysis,
+                kpi_tables=kpis_in_language(tables, analysis, lang),
+            )
+        self.tables = tables

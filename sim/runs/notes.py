@@ -1,0 +1,44 @@
+"""``notes.jsonl``: what people said during a live session, stamped with scenario time.
+
+Observer and facilitator notes, and the players' answers to ``decision_point`` injects. Notes
+change nothing in the world, so they stay out of the journal (a replay need not reproduce
+them) and the debrief reads them beside it. Canonical JSON lines, flushed as they are made.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from sim.journal import canonical
+
+__all__ = ["NOTE_KEYS", "NoteLog"]
+
+NOTE_KEYS = ("n", "t", "kind", "inject", "text", "who")
+
+
+class NoteLog:
+    def __init__(self, stream: IO[str] | None = None, *, flush: bool = False) -> None:
+        self._stream = stream
+        self._flush = flush
+        self.lines: list[dict[str, Any]] = []
+
+    def __call__(
+        self, t: float, kind: str, text: str, who: str, inject: str | None = None
+    ) -> dict[str, Any]:
+        line = {
+            "n": len(self.lines) + 1,
+            "t": float(t),
+            "kind": kind,
+            "inject": inject,
+            "text": text,
+            "who": who,
+        }
+        self.lines.append(line)
+        if self._stream is not None:
+            self._stream.write(canonical(line) + "\n")
+            if self._flush:
+                self._stream.flush()
+        return line
+
+    def __len__(self) -> int:
+        return len(self.lines)
