@@ -1,0 +1,78 @@
+"""Requests awaiting the players, each with everything needed to decide it."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from sim.console.text import countdown, scenario_t
+from sim.console.widgets.base import Panel, plain
+from sim.runs.view import PendingView, SessionView
+
+__all__ = ["PendingPanel"]
+
+
+class PendingPanel(Panel):
+    def key(self, view: SessionView) -> object:
+        return (view.clock.scenario_min // 1, tuple(map(repr, view.pending)), view.mobilisation)
+
+    def render_view(self, view: SessionView) -> RenderableType:
+        lab = self.lab
+        parts: list[RenderableType] = [Text(lab("pending"), style="bold underline")]
+        if not view.pending:
+            parts.append(Text(lab("no_pending"), style="dim"))
+        for p in view.pending:
+            parts.extend(self._request(p, view.clock.scenario_min))
+        if view.mobilisation:
+            parts.append(Text(f"\n{lab('mobilisation')}: {view.mobilisation}", style="bold"))
+        self.text = plain(parts)
+        return Group(*parts)
+
+    def _request(self, p: PendingView, now: float) -> list[RenderableType]:
+        lab = self.lab
+        head = Text()
+        head.append(f"\n{p.key} ", style="bold reverse")
+        head.append(f" {p.region} {p.region_name}", style="bold")
+        if p.crisis:
+            head.append(f" · {lab('crisis')} {p.crisis}")
+            if p.crisis_level:
+                head.append(f" {p.crisis_level}", style="bold magenta")
+        head.append(f" · {lab('asked', t=scenario_t(p.asked_min))}", style="dim")
+        head.append(f" ({countdown(now - p.asked_min)})", style="dim")
+        if p.life_safety:
+            head.append(f"  {lab('life_safety')}", style="bold white on red")
+        facts = Text()
+        facts.append(f"{lab('route')} {p.route} · {lab('requester')} {p.requester}")
+        facts.append(f" · {lab('urgency')} {countdown(p.urgency_min)}")
+        if p.priority is not None:
+            facts.append(f" · {lab('priority')} {p.priority:.1f}", style="bold")
+        ask = Text()
+        ask.append(f"{lab('effect')}: ", style="italic")
+        ask.append(p.effect)
+        ask.append(f"\n{lab('tags')}: {', '.join(p.tags) or '–'} · {lab('quantity')} {p.quantity}")
+        ask.append(f" {p.measure}")
+        table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
+        for name in ("", lab("capability"), lab("free"), lab("needed"), lab("eta"), ""):
+            table.add_column(name)
+        for o in p.options:
+            mark = "▶" if o.primary else " "
+            flags = [o.note] if o.note else []
+            if not o.legal:
+                flags.append(lab("not_legal"))
+            if not o.support_ok:
+                flags.append(lab("no_support"))
+            style = "dim" if not o.legal else ("red" if o.free < o.needed else "")
+            table.add_row(
+                mark,
+                f"{o.capability} {o.name}",
+                str(o.free),
+                str(o.needed),
+                countdown(o.eta_min),
+                "; ".join(flags),
+                style=style,
+            )
+        advice = Text()
+        advice.append(f"{lab('advice')}: ", style="bold green")
+        advice.append(p.advice)
+        return [head, facts, ask, Text(f"{lab('options')}:", style="underline"), table, advice]

@@ -1,0 +1,532 @@
+"""The live session's command language: one parser for lines typed at the console and scripts.
+
+A line is ``[@TIME] WORD ARGS``; ``#`` at the start of a line makes it a comment, and blank lines
+are ignored. ``TIME`` is any scenario-time form of ``sim.exercise.times`` (``@T+01:30``,
+``@D+1 08:00``, ``@90m``, ``@PT1H30M``): the scenario time at which a scripted line applies.
+The words and their arguments are in ``USAGE`` and documented in ``docs/live.md``.
+
+This module checks only the syntax, and says where a line is wrong (``CommandError`` with the
+1-based column). Whether a request exists, a unit is free or a time lies in the past is for the
+session to judge, against the world as it is when the command applies.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from sim.exercise.times import parse_scenario_time
+
+__all__ = [
+    "ACTIONS",
+    "USAGE",
+    "WORDS",
+    "AddInject",
+    "Answer",
+    "Command",
+    "CommandError",
+    "CompletionIds",
+    "Decide",
+    "Delay",
+    "End",
+    "Fire",
+    "Goto",
+    "Help",
+    "Mobilise",
+    "Next",
+    "Note",
+    "Pause",
+    "Reallocate",
+    "Resume",
+    "Skip",
+    "Speed",
+    "complete",
+    "parse_command",
+    "parse_script",
+]
+
+ACTIONS: tuple[str, ...] = ("approve", "partial", "substitute", "queue", "deny")
+
+USAGE: dict[str, str] = {
+    "pause": "pause",
+    "resume": "resume",
+    "speed": "speed X",
+    "goto": "goto TIME",
+    "next": "next",
+    "fire": "fire INJECT",
+    "skip": "skip INJECT [reason]",
+    "delay": "delay INJECT DURATION",
+    "inject": "inject {flow-style YAML of one inject}",
+    "decide": "decide REQUEST approve|partial|substitute|queue|deny [CAPABILITY] [UNITS] [reason]",
+    "reallocate": "reallocate UNIT to REQUEST",
+    "mobilise": "mobilise [reason]",
+    "answer": "answer INJECT text",
+    "note": "note text",
+    "end": "end",
+    "help": "help [WORD]",
+}
+WORDS: tuple[str, ...] = tuple(USAGE)
+_ALIASES = {"mobilize": "mobilise", "?": "help", "endex": "end", "jump": "goto"}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_CAPABILITY_LIKE = re.compile(r"^[A-Z][A-Z0-9_]+$")
+_D_PLUS_AT = re.compile(r"@(D\+\d+\s+\d{1,2}:\d{2})")
+
+
+class CommandError(ValueError):
+    """A line that is not a command; ``column`` is 1-based in the line as typed."""
+
+    def __init__(self, message: str, column: int, line_number: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.line_number = line_number  # set for scripts: the 1-based line in the file
+
+    def __str__(self) -> str:
+        where = f"line {self.line_number}, " if self.line_number is not None else ""
+        return f"{where}column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """One parsed line: ``at`` is the scenario time (minutes) it applies at, None for now."""
+
+    at: float | None
+    line: str
+    word: ClassVar[str] = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pause(Command):
+    word: ClassVar[str] = "pause"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Resume(Command):
+    word: ClassVar[str] = "resume"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Speed(Command):
+    factor: float  # scenario minutes per wall minute
+    word: ClassVar[str] = "speed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Goto(Command):
+    time: float  # scenario minutes
+    word: ClassVar[str] = "goto"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Next(Command):
+    word: ClassVar[str] = "next"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fire(Command):
+    inject: str
+    word: ClassVar[str] = "fire"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Skip(Command):
+    inject: str
+    reason: str = ""
+    word: ClassVar[str] = "skip"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Delay(Command):
+    inject: str
+    by: float  # minutes
+    word: ClassVar[str] = "delay"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddInject(Command):
+    """An ad-hoc inject; ``text`` is validated by ``sim.exercise.adhoc.parse_adhoc_inject``
+    (pass ``offset=column - 1`` so its errors name columns of the whole line)."""
+
+    text: str
+    column: int  # 1-based column of ``text`` in ``line``
+    word: ClassVar[str] = "inject"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decide(Command):
+    request: str
+    action: str  # one of ACTIONS
+    capability: str | None = None
+    units: int | None = None
+    reason: str = ""
+    word: ClassVar[str] = "decide"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reallocate(Command):
+    unit: str
+    request: str
+    word: ClassVar[str] = "reallocate"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mobilise(Command):
+    reason: str = ""
+    word: ClassVar[str] = "mobilise"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer(Command):
+    inject: str
+    text: str
+    word: ClassVar[str] = "answer"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note(Command):
+    text: str
+    word: ClassVar[str] = "note"
+
+
+@dataclass(frozen=True, kw_only=True)
+class End(Command):
+    word: ClassVar[str] = "end"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Help(Command):
+    topic: str | None = None
+    word: ClassVar[str] = "help"
+
+
+class _Cursor:
+    """Reads a line left to right, keeping 1-based columns for error messages."""
+
+    def __init__(self, line: str, pos: int, word: str) -> None:
+        self.line = line
+        self.pos = pos
+        self.word = word
+
+    def skip_ws(self) -> None:
+        while self.pos < len(self.line) and self.line[self.pos].isspace():
+            self.pos += 1
+
+    def at_end(self) -> bool:
+        self.skip_ws()
+        return self.pos >= len(self.line)
+
+    def end_col(self) -> int:
+        return len(self.line.rstrip()) + 1
+
+    def missing(self, what: str) -> CommandError:
+        return CommandError(f"{self.word} needs {what}: {USAGE[self.word]}", self.end_col())
+
+    def peek(self) -> tuple[str, int] | None:
+        self.skip_ws()
+        if self.pos >= len(self.line):
+            return None
+        end = self.pos
+        while end < len(self.line) and not self.line[end].isspace():
+            end += 1
+        return self.line[self.pos : end], self.pos + 1
+
+    def take(self) -> tuple[str, int] | None:
+        tok = self.peek()
+        if tok is not None:
+            self.pos = tok[1] - 1 + len(tok[0])
+        return tok
+
+    def need_id(self, what: str) -> str:
+        tok = self.take()
+        if tok is None:
+            raise self.missing(what)
+        text, col = tok
+        if not _ID.match(text):
+            raise CommandError(f"{text!r} is not {what}", col)
+        return text
+
+    def rest(self, *, required: str | None = None) -> str:
+        """The rest of the line as free text; one pair of surrounding quotes is removed."""
+        self.skip_ws()
+        col = self.pos + 1
+        text = self.line[self.pos :].rstrip()
+        self.pos = len(self.line)
+        if text[:1] in "\"'" and text:
+            quote = text[0]
+            if len(text) < 2 or text[-1] != quote:
+                raise CommandError(f"unclosed quote {quote}", col)
+            text = text[1:-1]
+        if required and not text.strip():
+            raise self.missing(required)
+        return text
+
+    def done(self) -> None:
+        tok = self.peek()
+        if tok is not None:
+            raise CommandError(
+                f"unexpected {tok[0]!r}; {self.word} takes: {USAGE[self.word]}", tok[1]
+            )
+
+
+def _time_arg(cur: _Cursor, what: str, *, duration: bool = False) -> float:
+    cur.skip_ws()
+    col = cur.pos + 1
+    text = cur.rest(required=what)
+    try:
+        minutes = parse_scenario_time(text)
+    except ValueError as exc:
+        raise CommandError(str(exc), col) from None
+    if not math.isfinite(minutes) or (duration and minutes <= 0):
+        raise CommandError(f"{text!r} is not a {'positive duration' if duration else 'time'}", col)
+    return minutes
+
+
+def _speed(cur: _Cursor, base: dict[str, object]) -> Command:
+    tok = cur.take()
+    if tok is None:
+        raise cur.missing("a number")
+    text, col = tok
+    try:
+        factor = float(text.removesuffix("x").removesuffix("×"))
+    except ValueError:
+        raise CommandError(f"speed needs a positive number, not {text!r}", col) from None
+    if not math.isfinite(factor) or factor <= 0:
+        raise CommandError(f"speed needs a positive number, not {text!r}", col)
+    cur.done()
+    return Speed(factor=factor, **base)  # type: ignore[arg-type]
+
+
+def _decide(cur: _Cursor, base: dict[str, object], capabilities: Collection[str] | None) -> Command:
+    request = cur.need_id("a request id")
+    tok = cur.take()
+    if tok is None:
+        raise cur.missing("a decision")
+    action, col = tok[0].lower(), tok[1]
+    if action not in ACTIONS:
+        raise CommandError(
+            f"unknown decision {tok[0]!r}{_did_you_mean(action, ACTIONS)}; "
+            f"choose {'|'.join(ACTIONS)}",
+            col,
+        )
+    capability: str | None = None
+    units: int | None = None
+    tok = cur.peek()
+    if tok is not None and (cap := _as_capability(tok[0], capabilities)) is not None:
+        capability = cap
+        cur.take()
+        tok = cur.peek()
+    if tok is not None and re.fullmatch(r"[+-]?\d+", tok[0]):
+        units = int(tok[0])
+        if units < 1:
+            raise CommandError(f"units must be at least 1, not {tok[0]}", tok[1])
+        cur.take()
+    reason = cur.rest()
+    return Decide(
+        request=request, action=action, capability=capability, units=units, reason=reason, **base
+    )  # type: ignore[arg-type]
+
+
+def _as_capability(token: str, capabilities: Collection[str] | None) -> str | None:
+    """``token`` as a capability id: one of ``capabilities`` (any case) when the session gives
+    them, otherwise anything written like one (``FBO_CH47``, ``NH90``: upper case)."""
+    if capabilities is not None:
+        by_lower = {c.lower(): c for c in capabilities}
+        return by_lower.get(token.lower())
+    return token if _CAPABILITY_LIKE.match(token) else None
+
+
+def _reallocate(cur: _Cursor, base: dict[str, object]) -> Command:
+    unit = cur.need_id("a unit id")
+    tok = cur.take()
+    if tok is None:
+        raise cur.missing("'to' and a request id")
+    if tok[0].lower() != "to":
+        raise CommandError(f"expected 'to', not {tok[0]!r}: {USAGE['reallocate']}", tok[1])
+    request = cur.need_id("a request id")
+    cur.done()
+    return Reallocate(unit=unit, request=request, **base)  # type: ignore[arg-type]
+
+
+def _inject(cur: _Cursor, base: dict[str, object]) -> Command:
+    cur.skip_ws()
+    col = cur.pos + 1
+    text = cur.line[cur.pos :].rstrip()
+    if not text:
+        raise cur.missing("one inject as flow-style YAML")
+    if not text.startswith("{"):
+        raise CommandError(
+            "an ad-hoc inject is one YAML mapping in braces, e.g. "
+            "inject {type: information, title: Press call, message: ...}",
+            col,
+        )
+    return AddInject(text=text, column=col, **base)  # type: ignore[arg-type]
+
+
+def _simple(cls: type[Command]) -> Callable[[_Cursor, dict[str, object]], Command]:
+    def parse(cur: _Cursor, base: dict[str, object]) -> Command:
+        cur.done()
+        return cls(**base)  # type: ignore[arg-type]
+
+    return parse
+
+
+def _help(cur: _Cursor, base: dict[str, object]) -> Command:
+    tok = cur.take()
+    topic = None
+    if tok is not None:
+        topic = _ALIASES.get(tok[0].lower(), tok[0].lower())
+        if topic not in USAGE:
+            raise CommandError(f"no command {tok[0]!r}{_did_you_mean(topic, WORDS)}", tok[1])
+    cur.done()
+    return Help(topic=topic, **base)  # type: ignore[arg-type]
+
+
+_PARSERS: dict[str, Callable[..., Command]] = {
+    "pause": _simple(Pause),
+    "resume": _simple(Resume),
+    "next": _simple(Next),
+    "end": _simple(End),
+    "speed": _speed,
+    "goto": lambda c, b: Goto(time=_time_arg(c, "a scenario time"), **b),
+    "fire": lambda c, b: Fire(inject=_id_then_done(c, "an inject id"), **b),
+    "skip": lambda c, b: Skip(inject=c.need_id("an inject id"), reason=c.rest(), **b),
+    "delay": lambda c, b: Delay(
+        inject=c.need_id("an inject id"), by=_time_arg(c, "a duration", duration=True), **b
+    ),
+    "inject": _inject,
+    "reallocate": _reallocate,
+    "mobilise": lambda c, b: Mobilise(reason=c.rest(), **b),
+    "answer": lambda c, b: Answer(
+        inject=c.need_id("an inject id"), text=c.rest(required="the answer text"), **b
+    ),
+    "note": lambda c, b: Note(text=c.rest(required="a text"), **b),
+    "help": _help,
+}
+
+
+def _id_then_done(cur: _Cursor, what: str) -> str:
+    value = cur.need_id(what)
+    cur.done()
+    return value
+
+
+def _did_you_mean(word: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def parse_command(line: str, *, capabilities: Collection[str] | None = None) -> Command | None:
+    """One line as a command, None for a blank or comment line; ``CommandError`` otherwise.
+
+    ``capabilities`` (the exercise's capability ids) lets ``decide`` tell a capability from the
+    first word of a reason; without it, a capability is a word in upper case.
+    """
+    text = line.rstrip("\r\n")
+    stripped = text.strip()
+    if not stripped or stripped.startswith("#"):
+        return None
+    pos = len(text) - len(text.lstrip())
+    at: float | None = None
+    if text[pos] == "@":
+        m = _D_PLUS_AT.match(text, pos)
+        if m is None:
+            m = re.compile(r"@(\S*)").match(text, pos)
+        assert m is not None
+        if not m[1]:
+            raise CommandError("'@' needs a scenario time, e.g. @T+01:30", pos + 1)
+        try:
+            at = parse_scenario_time(m[1])
+        except ValueError as exc:
+            raise CommandError(str(exc), pos + 2) from None
+        pos = m.end()
+    cur = _Cursor(text, pos, "")
+    tok = cur.take()
+    if tok is None:
+        raise CommandError("a time needs a command after it, e.g. @T+01:30 fire 7", len(text) + 1)
+    raw, col = tok
+    word = _ALIASES.get(raw.lower(), raw.lower())
+    if word not in USAGE:
+        raise CommandError(f"unknown command {raw!r}{_did_you_mean(word, WORDS)}", col)
+    cur.word = word
+    base: dict[str, object] = {"at": at, "line": text}
+    if word == "decide":
+        return _decide(cur, base, capabilities)
+    return _PARSERS[word](cur, base)
+
+
+def parse_script(
+    text: str, *, capabilities: Collection[str] | None = None
+) -> list[tuple[int, Command]]:
+    """Every command of a script with its 1-based line number; the first bad line raises
+    ``CommandError`` with its ``line_number`` set."""
+    out: list[tuple[int, Command]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            cmd = parse_command(line, capabilities=capabilities)
+        except CommandError as exc:
+            raise CommandError(exc.message, exc.column, number) from None
+        if cmd is not None:
+            out.append((number, cmd))
+    return out
+
+
+@dataclass(frozen=True)
+class CompletionIds:
+    """What the session can name right now, for completion."""
+
+    requests: Sequence[str] = ()  # pending requests (decide) and tasked ones (reallocate to)
+    units: Sequence[str] = ()  # units that can be reallocated
+    injects: Sequence[str] = ()  # injects that can be fired, skipped, delayed or answered
+    capabilities: Sequence[str] = ()
+
+
+_ARG_KINDS: dict[str, tuple[str, ...]] = {
+    "fire": ("injects",),
+    "skip": ("injects",),
+    "delay": ("injects",),
+    "answer": ("injects",),
+    "decide": ("requests", "actions", "capabilities"),
+    "reallocate": ("units", "to", "requests"),
+    "help": ("words",),
+}
+
+
+def complete(prefix: str, ids: CompletionIds) -> list[str]:
+    """Whole lines that complete ``prefix`` (its last word: a command word or an id), sorted.
+
+    A time prefix (``@T+01:30``) is kept. An empty list means nothing fits.
+    """
+    head, body = "", prefix
+    if prefix.startswith("@"):
+        m = _D_PLUS_AT.match(prefix) or re.match(r"@\S*", prefix)
+        assert m is not None
+        if m.end() == len(prefix):
+            return []  # still typing the time
+        end = m.end()
+        while end < len(prefix) and prefix[end].isspace():
+            end += 1
+        head, body = prefix[:end], prefix[end:]
+    tokens = body.split()
+    current = "" if not body or body[-1].isspace() else tokens[-1]
+    index = len(tokens) - 1 if not current else len(tokens) - 2
+    if index < 0:
+        return [head + w for w in WORDS if w.startswith(current.lower())]
+    word = _ALIASES.get(tokens[0].lower(), tokens[0].lower())
+    kinds = _ARG_KINDS.get(word)
+    if kinds is None or index >= len(kinds):
+        return []
+    pool = {
+        "injects": ids.injects,
+        "requests": ids.requests,
+        "units": ids.units,
+        "capabilities": ids.capabilities,
+        "actions": ACTIONS,
+        "to": ("to",),
+        "words": WORDS,
+    }[kinds[index]]
+    stem = head + body[: len(body) - len(current)]
+    return sorted(stem + c for c in pool if c.lower().startswith(current.lower()))

@@ -1,0 +1,295 @@
+"""The facilitator console driven headless with Textual's pilot, asserting what is on screen.
+
+The session is ``FakeSession`` (tests/fake_session.py) over the real tutorial exercise and a real
+``ScenarioClock`` on a fake wall clock, so every reading is exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_session import FakeSession
+
+from sim.console.app import ConsoleApp
+from sim.console.widgets.helpscreen import HelpScreen
+from sim.exercise.loader import load_exercise
+from sim.exercise.models import Exercise
+from sim.runs.commands import USAGE
+from sim.runs.view import CommandResult
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE = (180, 50)
+
+
+class Wall:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture(scope="module")
+def tutorial() -> Exercise:
+    return load_exercise(ROOT / "exercises" / "tutorial.yaml")
+
+
+def drive(
+    session: Any, script: Callable[[ConsoleApp, Any], Awaitable[None]], lang: str = "en"
+) -> ConsoleApp:
+    """Run the console headless with ``script(app, pilot)`` and return the app afterwards."""
+    app = ConsoleApp(session, lang, tick=0.05)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await script(app, pilot)
+
+    asyncio.run(main())
+    return app
+
+
+async def type_line(pilot: Any, line: str, *, by_key: bool = False) -> None:
+    """Enter a line at the prompt: key by key, or pasted whole (fast; the same submit path)."""
+    if by_key:
+        await pilot.press(*["space" if ch == " " else ch for ch in line])
+    else:
+        pilot.app.prompt.value = line
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def at_request(tutorial: Exercise) -> FakeSession:
+    """The tutorial at T+02:10, paused: inject 3 has put request R001 before the players."""
+    session = FakeSession(tutorial, wall=Wall())
+    assert session.submit("goto T+02:10").ok
+    return session
+
+
+def test_everything_needed_is_on_screen(tutorial: Exercise) -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        clock = app.clock_bar.text
+        assert "T+02:10" in clock and "2026-04-20 14:55" in clock and "PAUSED" in clock
+        assert "×60" in clock and "ENDEX T+30:00" in clock and "advice: priority" in clock
+        pending = app.pending.text
+        for fact in (
+            "R001",
+            "VR22 Brabant-Zuidoost",
+            "crisis peel GRIP2",
+            "asked T+02:00 (10m)",
+            "route WVR51",
+            "requester voorzitter_VR",
+            "urgency 3h00m",
+            "priority 12.5",
+            "effect: Water drops at the fire front north of Helenaveen",
+            "tags: wildfire · quantity 2 units",
+            "▶ FBO_CH47 Chinook fire bucket (CH-47F) 4 2 4h00m",
+            "FBO_COUGAR Cougar fire bucket (AS532) 2 1 4h00m",
+            "advice: approve FBO_CH47 2",
+        ):
+            assert fact in pending, fact
+        injects = app.injects.text
+        assert "5 T+06:00 in 3h50m Regional TV live from the fire" in injects
+        assert "4 when triggered No free ground crew (when condition)" in injects
+        assert "from Voorzitter VR Brabant-Zuidoost · to LOCC · by digital request form" in injects
+        assert "expected: LOCC tests the route and capacity" in injects
+        assert injects.index("Request for fire-bucket") < injects.index("Fire reported")
+        board = app.board.text.splitlines()
+        assert board[0] == "Units free mob. transit scene return rest MT1"
+        assert "FBO_CH47 4 0 0 0 0 0 0" in board
+        assert "VR22 Brabant-Zuidoost GRIP2 peel GRIP2" in board
+        assert "T+02:00 inject 3 Request for fire-bucket helicopters" in app.log_panel.text
+
+    drive(at_request(tutorial), script)
+
+
+def test_a_typed_decision_shows_at_once(tutorial: Exercise) -> None:
+    session = at_request(tutorial)
+
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await type_line(pilot, "decide R001 approve FBO_CH47 2 front near Helenaveen")
+        assert app.status_text == "✔ R001: approve"
+        assert "No request awaits a decision." in app.pending.text
+        assert "FBO_CH47 2 0 0 2 0 0 0" in app.board.text.splitlines()
+
+    drive(session, script)
+    ((t, decision),) = session.decisions
+    assert t == 130.0 and decision.reason == "front near Helenaveen" and decision.units == 2
+
+
+def test_an_error_is_a_red_line_with_a_caret_and_the_session_goes_on(tutorial: Exercise) -> None:
+    session = at_request(tutorial)
+
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await type_line(pilot, "inject {typ: information}", by_key=True)
+        lines = app.status_text.splitlines()
+        assert lines[0] == "inject {typ: information}"
+        assert lines[1] == " " * 8 + "^ column 9: unknown key 'typ'; did you mean 'type'?"
+        assert "Press at the gate" not in app.injects.text  # nothing applied
+        await type_line(pilot, "decide R009 deny")
+        assert app.status_text == "✘ no request 'R009' awaits a decision"
+        await type_line(pilot, "inject {type: information, title: Press at the gate}")
+        assert app.status_text == "✔ inject adhoc-1 added"
+        assert "adhoc-1 T+02:10 Press at the gate" in app.injects.text
+
+    drive(session, script)
+
+
+def test_keys_drive_the_clock_and_letters_still_type(tutorial: Exercise) -> None:
+    session = at_request(tutorial)
+
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await pilot.press("space")  # empty prompt: Space resumes
+        await pilot.pause()
+        assert not session.clock.paused and "RUNNING" in app.clock_bar.text
+        await pilot.press("plus")
+        await pilot.pause()
+        assert session.clock.speed == 120 and "×120" in app.clock_bar.text
+        await pilot.press("minus", "minus")
+        await pilot.pause()
+        assert session.clock.speed == 30
+        await pilot.press("space")
+        await pilot.pause()
+        assert session.clock.paused and "PAUSED" in app.clock_bar.text
+        await type_line(pilot, "note n + -", by_key=True)  # keys go into a started line
+        assert session.notes == [(130.0, "n + -")]
+        assert session.clock.speed == 30 and session.clock.paused
+        await pilot.press("escape", "n")  # off the prompt, n is the next inject
+        await pilot.pause()
+        assert session.clock.now() == 360.0
+        assert "5 T+06:00 Regional TV live from the fire" in app.injects.text
+        await pilot.press("ctrl+n")  # and from anywhere
+        await pilot.pause()
+        assert session.clock.now() == 1200.0
+        await pilot.press("escape", "f", "i")  # typing goes back to the prompt
+        assert app.prompt.has_focus and app.prompt.value == "fi"
+
+    drive(session, script)
+
+
+def test_completion_and_history(tutorial: Exercise) -> None:
+    session = at_request(tutorial)
+
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await pilot.press("d", "e", "tab")
+        assert app.prompt.value == "de"  # decide and delay: both shown, nothing guessed
+        assert "decide" in str(app.status.render()) and "delay" in str(app.status.render())
+        await pilot.press("c", "tab")
+        assert app.prompt.value == "decide "
+        await pilot.press("tab")
+        assert app.prompt.value == "decide R001 "
+        await pilot.press("a", "tab", "F", "tab")
+        assert app.prompt.value == "decide R001 approve FBO_"
+        await pilot.press("ctrl+u")
+        await type_line(pilot, "note first")
+        await type_line(pilot, "note second")
+        await pilot.press("up")
+        assert app.prompt.value == "note second"
+        await pilot.press("up", "up")
+        assert app.prompt.value == "note first"
+        await pilot.press("down", "down")
+        assert app.prompt.value == ""
+
+    drive(session, script)
+
+
+def test_help_lists_every_command(tutorial: Exercise) -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        svg = app.export_screenshot()
+        for word in USAGE:
+            assert f">{word}" in svg.replace("&#160;", " ") or word in svg
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        await type_line(pilot, "help delay")
+        assert app.status_text == "✔ delay INJECT DURATION — Move a pending inject later."
+
+    drive(at_request(tutorial), script)
+
+
+def test_dutch_labels(tutorial: Exercise) -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        assert "GEPAUZEERD" in app.clock_bar.text and "klok" in app.clock_bar.text
+        assert "spelers besluiten (advies: priority)" in app.clock_bar.text
+        assert app.pending.text.startswith("Bijstandsverzoeken wachtend op besluit")
+        assert "grondslag WVR51 · aanvrager voorzitter_VR" in app.pending.text
+        assert (
+            app.board.text.splitlines()[0] == "Eenheden vrij gereed onderweg ter pl. terug rust HT1"
+        )
+        assert "over 3h50m" in app.injects.text and "Ingespeelde injects" in app.injects.text
+
+    drive(at_request(tutorial), script, lang="nl")
+
+
+def test_the_timer_ticks_the_session_and_the_screen_follows(tutorial: Exercise) -> None:
+    wall = Wall()
+    session = FakeSession(tutorial, wall=wall, speed=600, paused=False)
+
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        wall.t = 12.0  # 120 scenario minutes at ×600
+        await pilot.pause(0.3)
+        assert "T+02:00" in app.clock_bar.text
+        assert "R001" in app.pending.text  # inject 3 fired by the tick, its request shown
+        assert session.ticks >= 2
+
+    drive(session, script)
+
+
+def test_end_shows_endex(tutorial: Exercise) -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await type_line(pilot, "end")
+        await pilot.pause(0.15)
+        assert "ENDEX" in app.clock_bar.text
+        assert "The exercise has ended (ENDEX)" in app.status_text
+
+    drive(at_request(tutorial), script)
+
+
+class Broken:
+    """A session whose world fails: the console must say so and stay up."""
+
+    def __init__(self, inner: FakeSession) -> None:
+        self.inner = inner
+        self.finished = False
+
+    def view(self) -> Any:
+        return self.inner.view()
+
+    def tick(self) -> None:
+        raise RuntimeError("world fell over")
+
+    def submit(self, line: str) -> CommandResult:
+        raise KeyError(line)
+
+    def completions(self, prefix: str) -> list[str]:
+        raise ValueError(prefix)
+
+
+def test_a_failing_session_is_a_red_line_not_a_crash(tutorial: Exercise) -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await pilot.pause(0.15)
+        assert app.status_text == "✘ session: RuntimeError: world fell over"
+        await pilot.press("p", "tab")  # completion failing gives nothing
+        assert app.prompt.value == "p"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.status_text == "✘ KeyError: 'p'"
+
+    drive(Broken(at_request(tutorial)), script)
+
+
+def test_screenshot_svg_shows_the_dashboard(tutorial: Exercise, tmp_path: Path) -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        path = app.save_screenshot(str(tmp_path / "console.svg"))
+        text = Path(path).read_text("utf-8").replace("&#160;", " ")
+        for token in ("T+02:10", "R001", "FBO_CH47", "Next", "injects", "Crisis", "levels"):
+            assert token in text, token
+
+    drive(at_request(tutorial), script)
