@@ -232,6 +232,9 @@ def _register_optional() -> None:
         cli.add_command(msel)
     except ImportError:  # pragma: no cover
         pass
+    from sim.cli_play import play
+
+    cli.add_command(play)
 
 
 def main() -> None:

@@ -75,6 +75,11 @@ class DecisionLog:
     def __len__(self) -> int:
         return self._n
 
+    def retarget(self, stream: IO[str] | None, *, flush: bool) -> None:
+        """Go on writing to another stream (a resumed session, once it has caught up)."""
+        self._stream = stream
+        self._flush = flush
+
     def text(self) -> str:
         return "".join(canonical(line) + "\n" for line in self.lines)
 

@@ -115,6 +115,11 @@ class Journal:
     def __len__(self) -> int:
         return self._seq
 
+    def retarget(self, stream: IO[str] | None, *, flush: bool) -> None:
+        """Go on writing to another stream (a resumed session, once it has caught up)."""
+        self._stream = stream
+        self._flush = flush
+
     def text(self) -> str:
         """The journal as ``events.jsonl`` holds it (for tests and replay)."""
         return "".join(canonical(record) + "\n" for record in self.events)

@@ -191,6 +191,10 @@ class Defence:
     def unit(self, unit_id: str) -> Unit:
         return self._by_id[unit_id]
 
+    def counts(self, cap_id: str) -> dict[str, int]:
+        """Units of a capability per state (a copy)."""
+        return dict(self._count.get(cap_id, {}))
+
     def free(self, cap_id: str) -> int:
         return self._count.get(cap_id, {}).get("available", 0)
 

@@ -132,6 +132,7 @@ class RecordedDecider:
             elif line["kind"] == "mobilisation":
                 self._mobilisations.append(line)
         self.last_line: int | None = None  # the line applied most recently
+        self.live_from = float("inf")  # a resumed session: the policy decides from then on
 
     @property
     def who(self) -> str:
@@ -164,6 +165,8 @@ class RecordedDecider:
         now = self.env.now
         queue = self._requests.get(request.id)
         if not queue or queue[0]["asked"] > now:
+            if now >= self.live_from:
+                return self.base.decide(request, view)
             return Decision("queued", reason="still waits for capacity", by=self.base.who)
         line = queue.popleft()
         n = line["n"]
@@ -203,7 +206,7 @@ class RecordedDecider:
     def reallocation(self, request: Request, view: HubView) -> Deployment | None:
         head = self._due(self._moves, "reallocation")
         if head is None or head["choice"].get("to_request") != request.id:
-            return None
+            return self.base.reallocation(request, view) if self.env.now >= self.live_from else None
         self._moves.popleft()
         self.last_line = head["n"]
         unit = head["key"]
@@ -215,7 +218,7 @@ class RecordedDecider:
     def mobilise(self, waiting: Sequence[Request], threshold: int) -> bool:
         head = self._due(self._mobilisations, "national mobilisation")
         if head is None:
-            return False
+            return self.env.now >= self.live_from and self.base.mobilise(waiting, threshold)
         self._mobilisations.popleft()
         self.last_line = head["n"]
         return True

@@ -45,6 +45,8 @@ class InjectRunner:
         self.due: dict[str, float] = {}  # scheduled injects -> when they fire (a delay moves it)
         self.by_id = {i.id: i for i in world.ex.injects}
         self.adhoc: list[Inject] = []  # typed in by the facilitator during a live session
+        self.fired_at: dict[str, float] = {}  # fired or skipped -> when (for the live view)
+        self.reasons: dict[str, str] = {}  # skipped -> why
 
     def start(self) -> None:
         for inj in self.w.ex.injects:
@@ -87,6 +89,8 @@ class InjectRunner:
         """Take a pending inject out of the storyline; injects after it are not triggered."""
         inj = self.pending(inject_id)
         self.done[inj.id] = "skipped"
+        self.fired_at[inj.id] = self.w.env.now
+        self.reasons[inj.id] = reason
         self.due.pop(inj.id, None)
         if inj in self._watching:
             self._watching.remove(inj)
@@ -155,6 +159,9 @@ class InjectRunner:
         result = self._apply(inj)
         state, reason, request = result
         self.done[inj.id] = state
+        self.fired_at[inj.id] = w.env.now
+        if reason is not None:
+            self.reasons[inj.id] = reason
         region = inj.request.region if inj.request is not None else None
         crisis = inj.crisis or (inj.request.crisis if inj.request is not None else None)
         w.record(

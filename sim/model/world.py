@@ -129,6 +129,12 @@ class World:
         if until > self.env.now:
             self.env.run(until=until)
 
+    def settle(self) -> None:
+        """Let everything due at the current time happen (after a jump to an inject's time)."""
+        now = self.env.now
+        while self.env.peek() <= now:
+            self.env.step()
+
     def end_now(self) -> None:
         """ENDEX now (the facilitator ends the exercise early); ``finish`` follows."""
         self.endex = min(self.endex, float(self.env.now))

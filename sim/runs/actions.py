@@ -32,6 +32,7 @@ __all__ = [
     "delay",
     "end",
     "fire",
+    "jump",
     "mobilise",
     "reallocate",
     "skip",
@@ -201,6 +202,18 @@ def clock(session: Session, action: str, who: str = "facilitator", **detail: Any
     )
 
 
+def jump(session: Session, to: float, who: str = "facilitator") -> str:
+    """Run the model ahead at full speed to ``to``, and let what is due then happen."""
+    if to < session.now:
+        raise SessionError(f"{format_t(to)} is in the past (it is {format_t(session.now)})")
+    to = min(to, session.endex)
+    clock(session, "jump", who, to=float(to))
+    session.advance(to)
+    if to < session.endex:
+        session.settle()
+    return f"jumped to {format_t(to)}"
+
+
 def end(session: Session, who: str = "facilitator") -> str:
     session.log(session.now, "end", None, who, {"action": "end"})
     session.world.end_now()
@@ -236,11 +249,14 @@ def apply_line(session: Session, line: dict[str, Any]) -> None:
         elif action == "adhoc":
             from sim.exercise.adhoc import parse_adhoc_inject
 
-            adhoc(
-                session, parse_adhoc_inject(choice["text"], session.exercise), choice["text"], who
+            typed = parse_adhoc_inject(
+                choice["text"], session.exercise, default_id=key, now=session.now
             )
+            adhoc(session, typed, choice["text"], who)
         else:
             raise SessionError(f"unknown inject action {action!r}")
+    elif kind == "clock" and choice["action"] == "jump":
+        jump(session, float(choice["to"]), who)
     elif kind == "clock":
         detail = {k: v for k, v in choice.items() if k != "action"}
         clock(session, choice["action"], who, **detail)

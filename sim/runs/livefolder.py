@@ -11,7 +11,6 @@ line; ``script.jsonl`` records which lines of a script were applied, for ``--res
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +18,7 @@ from typing import IO, Any
 from sim.exercise import LoadedExercise
 from sim.fileio import write_text_atomic
 from sim.journal import canonical
-from sim.runs.folder import new_run_id
+from sim.runs.folder import RunFolder, new_run_id
 from sim.runs.single import effective_yaml, manifest_for, write_manifest, write_tables
 
 __all__ = ["LiveFolder"]
@@ -45,30 +44,27 @@ class LiveFolder:
     ) -> LiveFolder:
         ex = loaded.exercise
         started = datetime.now(UTC)
-        parent = out / ex.id
-        parent.mkdir(parents=True, exist_ok=True)
-        run_id = new_run_id(ex.exercise.seed, started) + "-live"
-        n = 1
-        while True:
-            path = parent / (run_id if n == 1 else f"{run_id}-{n}")
-            try:
-                path.mkdir()
-                break
-            except FileExistsError:
-                n += 1
-        write_text_atomic(path / "exercise.yaml", loaded.text)
-        write_text_atomic(path / "effective.yaml", effective_yaml(loaded))
-        manifest = manifest_for(
-            loaded,
-            command,
-            started,
-            players="hub" if players else "none",
-            status="in progress",
-            live={"speed": speed},
-        )
-        write_manifest(path / "run.json", manifest)
+        building = RunFolder(out, ex.id, new_run_id(ex.exercise.seed, started) + "-live")
+        try:  # built under a hidden name, so a crash now leaves no folder that cannot resume
+            write_text_atomic(building.path("exercise.yaml"), loaded.text)
+            write_text_atomic(building.path("effective.yaml"), effective_yaml(loaded))
+            manifest = manifest_for(
+                loaded,
+                command,
+                started,
+                players="hub" if players else "none",
+                status="in progress",
+                live={"speed": speed},
+            )
+            write_manifest(building.path("run.json"), manifest)
+            for name in STREAMS:
+                building.path(name).touch()
+            path = building.commit()
+        except BaseException:
+            building.abandon()
+            raise
         folder = cls(path, manifest)
-        folder.open("w")
+        folder.open("a")
         return folder
 
     @classmethod
@@ -85,12 +81,12 @@ class LiveFolder:
     def stream(self, name: str) -> IO[str]:
         return self._files[name]
 
-    def script_applied(self, line: int, decisions: int, notes: int) -> None:
-        """A script line was applied (and what the logs held after it), flushed at once."""
+    def script_step(self, line: int, decisions: int, notes: int, state: str) -> None:
+        """A script line is being applied, or was (with what the logs held then)."""
         out = self._files["script.jsonl"]
-        out.write(canonical({"line": line, "decisions": decisions, "notes": notes}) + "\n")
+        record = {"line": line, "decisions": decisions, "notes": notes, "state": state}
+        out.write(canonical(record) + "\n")
         out.flush()
-        os.fsync(out.fileno())
 
     def close_streams(self) -> None:
         for f in self._files.values():

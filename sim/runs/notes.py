@@ -17,10 +17,16 @@ NOTE_KEYS = ("n", "t", "kind", "inject", "text", "who")
 
 
 class NoteLog:
-    def __init__(self, stream: IO[str] | None = None, *, flush: bool = False) -> None:
+    def __init__(
+        self,
+        stream: IO[str] | None = None,
+        *,
+        flush: bool = False,
+        lines: list[dict[str, Any]] | None = None,
+    ) -> None:
         self._stream = stream
         self._flush = flush
-        self.lines: list[dict[str, Any]] = []
+        self.lines: list[dict[str, Any]] = list(lines or [])  # a resumed session's so far
 
     def __call__(
         self, t: float, kind: str, text: str, who: str, inject: str | None = None

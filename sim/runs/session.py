@@ -110,6 +110,12 @@ class Session:
         except RecordingMismatch as exc:
             raise SessionError(str(exc), exc.line) from None
 
+    def settle(self) -> None:
+        try:
+            self.world.settle()
+        except RecordingMismatch as exc:
+            raise SessionError(str(exc), exc.line) from None
+
     def finish(self) -> None:
         try:
             self.world.finish()

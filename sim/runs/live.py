@@ -1,0 +1,240 @@
+"""A live session: the world, a scenario clock driven by the wall clock, and command lines.
+
+``LiveSession`` is what a face (the terminal console, later the browser pages) talks to
+(``SessionHandle``): ``tick()`` advances the world to the clock's scenario time, ``submit()``
+applies one typed command line, ``view()`` is the plain snapshot to show. A scripted session
+uses the same ``apply`` without a wall clock: each line applies at its ``@time`` (or where the
+previous one left the session), so a script with times plays the same however fast the
+machine. Every world-changing command goes through ``actions.py`` and so into
+``decisions.jsonl``; notes and answers into ``notes.jsonl``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+
+from sim.exercise.adhoc import AdhocInjectError, parse_adhoc_inject
+from sim.exercise.times import format_t
+from sim.model.deferring import PlayersDecider
+from sim.runs import actions
+from sim.runs import commands as c
+from sim.runs.clock import ClockError, ScenarioClock
+from sim.runs.liveview import build_view
+from sim.runs.session import Session, SessionError
+from sim.runs.view import CommandResult, SessionView
+
+__all__ = ["LiveSession"]
+
+HELP = "commands: " + ", ".join(c.WORDS) + " (help WORD for one)"
+
+
+class LiveSession:
+    def __init__(
+        self,
+        session: Session,
+        clock: ScenarioClock | None = None,
+        *,
+        lang: str = "en",
+        on_finish: Callable[[], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.clock = clock  # None: a scripted session (no wall clock)
+        self.lang = lang
+        self.on_finish = on_finish
+        self.messages: deque[str] = deque(maxlen=40)
+        self.capabilities = sorted(session.exercise.capabilities)
+        self._adhoc = 0
+        self._timed: list[c.Command] = []  # typed with a future @time: applied when due
+        if not session.started:
+            session.start()
+
+    # -- SessionHandle --------------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self.session.finished
+
+    def tick(self) -> None:
+        """Advance the world to the clock's time (and apply typed commands that fell due)."""
+        if self.finished or self.clock is None:
+            return
+        target = self.clock.now()
+        while self._timed and self._timed[0].at is not None and self._timed[0].at <= target:
+            cmd = self._timed.pop(0)
+            self._say(self._apply_at(cmd))
+        self.session.advance(target)
+        if target >= self.session.endex:
+            self._finish()
+
+    def submit(self, line: str) -> CommandResult:
+        try:
+            cmd = c.parse_command(line, capabilities=self.capabilities)
+        except c.CommandError as exc:
+            return self._fail(f"column {exc.column}: {exc.message}")
+        if cmd is None:
+            return CommandResult(True, "")
+        if self.finished and not isinstance(cmd, c.Help | c.Note):
+            return self._fail("the exercise has ended (ENDEX)")
+        if cmd.at is not None and self.clock is not None:
+            if cmd.at < self.session.now:
+                return self._fail(f"{format_t(cmd.at)} is in the past")
+            if cmd.at > self.session.now:
+                self._timed.append(cmd)
+                self._timed.sort(key=lambda k: k.at or 0.0)
+                return self._ok(f"will apply at {format_t(cmd.at)}: {cmd.line.strip()}")
+        self.tick()
+        return self._apply_at(cmd)
+
+    def view(self) -> SessionView:
+        return build_view(self, list(self.messages))
+
+    def completions(self, prefix: str) -> list[str]:
+        world = self.session.world
+        hub = world.hub
+        ids = c.CompletionIds(
+            requests=[r.id for r in world.requests.all if r.open],
+            units=[u.id for us in world.defence.units.values() for u in us if hub.moves.movable(u)],
+            injects=[i for i in world.injects.by_id if i not in world.injects.done],
+            capabilities=self.capabilities,
+        )
+        return c.complete(prefix, ids)
+
+    # -- applying commands ----------------------------------------------------------------------
+    def _apply_at(self, cmd: c.Command) -> CommandResult:
+        """Apply a command now (a timed one first brings the world to its time)."""
+        try:
+            if cmd.at is not None:
+                if cmd.at < self.session.now:
+                    raise SessionError(f"{format_t(cmd.at)} is in the past")
+                self.session.advance(cmd.at)
+                if self.clock is not None and self.clock.now() < cmd.at:
+                    self.clock.jump(cmd.at)
+            return self._ok(self.apply(cmd))
+        except (SessionError, ClockError, AdhocInjectError) as exc:
+            return self._fail(str(exc))
+
+    def apply(self, cmd: c.Command) -> str:
+        """One command at the current scenario time; raises SessionError when it cannot be."""
+        s = self.session
+        if isinstance(cmd, c.Help):
+            return c.USAGE.get(cmd.topic or "", HELP) if cmd.topic else HELP
+        if isinstance(cmd, c.Note | c.Answer):
+            inject = cmd.inject if isinstance(cmd, c.Answer) else None
+            if inject is not None and inject not in s.world.injects.by_id:
+                raise SessionError(f"no inject {inject}")
+            kind, who = ("answer", "players") if inject else ("note", "observer")
+            s.notes(s.now, kind, cmd.text, who, inject)
+            return f"{kind} noted at {format_t(s.now)}"
+        if s.finished:
+            raise SessionError("the exercise has ended (ENDEX)")
+        if isinstance(cmd, c.Pause | c.Resume | c.Speed):
+            return self._clock_command(cmd)
+        if isinstance(cmd, c.Goto):
+            return self._jump(cmd.time)
+        if isinstance(cmd, c.Next):
+            due = self._next_inject()
+            if due is None:
+                raise SessionError("no scheduled inject ahead")
+            return self._jump(due)
+        if isinstance(cmd, c.Fire):
+            return actions.fire(s, cmd.inject)
+        if isinstance(cmd, c.Skip):
+            return actions.skip(s, cmd.inject, cmd.reason)
+        if isinstance(cmd, c.Delay):
+            return actions.delay(s, cmd.inject, cmd.by)
+        if isinstance(cmd, c.AddInject):
+            self._adhoc += 1
+            inject = parse_adhoc_inject(
+                cmd.text,
+                s.exercise,
+                default_id=self._fresh_id(),
+                now=s.now,
+                offset=cmd.column - 1,
+            )
+            return actions.adhoc(s, inject, cmd.text)
+        if isinstance(cmd, c.Decide):
+            return actions.decide(s, cmd.request, cmd.action, cmd.capability, cmd.units, cmd.reason)
+        if isinstance(cmd, c.Reallocate):
+            return actions.reallocate(s, cmd.unit, cmd.request)
+        if isinstance(cmd, c.Mobilise):
+            return actions.mobilise(s)
+        if isinstance(cmd, c.End):
+            message = actions.end(s)
+            self._finish()
+            return message
+        raise SessionError(f"{cmd.word} is not handled here")
+
+    def _clock_command(self, cmd: c.Command) -> str:
+        s, clock = self.session, self.clock
+        if isinstance(cmd, c.Pause):
+            if clock is not None and not clock.pause():
+                raise SessionError("already paused")
+            actions.clock(s, "pause")
+            return f"paused at {format_t(s.now)}"
+        if isinstance(cmd, c.Resume):
+            if clock is not None and not clock.resume():
+                raise SessionError("not paused")
+            actions.clock(s, "resume")
+            return f"running at {format_t(s.now)}"
+        assert isinstance(cmd, c.Speed)
+        if clock is not None:
+            clock.set_speed(cmd.factor)
+        actions.clock(s, "speed", speed=float(cmd.factor))
+        return f"speed {cmd.factor:g}x"
+
+    def _jump(self, to: float) -> str:
+        message = actions.jump(self.session, to)
+        if self.clock is not None:
+            self.clock.jump(self.session.now)
+        if self.session.now >= self.session.endex:
+            self._finish()
+        return message
+
+    def _next_inject(self) -> float | None:
+        injects = self.session.world.injects
+        due = [t for i, t in injects.due.items() if i not in injects.done and t >= self.session.now]
+        return min(due) if due else None
+
+    def _fresh_id(self) -> str:
+        taken = self.session.world.injects.by_id
+        n = self._adhoc
+        while f"adhoc-{n}" in taken:
+            n += 1
+        return f"adhoc-{n}"
+
+    def _finish(self) -> None:
+        if self.session.finished:
+            return
+        self.session.finish()
+        if self.clock is not None:
+            self.clock.set_cap(self.clock.now())
+        self._say(CommandResult(True, f"ENDEX {format_t(self.session.now)}: session ended"))
+        if self.on_finish is not None:
+            self.on_finish()
+
+    def awaiting(self) -> list[str]:
+        decider = self.session.decider
+        return list(decider.questions) if isinstance(decider, PlayersDecider) else []
+
+    # -- messages ------------------------------------------------------------------------------
+    def _say(self, result: CommandResult) -> CommandResult:
+        if result.message:
+            stamp = format_t(self.session.now)
+            self.messages.append(f"{stamp} {'' if result.ok else 'error: '}{result.message}")
+        return result
+
+    def _ok(self, message: str) -> CommandResult:
+        return self._say(CommandResult(True, message))
+
+    def _fail(self, message: str) -> CommandResult:
+        return self._say(CommandResult(False, message))
+
+
+def scenario_clock(session: Session, speed: float, paused: bool) -> ScenarioClock:
+    return ScenarioClock(
+        speed=speed,
+        start=session.now,
+        cap=session.endex if math.isfinite(session.endex) else math.inf,
+        paused=paused,
+    )
