@@ -21,7 +21,7 @@ from sim.model.deferring import PlayersDecider
 from sim.runs import actions
 from sim.runs import commands as c
 from sim.runs.clock import ClockError, ScenarioClock
-from sim.runs.liveview import build_view
+from sim.runs.liveview import build_view, playing_capabilities
 from sim.runs.session import Session, SessionError
 from sim.runs.view import CommandResult, SessionView
 
@@ -49,6 +49,7 @@ class LiveSession:
         self._timed: list[c.Command] = []  # typed with a future @time: applied when due
         if not session.started:
             session.start()
+        self.playing = playing_capabilities(session)  # the unit board's rows
 
     # -- SessionHandle --------------------------------------------------------------------------
     @property
@@ -83,6 +84,13 @@ class LiveSession:
                 self._timed.append(cmd)
                 self._timed.sort(key=lambda k: k.at or 0.0)
                 return self._ok(f"will apply at {format_t(cmd.at)}: {cmd.line.strip()}")
+        if isinstance(cmd, c.Pause) and self.clock is not None and not self.clock.paused:
+            # stop the clock first, then bring the world to where it stopped: the pause and
+            # whatever follows it happen at that very scenario time (never a moment later)
+            self.clock.pause()
+            self.tick()
+            actions.clock(self.session, "pause")
+            return self._ok(f"paused at {format_t(self.session.now)}")
         self.tick()
         return self._apply_at(cmd)
 
@@ -184,6 +192,8 @@ class LiveSession:
         return f"speed {cmd.factor:g}x"
 
     def _jump(self, to: float) -> str:
+        while self._timed and (self._timed[0].at or 0.0) <= to:  # typed for a time on the way
+            self._say(self._apply_at(self._timed.pop(0)))
         message = actions.jump(self.session, to)
         if self.clock is not None:
             self.clock.jump(self.session.now)

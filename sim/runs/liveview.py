@@ -14,10 +14,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sim.exercise.models import Inject
+from sim.exercise.times import format_duration
 from sim.model.deferring import PlayersDecider
 from sim.model.entities import Request
 from sim.model.hub import GRANTING
-from sim.model.injects import _trigger_text
 from sim.runs.view import (
     ClockView,
     InjectView,
@@ -76,7 +76,7 @@ def build_view(live: LiveSession, log: list[str]) -> SessionView:
         injects_next=injects_next,
         injects_fired=injects_fired,
         pending=_pending(s) if players and not s.finished else [],
-        units=_board(s),
+        units=_board(s, live.playing),
         regions=_regions(s),
         mobilisation=_mobilisation(s),
         log=log,
@@ -90,7 +90,7 @@ def _inject_view(s: Session, inj: Inject) -> InjectView:
         title=inj.title or inj.message[:60],
         state=runner.done.get(inj.id, "pending"),
         due_min=runner.due.get(inj.id, inj.time),
-        trigger=_trigger_text(inj),
+        trigger=trigger_text(inj),
         message=inj.message,
         from_=inj.from_,
         to=inj.to,
@@ -99,6 +99,28 @@ def _inject_view(s: Session, inj: Inject) -> InjectView:
         fired_min=runner.fired_at.get(inj.id),
         reason=runner.reasons.get(inj.id),
     )
+
+
+def trigger_text(inj: Inject) -> str | None:
+    """ "after 3 + 15m", "when free units of FBO_GROUND below 1", "manual": for people."""
+    trig = inj.trigger
+    if trig is None:
+        return "manual" if inj.manual else None
+    delay = f" + {format_duration(trig.delay)}" if trig.delay else ""
+    if trig.after is not None:
+        return f"after {trig.after}{delay}"
+    cond = trig.when
+    if cond is None:
+        return None
+    for name in type(cond).model_fields:
+        value = getattr(cond, name)
+        if value is None:
+            continue
+        words = name.replace("_", " ")
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        return f"when {words} {value}{delay}"
+    return None
 
 
 def _injects(s: Session) -> tuple[list[InjectView], list[InjectView]]:
@@ -198,12 +220,32 @@ def _note(s: Session, req: Request, cap: str, free: int, needed: int) -> str:
     return "; ".join(parts)
 
 
-def _board(s: Session) -> list[UnitBoardRow]:
+def playing_capabilities(s: Session) -> set[str]:
+    """Capabilities that can play a part: they deliver an effect some crisis level or scripted
+    request asks for, are named by an inject, or support one that does (ground crews)."""
+    ex = s.exercise
+    tags = {t for c in ex.crises for lv in c.levels.values() for t in lv.demand}
+    named: set[str] = set()
+    for inj in ex.injects:
+        if inj.request is not None:
+            tags.update(inj.request.tags)
+            if inj.request.capability:
+                named.add(inj.request.capability)
+        for part in (inj.capacity, inj.mt1):
+            if part is not None:
+                named.add(part.capability)
+    caps = s.world.defence.capabilities
+    chosen = {cid for cid, cap in caps.items() if tags & set(cap.tags)} | (named & set(caps))
+    chosen |= {need for cid in list(chosen) for need in caps[cid].needs}
+    return chosen
+
+
+def _board(s: Session, playing: set[str]) -> list[UnitBoardRow]:
     defence = s.world.defence
     rows = []
     for cap_id in sorted(defence.units):
         counts = defence.counts(cap_id)
-        if not defence.units[cap_id] and cap_id != "GENERIC":
+        if cap_id not in playing:
             continue
         rows.append(
             UnitBoardRow(
