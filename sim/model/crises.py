@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.exercise.models import Crisis
+from sim.model.sites import crisis_sites
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -71,7 +72,7 @@ class Crises:
         if run.active or run.ended:
             return False
         run.active = True
-        self._set(run, run.spec.start_level, "onset", cause)
+        self._set(run, run.spec.start_level, "onset", cause, crisis_sites(self.w.ex, run.spec))
         run.process = self.w.env.process(self._escalation(run))
         if run.spec.hns is not None:  # a movement is over when its execution window closes
             self.w.env.process(self._window(run, run.spec.hns.window))
@@ -138,7 +139,14 @@ class Crises:
         e = run.spec.escalation.end_below
         return run.spec.start_level if e is None else e
 
-    def _set(self, run: CrisisRun, level: int, state: str, cause: str) -> None:
+    def _set(
+        self,
+        run: CrisisRun,
+        level: int,
+        state: str,
+        cause: str,
+        sites: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         w = self.w
         previous = run.level
         share = round(w.demand.dwell_share(run.spec.id), 6) if previous is not None else 0.0
@@ -156,6 +164,7 @@ class Crises:
                 "kind": run.spec.kind,
                 "regions": list(run.spec.regions),
                 "unmet_share": share,
+                **({"sites": sites} if sites is not None else {}),
             },
         )
         for region in run.spec.regions:

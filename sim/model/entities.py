@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.exercise.reference import Capability
+
+if TYPE_CHECKING:
+    from sim.model.sites import Site
 
 __all__ = ["FINAL", "TASKED", "UNDERWAY", "Request", "Unit", "units_needed"]
 
@@ -56,6 +59,7 @@ class Request:
     exam_key: Any = None  # capacity epochs at the last re-examination (skip if unchanged)
     relevant: Any = None  # (capability count, capability ids it could use): a cache
     score_cache: Any = None  # (unmet share, priority score): a cache
+    site: Site | None = None  # where the effect is needed (sites.py); None: the region's seat
 
     @property
     def open(self) -> bool:
@@ -97,6 +101,7 @@ class Unit:
     unavailable_pending: bool = False
     season_out: bool = False  # out of its readiness season (FBO: March-October)
     support_for: Request | None = None  # ground crew: accompanies this request's helicopters
+    alerted: float | None = None  # when the decision (or a reallocation) reached it: guarantees
 
     @property
     def base(self) -> tuple[float, float]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.exercise.models import RequestSpec
 from sim.model.entities import UNDERWAY, Request
+from sim.model.sites import resolve
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -42,12 +43,15 @@ class RequestDesk:
         self._asks: dict[str, int] = {}  # stream stem -> requests made under it so far
 
     # -- creating requests ------------------------------------------------------------------
-    def _new(self, stem: str, **kw: Any) -> Request:
+    def _new(self, stem: str, site: Any = None, **kw: Any) -> Request:
         """A new request; ``stem`` names what it asks for independently of the policy (the
-        crisis, region and effect, or the inject), and its n-th ask gets stream ``stem/n``."""
+        crisis, region and effect, or the inject), and its n-th ask gets stream ``stem/n``.
+        ``site`` is the request's own site reference, if it names one (sites.py)."""
         seq = len(self.all) + 1
         n = self._asks[stem] = self._asks.get(stem, 0) + 1
         req = Request(id=f"R{seq:03d}", seq=seq, created=self.w.env.now, stream=f"{stem}/{n}", **kw)
+        crisis = self.w.crisis_specs.get(req.crisis) if req.crisis else None
+        req.site = resolve(self.w.ex, req.region, crisis, site)
         tag = req.tags[0]
         req.measure = self.w.tag_measure(tag)
         self.all.append(req)
@@ -72,6 +76,11 @@ class RequestDesk:
             detail={**req.detail(), **detail},
         )
 
+    def emit_drafted(self, req: Request) -> None:
+        """The first event of a request names its site, so the analysis can place it."""
+        assert req.site is not None
+        self.emit(req, "drafted", site=req.site.detail())
+
     def scripted(self, spec: RequestSpec, inject_id: str) -> Request:
         w = self.w
         crisis = w.crisis_specs.get(spec.crisis) if spec.crisis else None
@@ -95,8 +104,9 @@ class RequestDesk:
             scripted=True,
             inject=inject_id,
             duration=spec.duration,
+            site=spec.site,
         )
-        self.emit(req, "drafted")
+        self.emit_drafted(req)
         w.hub.submit(req)
         return req
 
@@ -181,7 +191,7 @@ class RequestDesk:
             scripted=False,
             inject=None,
         )
-        self.emit(req, "drafted")
+        self.emit_drafted(req)
         w.env.process(self._draft(req, tag))
 
     def _draft(self, req: Request, tag: str) -> Any:
