@@ -6,6 +6,11 @@ the dwell), down with ``p_down_met`` x share met, otherwise it stays. It ends wh
 below ``end_below`` (default: its start level). Injects can move it at any time; the dwell then
 starts again. Levels may be skipped by injects (GRIP allows skips [S2]).
 
+A storyline the dice cannot break: while timed (or chained) injects that name a crisis are still
+to come, or a conditional one is due, the crisis does not end by itself; it scales down to the
+lowest level it may hold instead (an inject may still end it; ``hold_for_injects: false`` opts
+out). Otherwise a fast-burning seed would skip the MSEL's later injects.
+
 A region's level is the highest level of its active crises. Each level's team (CoPI, ROT, GBT,
 RBT, …) becomes active after its activation delay [GK §8.4]; teams stay active once up.
 """
@@ -17,13 +22,43 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim.exercise.models import Crisis
+from sim.exercise.models import Crisis, Inject
 from sim.model.sites import crisis_sites
 
 if TYPE_CHECKING:
     from sim.model.world import World
 
 __all__ = ["Crises", "CrisisRun", "RegionRun"]
+
+
+def _names(inj: Inject) -> str | None:
+    return inj.crisis or (inj.request.crisis if inj.request is not None else None)
+
+
+def _storyline(injects: list[Inject], crises: set[str]) -> dict[str, list[str]]:
+    """Per crisis, the timed injects and those chained after them that name it: the scripted
+    storyline. Injects on a condition or fired by hand may never come, so they hold a crisis
+    only once their condition has held (``Crises.held``)."""
+    by_id = {i.id: i for i in injects}
+    scripted: dict[str, bool] = {}
+
+    def is_scripted(inj: Inject, depth: int = 0) -> bool:
+        if inj.id not in scripted:
+            trig = inj.trigger
+            if inj.time is not None:
+                scripted[inj.id] = True
+            elif trig is not None and trig.after in by_id and depth < len(by_id):
+                scripted[inj.id] = is_scripted(by_id[trig.after], depth + 1)
+            else:
+                scripted[inj.id] = False
+        return scripted[inj.id]
+
+    out: dict[str, list[str]] = {}
+    for inj in injects:
+        crisis = _names(inj)
+        if crisis in crises and inj.type != "crisis_onset" and is_scripted(inj):
+            out.setdefault(crisis, []).append(inj.id)
+    return out
 
 
 @dataclass(eq=False)
@@ -49,6 +84,20 @@ class Crises:
         self.w = world
         self.runs: dict[str, CrisisRun] = {c.id: CrisisRun(c) for c in world.ex.crises}
         self.regions: dict[str, RegionRun] = {}
+        holds = {c.id for c in world.ex.crises if c.hold_for_injects}
+        self.holding = _storyline(world.ex.injects, holds)
+        self.conditional: dict[str, list[str]] = {}
+        for inj in world.ex.injects:
+            crisis = _names(inj)
+            if crisis in holds and inj.id not in self.holding.get(crisis, ()):
+                self.conditional.setdefault(crisis, []).append(inj.id)
+
+    def held(self, crisis_id: str) -> bool:
+        """Injects of the storyline still to come name this crisis: it may not end by itself."""
+        injects = self.w.injects
+        return any(i not in injects.done for i in self.holding.get(crisis_id, ())) or any(
+            injects.is_scheduled(i) for i in self.conditional.get(crisis_id, ())
+        )
 
     def region(self, region_id: str) -> RegionRun:
         run = self.regions.get(region_id)
@@ -93,8 +142,12 @@ class Crises:
         if level == run.level:
             return False
         if level < self._end_below(run):
-            self.end(crisis_id, cause)
-            return True
+            if cause == "inject" or not self.held(crisis_id):
+                self.end(crisis_id, cause)
+                return True
+            level = self._end_below(run)  # the storyline holds it: scale down, do not end
+            if level == run.level:
+                return False
         self._set(run, level, "escalate" if level > (run.level or 0) else "deescalate", cause)
         if run.process is not None and run.process.is_alive and cause == "inject":
             run.process.interrupt("inject")
