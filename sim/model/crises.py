@@ -40,25 +40,27 @@ def _storyline(injects: list[Inject], crises: set[str]) -> dict[str, list[str]]:
     storyline. Injects on a condition or fired by hand may never come, so they hold a crisis
     only once their condition has held (``Crises.held``)."""
     by_id = {i.id: i for i in injects}
-    scripted: dict[str, bool] = {}
-
-    def is_scripted(inj: Inject, depth: int = 0) -> bool:
-        if inj.id not in scripted:
-            trig = inj.trigger
-            if inj.time is not None:
-                scripted[inj.id] = True
-            elif trig is not None and trig.after in by_id and depth < len(by_id):
-                scripted[inj.id] = is_scripted(by_id[trig.after], depth + 1)
-            else:
-                scripted[inj.id] = False
-        return scripted[inj.id]
-
     out: dict[str, list[str]] = {}
     for inj in injects:
         crisis = _names(inj)
-        if crisis in crises and inj.type != "crisis_onset" and is_scripted(inj):
+        if crisis in crises and inj.type != "crisis_onset" and _scripted(inj, by_id):
             out.setdefault(crisis, []).append(inj.id)
     return out
+
+
+def _scripted(inj: Inject, by_id: dict[str, Inject]) -> bool:
+    """Timed, or chained ``after`` a timed inject (a loop of ``after`` is not scripted).
+
+    NOTE: a loop, not a recursive closure: that would be a reference cycle, and the run pauses
+    the cyclic collector (world.py)."""
+    seen: set[str] = set()
+    while inj.time is None:
+        trig = inj.trigger
+        if trig is None or trig.after not in by_id or inj.id in seen:
+            return False
+        seen.add(inj.id)
+        inj = by_id[trig.after]
+    return True
 
 
 @dataclass(eq=False)
