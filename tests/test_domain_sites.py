@@ -52,6 +52,24 @@ def test_the_gazetteer_has_the_places_of_the_domain_file_and_the_exercises() -> 
         assert 50.7 < place.lat < 53.6 and 3.3 < place.lon < 7.3, name  # inside the Netherlands
         assert place.region in ex.regions
     assert find_place(ex.places, "deurnese peel") == find_place(ex.places, "deurnese_peel")
+    names = [p.name.casefold() for p in ex.places.values()]
+    assert len(names) == len(set(names)), "a name must pick one place"
+    for pid, place in ex.places.items():
+        assert place.region in ex.regions, pid
+        assert 50.7 < place.lat < 53.6 and 3.3 < place.lon < 7.3, pid
+        # a place lies near its region: within 60 km of the region's seat
+        seat = ex.regions[place.region]
+        assert travel_minutes("air", seat.lat, seat.lon, place.lat, place.lon, 60)[1] < 60, pid
+
+
+def test_an_exercise_adds_a_place_of_its_own() -> None:
+    text = _fire("site: Strabrechtse Heide,").replace(
+        "crises:",
+        "places:\n  strabrecht: {name: Strabrechtse Heide, region: VR22, lat: 51.37, lon: 5.60}\ncrises:",
+    )
+    _, events = run(exercise(text))
+    (transit,) = of(events, "unit", state="in_transit", capability="FBO_CH47")
+    assert (transit["detail"]["to_lat"], transit["detail"]["to_lon"]) == (51.37, 5.60)
 
 
 def test_chinook_flies_gilze_rijen_to_the_peel_not_to_eindhoven() -> None:
