@@ -152,14 +152,14 @@ def test_travel_time_oirschot_to_maastricht_matches_hand_computation() -> None:
 
 
 def test_cbrn_unit_keeps_its_two_hour_guarantee_anywhere() -> None:
-    """The CBRN Respons Eenheid is on site within 2 h of its alert anywhere in NL [S40b]: a
+    """The CBRN Respons Eenheid is on site within 2 h of the decision anywhere in NL [S40b]: a
     convoy from Vught would need about 4 h to Groningen, so the model cuts the trip to the
-    guarantee; a short trip (Utrecht) keeps its computed time."""
+    guarantee; a short trip ('s-Hertogenbosch, next to Vught) keeps its computed time."""
     text = (
         HEADER
         + """
 crises:
-  - {id: c, kind: terrorism, regions: [VR01, VR09], onset: T+00:00, start_level: 3, auto_requests: false,
+  - {id: c, kind: terrorism, regions: [VR01, VR21], onset: T+00:00, start_level: 3, auto_requests: false,
      escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
 injects:
   - id: 1
@@ -170,7 +170,7 @@ injects:
     )
     for region, lat, lon, capped in [
         ("VR01", 53.2194, 6.5665, True),
-        ("VR09", 52.0907, 5.1214, False),
+        ("VR21", 51.6978, 5.3037, False),
     ]:
         _, events = run(exercise(text % region))
         (alert,) = of(events, "unit", state="mobilising", capability="CBRN_RE")
@@ -180,13 +180,14 @@ injects:
         assert transit["detail"]["distance_km"] == pytest.approx(km, abs=0.5)  # the real road
         if capped:
             assert minutes > 200  # a convoy could not make it in time ...
-            # ... the unit does: 2 h from its alert (the tasking order reaching it), which is
-            # its 15 min notice before it is ready to move
-            alerted = alert["detail"]["until"] - 15.0
-            assert arrival["t"] - alerted == pytest.approx(120.0)
+            # ... the unit does: 2 h from its alert, which is the hub's decision (the tasking
+            # step and its 15 min notice count against the promise)
+            (decided,) = of(events, "decision", state="approved")
+            assert alert["t"] == decided["t"]
+            assert arrival["t"] - decided["t"] == pytest.approx(120.0)
         else:
             assert arrival["t"] - transit["t"] == pytest.approx(minutes, abs=0.5)
-            assert arrival["t"] - (alert["detail"]["until"] - 15.0) < 120.0
+            assert arrival["t"] - alert["t"] < 120.0
 
 
 def test_substitute_offered_when_requested_capability_is_exhausted() -> None:

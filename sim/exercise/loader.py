@@ -26,7 +26,7 @@ from sim.exercise.yamlsafe import Marks, decode, is_yaml_bool_word, parse_yaml, 
 
 __all__ = ["LoadedExercise", "load_exercise", "load_exercise_text"]
 
-_REFERENCE_SECTIONS = ("regions", "capabilities", "ladders", "tags")
+_REFERENCE_SECTIONS = ("regions", "capabilities", "ladders", "tags", "places")
 
 
 @dataclass(frozen=True)

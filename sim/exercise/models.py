@@ -21,7 +21,7 @@ from sim.exercise.base import (
     Strict,
 )
 from sim.exercise.distributions import DistributionField, dist
-from sim.exercise.reference import Capability, GenericPool, Ladder, Region, TagInfo
+from sim.exercise.reference import Capability, GenericPool, Ladder, Place, Region, TagInfo
 from sim.exercise.times import ScenarioTime
 
 __all__ = [
@@ -41,6 +41,8 @@ __all__ = [
     "Objective",
     "Removal",
     "RequestSpec",
+    "SitePoint",
+    "SiteRef",
     "Trigger",
 ]
 
@@ -224,6 +226,22 @@ class HnsSpec(Strict):
     window: ScenarioTime = Field(4320.0, description="execution window")
 
 
+class SitePoint(Strict):
+    """An incident site by coordinates (WGS84), optionally named for the journal and report."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    name: str = ""
+
+
+SiteRef = Annotated[
+    str | SitePoint,
+    Field(
+        description="a place of the gazetteer (its id or name, e.g. Deurnese Peel) or {lat, lon}"
+    ),
+]
+
+
 class Crisis(Strict):
     """One crisis (incident) in one or more regions, following a national crisis plan's kind."""
 
@@ -241,6 +259,20 @@ class Crisis(Strict):
         True, description="regions ask for bijstand when civil means fall short"
     )
     hns: HnsSpec | None = None
+    site: SiteRef | None = Field(
+        None,
+        description="where it happens; units travel there (default: each region's seat). A "
+        "gazetteer place counts in its own region only",
+    )
+    sites: dict[Id, SiteRef] = Field(
+        default_factory=dict, description="per region, where it differs from 'site'"
+    )
+    hold_for_injects: bool = Field(
+        True,
+        description="stays active (it may scale down, not end by itself) until the last timed or "
+        "chained inject that names it has fired, so the dice cannot cut the storyline short; an "
+        "end_crisis inject still ends it",
+    )
 
     @property
     def life_safety(self) -> bool:
@@ -262,6 +294,9 @@ class RequestSpec(Strict):
     urgency: ScenarioTime = Field(360.0, description="time to irreversible harm")
     life_safety: bool | None = Field(None, description="default: from the crisis impact")
     duration: ScenarioTime | None = Field(None, description="how long the effect is needed")
+    site: SiteRef | None = Field(
+        None, description="where the effect is needed (default: the crisis's site in the region)"
+    )
 
 
 class CapacityChange(Strict):
@@ -365,6 +400,11 @@ class Inject(Strict):
     capacity: CapacityChange | None = None
     mt1: MainTaskClaim | None = None
     hub: HubChange | None = None
+    conditional: str | None = Field(
+        None,
+        description="why this inject is meant to fire in some runs only (its trigger depends on "
+        "the play); the key-inject check of the library skips it",
+    )
 
     @model_validator(mode="after")
     def _when(self) -> Inject:
@@ -414,6 +454,7 @@ class Exercise(Strict):
     capabilities: dict[Id, Capability] = Field(default_factory=dict)
     ladders: dict[Id, Ladder] = Field(default_factory=dict)
     tags: dict[Id, TagInfo] = Field(default_factory=dict)
+    places: dict[Id, Place] = Field(default_factory=dict, description="the gazetteer of sites")
     generic_pool: GenericPool | None = None
     remove: Removal = Removal()
     hub: Hub = Hub()

@@ -26,6 +26,7 @@ from sim.exercise.msel_cells import (
     format_time,
     format_trigger,
     manual_word,
+    site_text,
 )
 from sim.exercise.msel_columns import CHANNEL_NL, COLUMNS, TYPE_NL, VISIBILITY_NL, Column
 from sim.exercise.msel_import import ImportResult, MselError, import_msel
@@ -106,6 +107,10 @@ def _values(inj: Inject, exercise: Exercise, lang: Lang) -> dict[str, Any]:
             out["life_safety"] = _yes_no(r.life_safety, nl)
         if r.duration is not None:
             out["duration"] = format_minutes_duration(r.duration)
+        if r.site is not None:
+            out["site"] = site_text(r.site)
+    if inj.conditional is not None:
+        out["conditional"] = inj.conditional
     payload = inj.capacity or inj.mt1 or inj.hub
     if payload is not None:
         out["payload"] = _payload_text(payload)

@@ -33,9 +33,11 @@ __all__ = [
     "parse_int",
     "parse_list",
     "parse_payload",
+    "parse_site",
     "parse_text",
     "parse_time",
     "parse_trigger",
+    "site_text",
 ]
 
 
@@ -385,3 +387,31 @@ def parse_payload(value: Any, source: str) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise CellError("write a mapping such as {capability: NH90, units: -1}")
     return data
+
+
+_POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(?:\((.*)\))?\s*$")
+
+
+def site_text(site: Any) -> str:
+    """A request's site in a cell: the place name, or ``lat, lon (name)``."""
+    if isinstance(site, str):
+        return site
+    name = f" ({site.name})" if site.name else ""
+    return f"{site.lat:g}, {site.lon:g}{name}"
+
+
+def parse_site(value: Any) -> Any:
+    """A place of the gazetteer (its name), or ``lat, lon`` with an optional ``(name)``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise CellError(
+            f"{value!r} is not a site; write a place such as Deurnese Peel or 51.42, 5.86"
+        )
+    m = _POINT.match(value)
+    if m is None:
+        return value.strip()
+    point: dict[str, Any] = {"lat": float(m.group(1)), "lon": float(m.group(2))}
+    if m.group(3):
+        point["name"] = m.group(3).strip()
+    return point

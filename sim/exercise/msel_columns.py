@@ -87,7 +87,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("urgency", "urgency", "urgentie", (), 9),
     Column("life_safety", "life safety", "levensreddend", (), 9),
     Column("duration", "duration", "duur", (), 9),
+    Column("site", "site", "locatie", ("place", "plaats", "incident site"), 22, True),
     Column("payload", "payload", "gegevens", (), 40),
+    Column(
+        "conditional",
+        "conditional because",
+        "voorwaardelijk omdat",
+        ("conditional", "voorwaardelijk"),
+        30,
+        True,
+    ),
 )
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 
@@ -102,6 +111,7 @@ REQUEST_KEYS: tuple[str, ...] = (
     "urgency",
     "life_safety",
     "duration",
+    "site",
 )
 """Columns that belong to a request inject's ``request:`` block (crisis is shared)."""
 

@@ -26,6 +26,7 @@ from sim.exercise.msel_cells import (
     parse_int,
     parse_list,
     parse_payload,
+    parse_site,
     parse_text,
     parse_time,
     parse_trigger,
@@ -217,6 +218,8 @@ def read_row(s: Sheet, row: Row, start: datetime | None) -> None:
         d["objectives"] = [id_value(o) for o in objectives]
     if (notes := get("notes", parse_text)) is not None:
         d["notes"] = notes
+    if (why := get("conditional", parse_text)) is not None:
+        d["conditional"] = why
     _read_request(s, row, code, crisis, get)
     _read_payload(s, row, code, get)
 
@@ -286,6 +289,8 @@ def _read_request(s: Sheet, row: Row, code: str | None, crisis: str | None, get:
             req[key] = format_minutes_duration(minutes)
     if (life := get("life_safety", parse_bool)) is not None:
         req["life_safety"] = life
+    if (site := get("site", parse_site)) is not None:
+        req["site"] = site
     row.data["request"] = req
 
 

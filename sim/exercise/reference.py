@@ -23,9 +23,11 @@ __all__ = [
     "GenericPool",
     "Ladder",
     "LadderLevel",
+    "Place",
     "RampPoint",
     "Region",
     "TagInfo",
+    "find_place",
     "standard_reference",
 ]
 
@@ -54,6 +56,30 @@ class Region(Strict):
     rmc: str = Field(description="Regional Military Commander: Noord, WestMidden or Zuid")
     population_k: int = Field(ge=0)
     civil: CivilCapacity = CivilCapacity()
+
+
+class Place(Strict):
+    """A named incident site in the gazetteer (``places.yaml``): where units travel to."""
+
+    name: str = Field(description="the name an exercise may use for it, e.g. Deurnese Peel")
+    region: str = Field(description="the veiligheidsregio it lies in")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def find_place(places: dict[str, Place], ref: str) -> tuple[str, Place] | None:
+    """The gazetteer entry an exercise names, by id or by name (case and spacing ignored)."""
+    if ref in places:
+        return ref, places[ref]
+    want = _folded(ref)
+    for pid, place in places.items():
+        if want in (_folded(pid), _folded(place.name)):
+            return pid, place
+    return None
 
 
 class Capability(Strict):
@@ -183,7 +209,7 @@ def _load_yaml(name: str) -> Any:
 @cache
 def _standard_reference_cached() -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for name in ("regions.yaml", "capabilities.yaml", "ladders.yaml", "tags.yaml"):
+    for name in ("regions.yaml", "capabilities.yaml", "ladders.yaml", "tags.yaml", "places.yaml"):
         data.update(_load_yaml(name))
     return data
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sim.exercise.errors import Issue
 from sim.exercise.models import Exercise, payload_fields
+from sim.exercise.reference import find_place
 from sim.exercise.times import format_t
 from sim.exercise.yamlsafe import Marks, path_str
 
@@ -62,6 +63,17 @@ class _Checker:
             self.err(path, f"{what} {value!r} is removed by 'remove:'", at_key=at_key)
         else:
             self.err(path, f"unknown {what} {value!r}{did_you_mean(value, known)}", at_key=at_key)
+
+    def site_ok(self, path: tuple[Any, ...], site: Any, region: str | None) -> None:
+        """A named site is a gazetteer place, in ``region`` when one is given."""
+        if not isinstance(site, str):
+            return
+        found = find_place(self.ex.places, site)
+        if found is None:
+            names = [p.name for p in self.ex.places.values()]
+            self.err(path, f"unknown place {site!r}{did_you_mean(site, names)}")
+        elif region is not None and found[1].region != region:
+            self.err(path, f"place {site!r} lies in {found[1].region}, not in {region}")
 
     def unique(self, section: str, items: list[Any], what: str, base: tuple[Any, ...] = ()) -> None:
         seen: dict[str, int] = {}
@@ -155,6 +167,25 @@ class _Checker:
             for j, r in enumerate(c.regions):
                 if r in c.regions[:j]:
                     self.err((*base, "regions", j), f"region {r!r} is listed twice")
+            self.site_ok((*base, "site"), c.site, None if len(c.regions) > 1 else c.regions[0])
+            for region, site in c.sites.items():
+                path = (*base, "sites", region)
+                if region not in c.regions:
+                    self.err(
+                        path,
+                        f"region {region!r} is not one of the regions of crisis {c.id!r} "
+                        f"({', '.join(c.regions)})",
+                        at_key=True,
+                    )
+                self.site_ok(path, site, region)
+            if isinstance(c.site, str) and len(c.regions) > 1:
+                found = find_place(ex.places, c.site)
+                if found is not None and found[1].region not in c.regions:
+                    self.err(
+                        (*base, "site"),
+                        f"place {c.site!r} lies in {found[1].region}, not in the regions of "
+                        f"crisis {c.id!r} ({', '.join(c.regions)})",
+                    )
             self.level_ok((*base, "start_level"), c.start_level)
             self.level_ok((*base, "escalation", "max_level"), c.escalation.max_level)
             self.level_ok((*base, "escalation", "end_below"), c.escalation.end_below)
@@ -233,6 +264,7 @@ class _Checker:
                 self.ref((*rp, "region"), r.region, ex.regions, "region")
                 self.ref((*rp, "crisis"), r.crisis, crisis_ids, "crisis")
                 self.ref((*rp, "capability"), r.capability, ex.capabilities, "capability")
+                self.site_ok((*rp, "site"), r.site, r.region)
                 for j, tag in enumerate(r.tags):
                     self.ref((*rp, "tags", j), tag, ex.tags, "effect tag")
                 if (

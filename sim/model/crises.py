@@ -6,6 +6,11 @@ the dwell), down with ``p_down_met`` x share met, otherwise it stays. It ends wh
 below ``end_below`` (default: its start level). Injects can move it at any time; the dwell then
 starts again. Levels may be skipped by injects (GRIP allows skips [S2]).
 
+A storyline the dice cannot break: while timed (or chained) injects that name a crisis are still
+to come, or a conditional one is due, the crisis does not end by itself; it scales down to the
+lowest level it may hold instead (an inject may still end it; ``hold_for_injects: false`` opts
+out). Otherwise a fast-burning seed would skip the MSEL's later injects.
+
 A region's level is the highest level of its active crises. Each level's team (CoPI, ROT, GBT,
 RBT, …) becomes active after its activation delay [GK §8.4]; teams stay active once up.
 """
@@ -17,12 +22,45 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim.exercise.models import Crisis
+from sim.exercise.models import Crisis, Inject
+from sim.model.sites import crisis_sites
 
 if TYPE_CHECKING:
     from sim.model.world import World
 
 __all__ = ["Crises", "CrisisRun", "RegionRun"]
+
+
+def _names(inj: Inject) -> str | None:
+    return inj.crisis or (inj.request.crisis if inj.request is not None else None)
+
+
+def _storyline(injects: list[Inject], crises: set[str]) -> dict[str, list[str]]:
+    """Per crisis, the timed injects and those chained after them that name it: the scripted
+    storyline. Injects on a condition or fired by hand may never come, so they hold a crisis
+    only once their condition has held (``Crises.held``)."""
+    by_id = {i.id: i for i in injects}
+    out: dict[str, list[str]] = {}
+    for inj in injects:
+        crisis = _names(inj)
+        if crisis in crises and inj.type != "crisis_onset" and _scripted(inj, by_id):
+            out.setdefault(crisis, []).append(inj.id)
+    return out
+
+
+def _scripted(inj: Inject, by_id: dict[str, Inject]) -> bool:
+    """Timed, or chained ``after`` a timed inject (a loop of ``after`` is not scripted).
+
+    NOTE: a loop, not a recursive closure: that would be a reference cycle, and the run pauses
+    the cyclic collector (world.py)."""
+    seen: set[str] = set()
+    while inj.time is None:
+        trig = inj.trigger
+        if trig is None or trig.after not in by_id or inj.id in seen:
+            return False
+        seen.add(inj.id)
+        inj = by_id[trig.after]
+    return True
 
 
 @dataclass(eq=False)
@@ -48,6 +86,20 @@ class Crises:
         self.w = world
         self.runs: dict[str, CrisisRun] = {c.id: CrisisRun(c) for c in world.ex.crises}
         self.regions: dict[str, RegionRun] = {}
+        holds = {c.id for c in world.ex.crises if c.hold_for_injects}
+        self.holding = _storyline(world.ex.injects, holds)
+        self.conditional: dict[str, list[str]] = {}
+        for inj in world.ex.injects:
+            crisis = _names(inj)
+            if crisis in holds and inj.id not in self.holding.get(crisis, ()):
+                self.conditional.setdefault(crisis, []).append(inj.id)
+
+    def held(self, crisis_id: str) -> bool:
+        """Injects of the storyline still to come name this crisis: it may not end by itself."""
+        injects = self.w.injects
+        return any(i not in injects.done for i in self.holding.get(crisis_id, ())) or any(
+            injects.is_scheduled(i) for i in self.conditional.get(crisis_id, ())
+        )
 
     def region(self, region_id: str) -> RegionRun:
         run = self.regions.get(region_id)
@@ -71,7 +123,7 @@ class Crises:
         if run.active or run.ended:
             return False
         run.active = True
-        self._set(run, run.spec.start_level, "onset", cause)
+        self._set(run, run.spec.start_level, "onset", cause, crisis_sites(self.w.ex, run.spec))
         run.process = self.w.env.process(self._escalation(run))
         if run.spec.hns is not None:  # a movement is over when its execution window closes
             self.w.env.process(self._window(run, run.spec.hns.window))
@@ -92,8 +144,12 @@ class Crises:
         if level == run.level:
             return False
         if level < self._end_below(run):
-            self.end(crisis_id, cause)
-            return True
+            if cause == "inject" or not self.held(crisis_id):
+                self.end(crisis_id, cause)
+                return True
+            level = self._end_below(run)  # the storyline holds it: scale down, do not end
+            if level == run.level:
+                return False
         self._set(run, level, "escalate" if level > (run.level or 0) else "deescalate", cause)
         if run.process is not None and run.process.is_alive and cause == "inject":
             run.process.interrupt("inject")
@@ -138,7 +194,14 @@ class Crises:
         e = run.spec.escalation.end_below
         return run.spec.start_level if e is None else e
 
-    def _set(self, run: CrisisRun, level: int, state: str, cause: str) -> None:
+    def _set(
+        self,
+        run: CrisisRun,
+        level: int,
+        state: str,
+        cause: str,
+        sites: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         w = self.w
         previous = run.level
         share = round(w.demand.dwell_share(run.spec.id), 6) if previous is not None else 0.0
@@ -156,6 +219,7 @@ class Crises:
                 "kind": run.spec.kind,
                 "regions": list(run.spec.regions),
                 "unmet_share": share,
+                **({"sites": sites} if sites is not None else {}),
             },
         )
         for region in run.spec.regions:

@@ -21,8 +21,9 @@ from sim.exercise.distributions import dist
 from sim.exercise.reference import Capability
 from sim.model.deciders import Candidate
 from sim.model.entities import TASKED, UNDERWAY, Request, Unit, units_needed
-from sim.model.geo import travel_minutes
+from sim.model.geo import travel_minutes, within_guarantee
 from sim.model.legal import route_allows
+from sim.model.sites import turnaround_position
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -366,6 +367,7 @@ class Defence:
                 if u.cap_id == GENERIC
                 else w.streams.draw(u.capability.notice, f"notice/{u.id}")
             )
+            u.alerted = w.env.now  # the decision alerts it: on-scene guarantees count from here
             u.process = w.env.process(self._serve(u, req, tasking + notice))
         for cap_id in sorted({u.cap_id for u in units}):
             self.emit_capacity(cap_id)
@@ -404,6 +406,7 @@ class Defence:
         if unit.request is not req:  # reallocated: leave the old request
             self._leave(unit, f"reallocated to {req.id}")
             unit.request = req
+            unit.alerted = w.env.now
             self._track(unit)
             req.units.append(unit)
         if mobilise > 0:
@@ -412,12 +415,22 @@ class Defence:
             cause = yield from self._wait(mobilise)
             if cause is not None:
                 return self._after(unit, cause, stood_down=True, remaining=ready - w.env.now)
-        site = self.site(req.region)
+        site = req.site.point if req.site is not None else self.site(req.region)
         minutes, km = self.outbound(unit.capability, (unit.lat, unit.lon), site[0], site[1])
+        guarantee = unit.capability.on_scene_within
+        minutes = within_guarantee(
+            minutes, guarantee.bounds[1] if guarantee else None, unit.alerted, w.env.now
+        )
         if minutes > 0:
             start, origin = w.env.now, (unit.lat, unit.lon)
             self._set(
-                unit, "in_transit", until=w.env.now + minutes, travel_min=minutes, distance_km=km
+                unit,
+                "in_transit",
+                until=w.env.now + minutes,
+                travel_min=minutes,
+                distance_km=km,
+                to_lat=site[0],
+                to_lon=site[1],
             )
             cause = yield from self._wait(minutes)
             if cause is not None:
@@ -470,8 +483,12 @@ class Defence:
             # state first: the region must see a refuelling unit as coming back, not as a gap
             self._set(unit, "refuelling", until=w.env.now + turnaround)
             w.demand.add_unit(unit, -1)
+            left, here = w.env.now, (unit.lat, unit.lon)
             cause = yield from self._wait(turnaround)
-            if cause is not None:
+            if cause is not None:  # moved mid-turnaround: it leaves from where it is now
+                unit.lat, unit.lon = turnaround_position(
+                    here, unit.base, w.env.now - left, base_min, turnaround
+                )
                 return self._after(unit, cause)
 
     def _after(

@@ -4,7 +4,8 @@ Need comes from the crisis level (``levels[N].demand``; a level without its own 
 nearest lower level's demand) and is split evenly over the crisis's regions [INF]. Each region
 covers what it can with its civil capacity first (subsidiarity [S15][S25]); crises in one region
 share that capacity in exercise order. Units on scene add military cover for the tags of the
-request they serve. Emits a ``demand`` event whenever the picture of a crisis in a region changes.
+request they serve. Emits a ``demand`` event whenever the picture of a crisis in a region changes,
+including why the region does not ask for a need it cannot cover (``not_asked``, requests.py).
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ class DemandBook:
                 self.civil[key] = civil
                 self._publish(key)
 
+    def refresh(self, key: Key) -> None:
+        """Publish again if something other than the numbers changed (why a need is not asked)."""
+        if key in self._last:
+            self._publish(key)
+
     def uncovered(self, key: Key) -> list[str]:
         """Tags of a site whose need its civil means and the units on scene do not cover."""
         civil = self.civil.get(key, _NONE)
@@ -127,7 +133,9 @@ class DemandBook:
                 if life_crisis and not life and self.w.tag_life_safety(tag):
                     life = True
         share = round(sum(shares) / len(rows), 6) if rows else 0.0
-        signature = (share, life, rows)
+        unmet_tags = [tag for tag, n, c, m in rows if n - c - m > 0]
+        not_asked = self.w.requests.not_asked(crisis_id, region, unmet_tags) if unmet_tags else {}
+        signature = (share, life, rows, not_asked)
         if self._last.get(key) == signature:
             return  # most calls: nothing this crisis shows in this region changed
         tags = {
@@ -147,7 +155,7 @@ class DemandBook:
             region=region,
             value=share,
             qty=sum(1 for v in tags.values() if v["unmet"] > 0),
-            detail={"tags": tags, "life_safety_unmet": life},
+            detail={"tags": tags, "life_safety_unmet": life, "not_asked": not_asked},
         )
         self.w.requests.on_demand_change(crisis_id, region)
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.exercise.reference import Capability
+
+if TYPE_CHECKING:
+    from sim.model.sites import Site
 
 __all__ = ["FINAL", "TASKED", "UNDERWAY", "Request", "Unit", "units_needed"]
 
@@ -52,6 +55,7 @@ class Request:
     partial: bool = False
     ever_on_scene: bool = False
     contribution: int = 0  # what the granted units supply, in the tag's measure
+    site: Site | None = None  # where the effect is needed (sites.py); None: the region's seat
 
     @property
     def open(self) -> bool:
@@ -93,6 +97,7 @@ class Unit:
     unavailable_pending: bool = False
     season_out: bool = False  # out of its readiness season (FBO: March-October)
     support_for: Request | None = None  # ground crew: accompanies this request's helicopters
+    alerted: float | None = None  # when the decision (or a reallocation) reached it: guarantees
 
     @property
     def base(self) -> tuple[float, float]:

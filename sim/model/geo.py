@@ -16,6 +16,7 @@ __all__ = [
     "ROAD_FACTOR",
     "haversine_km",
     "travel_minutes",
+    "within_guarantee",
 ]
 
 EARTH_RADIUS_KM = 6371.0
@@ -46,3 +47,14 @@ def travel_minutes(
     road_km = km * ROAD_FACTOR
     speed = speed_kmh or CONVOY_KMH
     return road_km / speed * 60.0 + MOUNT_UP_MIN, road_km
+
+
+def within_guarantee(
+    minutes: float, guarantee: float | None, alerted: float | None, now: float
+) -> float:
+    """Travel cut so that a unit with an on-scene guarantee (CBRN: 2 h anywhere [S40b]) is on
+    site ``guarantee`` minutes after it was alerted, which is when the hub decided: the tasking
+    step and the notice-to-move count against the promise, not only the drive."""
+    if guarantee is None or alerted is None or minutes <= 0:
+        return minutes
+    return min(minutes, max(0.0, alerted + guarantee - now))

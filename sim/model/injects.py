@@ -58,6 +58,10 @@ class InjectRunner:
             elif trig is not None and trig.when is not None:
                 self._watching.append(inj)
 
+    def is_scheduled(self, inject_id: str) -> bool:
+        """Its time or trigger has come and it waits for its delay: it will fire."""
+        return inject_id in self._scheduled and inject_id not in self.done
+
     def _schedule(self, inj: Inject, delay: float) -> None:
         self._scheduled.add(inj.id)
         due = self.w.env.now + max(0.0, delay)
@@ -216,6 +220,8 @@ class InjectRunner:
             if kind == "set_level":
                 assert inj.level is not None
                 target = inj.level
+                if target == run.level:  # the script's level holds already: the news still lands
+                    return ("fired", f"crisis already at level {run.level}", None)
             else:
                 target = run.level + (inj.steps if kind == "escalate" else -inj.steps)
             ok = crises.change(inj.crisis, target, cause="inject")

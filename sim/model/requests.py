@@ -15,11 +15,25 @@ from typing import TYPE_CHECKING, Any
 
 from sim.exercise.models import RequestSpec
 from sim.model.entities import UNDERWAY, Request
+from sim.model.legal import route_allows
+from sim.model.sites import resolve
 
 if TYPE_CHECKING:
     from sim.model.world import World
 
-__all__ = ["REQUESTER_FOR_ROUTE", "RequestDesk"]
+__all__ = ["NOT_ASKED", "REQUESTER_FOR_ROUTE", "RequestDesk"]
+
+# Why a region does not ask for unmet demand (the ``not_asked`` of a demand event).
+NOT_ASKED = {
+    "no_auto_requests": "the crisis asks only through scripted requests (auto_requests: false)",
+    "below_request_level": "the region is below the ladder's request level: no team may ask yet",
+    "waiting_for_team": "the team of the request level (ROT under GRIP) is not active yet",
+    "denied_at_level": "denied at this level; the region asks again when the level changes",
+    "no_capability": "no Defence capability in the exercise delivers this effect",
+    "no_route": "capabilities deliver it, but none may be granted on the effect's legal route",
+    "covered_by_other": "units granted for another effect cover it on arrival (a ground crew "
+    "with its helicopters)",
+}
 
 REQUESTER_FOR_ROUTE = {
     "WVR51": "voorzitter_VR",
@@ -40,14 +54,18 @@ class RequestDesk:
         self.queued_in: set[str] = set()  # regions (and "any") that had a request queued
         self._denied_at_level: dict[tuple[str, str, str], int | None] = {}
         self._asks: dict[str, int] = {}  # stream stem -> requests made under it so far
+        self._deliverable_cache: dict[tuple[str, str, int], str | None] = {}
 
     # -- creating requests ------------------------------------------------------------------
-    def _new(self, stem: str, **kw: Any) -> Request:
+    def _new(self, stem: str, site: Any = None, **kw: Any) -> Request:
         """A new request; ``stem`` names what it asks for independently of the policy (the
-        crisis, region and effect, or the inject), and its n-th ask gets stream ``stem/n``."""
+        crisis, region and effect, or the inject), and its n-th ask gets stream ``stem/n``.
+        ``site`` is the request's own site reference, if it names one (sites.py)."""
         seq = len(self.all) + 1
         n = self._asks[stem] = self._asks.get(stem, 0) + 1
         req = Request(id=f"R{seq:03d}", seq=seq, created=self.w.env.now, stream=f"{stem}/{n}", **kw)
+        crisis = self.w.crisis_specs.get(req.crisis) if req.crisis else None
+        req.site = resolve(self.w.ex, req.region, crisis, site)
         tag = req.tags[0]
         req.measure = self.w.tag_measure(tag)
         self.all.append(req)
@@ -72,6 +90,11 @@ class RequestDesk:
             detail={**req.detail(), **detail},
         )
 
+    def emit_drafted(self, req: Request) -> None:
+        """The first event of a request names its site, so the analysis can place it."""
+        assert req.site is not None
+        self.emit(req, "drafted", site=req.site.detail())
+
     def scripted(self, spec: RequestSpec, inject_id: str) -> Request:
         w = self.w
         crisis = w.crisis_specs.get(spec.crisis) if spec.crisis else None
@@ -95,8 +118,9 @@ class RequestDesk:
             scripted=True,
             inject=inject_id,
             duration=spec.duration,
+            site=spec.site,
         )
-        self.emit(req, "drafted")
+        self.emit_drafted(req)
         w.hub.submit(req)
         return req
 
@@ -136,6 +160,7 @@ class RequestDesk:
     def on_region_change(self, region: str) -> None:
         for crisis_id in self.w.active_crises_in(region):
             self._evaluate(crisis_id, region)
+            self.w.demand.refresh((crisis_id, region))  # a team is up: a reason may be gone
 
     def _evaluate(self, crisis_id: str, region: str) -> None:
         w = self.w
@@ -156,11 +181,62 @@ class RequestDesk:
             route = w.ex.tags[tag].route
             if route == "WVR51" and not team_ready:
                 continue  # the voorzitter asks once the ROT is up; a burgemeester needs no team
+            if self._deliverable(tag, route) is not None:
+                continue  # the RMOA advises that Defence has nothing for it on this route
             if gaps is None:
                 gaps = self.gaps(crisis_id, region)
             if gaps.get(tag, 0) > 0:
                 self._drafting.add(key)
                 self._draft_start(crisis_id, region, tag, route, gaps[tag])
+
+    def _deliverable(self, tag: str, route: str) -> str | None:
+        """None if some capability delivers ``tag`` on ``route``; else why not (cached)."""
+        key = (tag, route, len(self.w.defence.capabilities))
+        hit = self._deliverable_cache.get(key, "")
+        if hit == "":
+            caps = [c for c in self.w.defence.capabilities.values() if tag in c.tags]
+            hit = (
+                "no_capability"
+                if not caps
+                else (None if any(route_allows(c, route) for c in caps) else "no_route")
+            )
+            self._deliverable_cache[key] = hit
+        return hit
+
+    def not_asked(self, crisis_id: str, region: str, tags: list[str]) -> dict[str, str]:
+        """Why the region does not ask for these tags' unmet need ({tag: NOT_ASKED code});
+        tags it is asking for, or will ask for (nothing stands in the way), are left out.
+
+        NOTE: on the demand event's path, so the gaps are computed once, and only if needed.
+        """
+        w = self.w
+        if not w.crisis_specs[crisis_id].auto_requests:
+            return dict.fromkeys(tags, "no_auto_requests")
+        out: dict[str, str] = {}
+        level = w.crises.runs[crisis_id].level
+        gaps: dict[str, int] | None = None
+        open_ = self.open_at.get((crisis_id, region), ())
+        for tag in tags:
+            key = (crisis_id, region, tag)
+            if key in self._drafting:
+                continue
+            if key in self._denied_at_level and self._denied_at_level[key] == level:
+                out[tag] = "denied_at_level"
+                continue
+            info = w.ex.tags.get(tag)
+            route = info.route if info is not None else "WVR51"
+            why = self._deliverable(tag, route)
+            if why is None and route == "WVR51" and not w.crises.can_request(region):
+                low = w.crises.region(region).level < w.ladder.request_level
+                why = "below_request_level" if low else "waiting_for_team"
+            if why is None and not any(tag in r.tags for r in open_):
+                if gaps is None:
+                    gaps = self.gaps(crisis_id, region)
+                if gaps.get(tag, 0) <= 0:
+                    why = "covered_by_other"
+            if why is not None:
+                out[tag] = why
+        return out
 
     def _draft_start(self, crisis_id: str, region: str, tag: str, route: str, gap: int) -> None:
         """The region (with its RMOA) starts drafting a request for the current ``gap``."""
@@ -181,7 +257,7 @@ class RequestDesk:
             scripted=False,
             inject=None,
         )
-        self.emit(req, "drafted")
+        self.emit_drafted(req)
         w.env.process(self._draft(req, tag))
 
     def _draft(self, req: Request, tag: str) -> Any:
@@ -213,6 +289,8 @@ class RequestDesk:
         self.w.hub.forget(req)
         if req.crisis is not None:
             self._evaluate(req.crisis, req.region)  # it returns at once for an ended crisis
+            if req.crisis in self.w.active_crises_in(req.region):
+                self.w.demand.refresh((req.crisis, req.region))  # e.g. now denied at this level
 
     def on_units_gone(self, req: Request, reason: str) -> None:
         """Called when the last unit of a request is released."""
