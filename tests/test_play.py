@@ -88,7 +88,7 @@ def test_a_piped_script_plays_every_command_and_refuses_bad_lines(tmp_path: Path
     assert inject["5"]["t"] == 6 * 60 + 45  # delayed by 45 minutes
     moved = [e for e in events if e["kind"] == "reallocation" and e["state"] == "ordered"]
     assert moved and moved[0]["unit"] == "FBO_CH47-1" and moved[0]["request"] == "R002"
-    end = [e for e in events if e["kind"] == "run_end"][0]
+    end = next(e for e in events if e["kind"] == "run_end")
     assert end["t"] < 30 * 60  # ended early by the facilitator
     replay = subprocess.run(
         [*TTX, "replay", str(folder)], capture_output=True, text=True, cwd=ROOT, check=False
@@ -151,7 +151,7 @@ def test_a_speed_change_mid_run_changes_the_pace_from_then_on() -> None:
 
 
 def test_typed_commands_that_make_no_sense_change_nothing() -> None:
-    live, wall = _live()
+    live, _wall = _live()
     assert live.submit("goto T+00:30").ok
     before = len(live.session.log)
     for line in ("decide R001 approve", "fire 99", "skip", "reallocate FBO_CH47-1 to R001",
@@ -164,7 +164,7 @@ def test_typed_commands_that_make_no_sense_change_nothing() -> None:
 
 
 def test_the_view_shows_a_request_awaiting_the_players_with_options_and_advice() -> None:
-    live, wall = _live()
+    live, _wall = _live()
     assert live.submit("goto T+03:00").ok
     view = live.view()
     assert [p.key for p in view.pending] == ["R001"]
@@ -184,7 +184,7 @@ def test_the_real_console_decides_a_request() -> None:
 
     from sim.console import ConsoleApp
 
-    live, wall = _live()
+    live, _wall = _live()
     seen: dict[str, str] = {}
 
     async def drive() -> None:
