@@ -157,8 +157,14 @@ def run(
         result = run_exercise(
             loaded, out_path, command=["ttx", *sys.argv[1:]], plots=not no_plots, lang=lang
         )
-    except PermissionError as exc:
-        _fail_input(f"--out {out}: error: cannot write: {exc.strerror}")
+    except OSError as exc:  # read-only, full, a file in the way, a name too long, /proc...
+        import errno
+
+        where = f" {exc.filename}" if exc.filename else ""
+        why = exc.strerror or str(exc)
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+            why = "a file is in the way of a folder"
+        _fail_input(f"--out {out}: error: cannot write{where}: {why}")
     for line in summary_lines(result.kpis, lang):
         click.echo(line)
     click.echo(str(result.folder))
@@ -238,9 +244,23 @@ def _register_optional() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. An unexpected error (a bug, not bad input) is one line
+    with exit code 3; ``TTX_DEBUG=1`` shows the traceback."""
+    import os
+
     _register_optional()
-    cli(prog_name="ttx")
+    try:
+        cli(prog_name="ttx")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        if os.environ.get("TTX_DEBUG"):
+            raise
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        click.echo(
+            f"ttx: internal error: {type(exc).__name__}: {text} (TTX_DEBUG=1 shows where)", err=True
+        )
+        sys.exit(3)
 
 
 if __name__ == "__main__":
