@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/ttx validate exercises/tutorial.yaml
-	$(BIN)/ttx run exercises/tutorial.yaml --seed 1
+	$(BIN)/ttx run exercises/tutorial.yaml
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q

@@ -153,14 +153,14 @@ class LiveSession:
             return actions.delay(s, cmd.inject, cmd.by)
         if isinstance(cmd, c.AddInject):
             self._adhoc += 1
-            inject = parse_adhoc_inject(
+            typed = parse_adhoc_inject(
                 cmd.text,
                 s.exercise,
                 default_id=self._fresh_id(),
                 now=s.now,
                 offset=cmd.column - 1,
             )
-            return actions.adhoc(s, inject, cmd.text)
+            return actions.adhoc(s, typed, cmd.text)
         if isinstance(cmd, c.Decide):
             return actions.decide(s, cmd.request, cmd.action, cmd.capability, cmd.units, cmd.reason)
         if isinstance(cmd, c.Reallocate):
