@@ -248,3 +248,13 @@ def scenario_clock(session: Session, speed: float, paused: bool) -> ScenarioCloc
         cap=session.endex if math.isfinite(session.endex) else math.inf,
         paused=paused,
     )
+
+
+def bench_session(exercise_path: object, speed: float, paused: bool) -> LiveSession:
+    """A live session over the real world with the players deciding, journal in memory only
+    (for ``benchmarks/bench_live.py``)."""
+    from sim.exercise import load_exercise
+
+    session = Session(load_exercise(str(exercise_path)), players=True)
+    session.start()
+    return LiveSession(session, scenario_clock(session, speed, paused))
