@@ -11,18 +11,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
 
 import click
 
 from sim.analysis.labels import LANGUAGES
-
-EXIT_INPUT = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(EXIT_INPUT)
+from sim.cli_common import fail_input as _fail
+from sim.cli_common import load_with_overrides, out_folder
 
 
 def _policies() -> list[str]:
@@ -89,8 +83,8 @@ def play(
         else:
             if exercise is None:
                 _fail("ttx play: error: missing EXERCISE (or --resume RUN_DIR)")
-            loaded = _load(exercise, sets, seed, policy)
-            out_path = _out(out)
+            loaded = load_with_overrides(exercise, sets, seed, policy)
+            out_path = out_folder(out)
             folder, session = new_session(
                 loaded,
                 out_path,
@@ -138,30 +132,3 @@ def play(
     if refused:
         click.echo(f"{refused} script line(s) refused", err=True)
         sys.exit(1)
-
-
-def _load(exercise: str, sets: tuple[str, ...], seed: int | None, policy: str | None) -> Any:
-    from sim.exercise import ExerciseFileError, load_exercise_full, parse_override
-
-    overrides = list(sets)
-    if seed is not None:
-        overrides.append(f"exercise.seed={seed}")
-    if policy is not None:
-        overrides.append(f"hub.policy={policy}")
-    try:
-        return load_exercise_full(exercise, [parse_override(o) for o in overrides])
-    except ExerciseFileError as exc:
-        for issue in exc.issues:
-            click.echo(str(issue), err=True)
-        sys.exit(EXIT_INPUT)
-
-
-def _out(out: str) -> Path:
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        _fail(f"--out {out}: error: exists and is not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _fail(f"--out {out}: error: cannot create: {exc.strerror}")
-    return path

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from sim.journal import canonical
+from sim.journal import LineWriter, canonical
 
 __all__ = ["DECISION_KEYS", "DECISION_KINDS", "DecisionLog", "DecisionLogError", "read_decisions"]
 
@@ -29,7 +29,7 @@ class DecisionLogError(ValueError):
     """A decisions.jsonl line that cannot be read; the message starts with ``FILE:LINE:COL``."""
 
 
-class DecisionLog:
+class DecisionLog(LineWriter):
     """Collects decision lines in memory and, optionally, streams each one as it is made.
 
     A live session passes ``flush=True``: a line is on disk before the world moves on, so a
@@ -39,8 +39,7 @@ class DecisionLog:
     def __init__(
         self, stream: IO[str] | None = None, *, flush: bool = False, start: int = 0
     ) -> None:
-        self._stream = stream
-        self._flush = flush
+        super().__init__(stream, flush=flush)
         self.lines: list[dict[str, Any]] = []
         self._n = start
 
@@ -66,19 +65,11 @@ class DecisionLog:
             "options": list(options),
         }
         self.lines.append(line)
-        if self._stream is not None:
-            self._stream.write(canonical(line) + "\n")
-            if self._flush:
-                self._stream.flush()
+        self._write(line)
         return line
 
     def __len__(self) -> int:
         return self._n
-
-    def retarget(self, stream: IO[str] | None, *, flush: bool) -> None:
-        """Go on writing to another stream (a resumed session, once it has caught up)."""
-        self._stream = stream
-        self._flush = flush
 
     def text(self) -> str:
         return "".join(canonical(line) + "\n" for line in self.lines)

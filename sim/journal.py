@@ -17,6 +17,7 @@ __all__ = [
     "EVENT_KINDS",
     "KEYS",
     "Journal",
+    "LineWriter",
     "Recorder",
     "canonical",
     "read_events",
@@ -76,21 +77,41 @@ def canonical(record: dict[str, Any]) -> str:
     return _ENCODER.encode(record)
 
 
+class LineWriter:
+    """Canonical JSON lines to an optional stream, each flushed when ``flush`` is set (live
+    sessions: a line is on disk before the world moves on). The journal, the decision log and
+    the notes all write this way."""
+
+    def __init__(self, stream: IO[str] | None = None, *, flush: bool = False) -> None:
+        self._stream = stream
+        self._flush = flush
+
+    def _write(self, record: dict[str, Any]) -> None:
+        if self._stream is not None:
+            self._stream.write(canonical(record) + "\n")
+            if self._flush:
+                self._stream.flush()
+
+    def retarget(self, stream: IO[str] | None, *, flush: bool) -> None:
+        """Go on writing to another stream (a resumed session, once it has caught up)."""
+        self._stream = stream
+        self._flush = flush
+
+
 class Recorder(Protocol):
     """What the model needs: call it with the event kind, the time and the fields."""
 
     def __call__(self, kind: str, t: float, **fields: Any) -> None: ...
 
 
-class Journal:
+class Journal(LineWriter):
     """Collects events in memory and, optionally, streams each line to a file as it happens."""
 
     def __init__(
         self, stream: IO[str] | None = None, *, keep: bool = True, flush: bool = False
     ) -> None:
-        self._stream = stream
+        super().__init__(stream, flush=flush)
         self._keep = keep
-        self._flush = flush  # live sessions: each line on disk before the world moves on
         self.events: list[dict[str, Any]] = []
         self._seq = 0
         self._last_t = 0.0
@@ -107,18 +128,13 @@ class Journal:
         self._seq += 1
         if self._keep:
             self.events.append(record)
-        if self._stream is not None:
+        if self._stream is not None:  # NOTE: inlined _write: once per event, on the hot path
             self._stream.write(canonical(record) + "\n")
             if self._flush:
                 self._stream.flush()
 
     def __len__(self) -> int:
         return self._seq
-
-    def retarget(self, stream: IO[str] | None, *, flush: bool) -> None:
-        """Go on writing to another stream (a resumed session, once it has caught up)."""
-        self._stream = stream
-        self._flush = flush
 
     def text(self) -> str:
         """The journal as ``events.jsonl`` holds it (for tests and replay)."""

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from sim.journal import canonical
+from sim.journal import LineWriter
 
 __all__ = ["NOTE_KEYS", "NoteLog"]
 
 NOTE_KEYS = ("n", "t", "kind", "inject", "text", "who")
 
 
-class NoteLog:
+class NoteLog(LineWriter):
     def __init__(
         self,
         stream: IO[str] | None = None,
@@ -24,8 +24,7 @@ class NoteLog:
         flush: bool = False,
         lines: list[dict[str, Any]] | None = None,
     ) -> None:
-        self._stream = stream
-        self._flush = flush
+        super().__init__(stream, flush=flush)
         self.lines: list[dict[str, Any]] = list(lines or [])  # a resumed session's so far
 
     def __call__(
@@ -40,10 +39,7 @@ class NoteLog:
             "who": who,
         }
         self.lines.append(line)
-        if self._stream is not None:
-            self._stream.write(canonical(line) + "\n")
-            if self._flush:
-                self._stream.flush()
+        self._write(line)
         return line
 
     def __len__(self) -> int:
