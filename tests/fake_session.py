@@ -52,6 +52,7 @@ def _inject_view(inj: Inject) -> InjectView:
         to=inj.to or None,
         method=inj.method or None,
         expected_action=inj.expected_action or None,
+        inject_type=inj.type,
     )
 
 
@@ -237,6 +238,10 @@ class FakeSession:
             case c.Mobilise():
                 return self._answer(True, "national mobilisation ordered")
             case c.Answer(inject=i, text=text):
+                fired = next((j for j in self.fired if j.id == i and j.state == "fired"), None)
+                if fired is None or fired.inject_type != "decision_point":
+                    return self._answer(False, f"{i!r} is not a fired decision point")
+                self.fired[self.fired.index(fired)] = replace(fired, answer=text)
                 self.notes.append((now, f"answer {i}: {text}"))
                 return self._answer(True, f"answer to {i} recorded")
             case c.Note(text=text):

@@ -197,6 +197,20 @@ def test_completion_and_history(tutorial: Exercise) -> None:
     drive(session, script)
 
 
+def test_a_decision_point_asks_for_the_answer_and_shows_it(tutorial: Exercise) -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await type_line(pilot, "fire 4")
+        assert "awaiting the players' answer: answer 4 ..." in app.injects.text
+        await type_line(pilot, "answer 4 ask for fire breaks by manpower")
+        assert app.status_text == "✔ answer to 4 recorded"
+        assert "answer: ask for fire breaks by manpower" in app.injects.text
+        assert "awaiting the players' answer" not in app.injects.text
+        await type_line(pilot, "answer 5 too early")
+        assert app.status_text == "✘ '5' is not a fired decision point"
+
+    drive(at_request(tutorial), script)
+
+
 def test_help_lists_every_command(tutorial: Exercise) -> None:
     async def script(app: ConsoleApp, pilot: Any) -> None:
         await pilot.press("f1")

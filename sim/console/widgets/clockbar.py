@@ -39,5 +39,5 @@ class ClockBar(Panel):
             if view.players
             else lab("players_none", policy=view.policy)
         )
-        out.append(f"  │ {view.title} · {who}")
+        out.append(f"  │ {who} · {view.title}")
         return out

@@ -28,6 +28,7 @@ class InjectsPanel(Panel):
     def key(self, view: SessionView) -> object:
         return (
             view.clock.scenario_min // 1,
+            len(view.injects_next),
             tuple(view.injects_next[:NEXT_SHOWN]),
             tuple(view.injects_fired[-FIRED_SHOWN:]),
         )
@@ -50,6 +51,8 @@ class InjectsPanel(Panel):
                 title.append(f" ({inj.trigger})", style="dim")
             upcoming.add_row(inj.id, when, title)
         parts.append(upcoming if upcoming.row_count else Text(lab("no_injects"), style="dim"))
+        if len(view.injects_next) > NEXT_SHOWN:
+            parts.append(Text(lab("more", n=len(view.injects_next) - NEXT_SHOWN), style="dim"))
         parts.append(Text("\n" + lab("fired_injects"), style="bold underline"))
         fired = _grid()
         for inj in reversed(view.injects_fired[-FIRED_SHOWN:]):
@@ -77,4 +80,9 @@ class InjectsPanel(Panel):
             out.append("\n" + inj.message)
         if inj.expected_action:
             out.append(f"\n{lab('expected')}: {inj.expected_action}", style="italic")
+        if inj.inject_type == "decision_point":
+            if inj.answer:
+                out.append(f"\n{lab('answered')}: {inj.answer}", style="green")
+            else:
+                out.append(f"\n{lab('awaiting_answer', id=inj.id)}", style="bold yellow")
         return out
