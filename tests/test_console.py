@@ -307,3 +307,22 @@ def test_screenshot_svg_shows_the_dashboard(tutorial: Exercise, tmp_path: Path) 
             assert token in text, token
 
     drive(at_request(tutorial), script)
+
+
+@pytest.mark.parametrize(
+    ("now", "due", "clock", "left"),
+    [
+        (119.4, 120.0, "T+01:59", "<1m"),
+        (118.7, 120.0, "T+01:58", "2m"),
+        (0.0, 65.0, "T+00:00", "1h05m"),
+        (10.0, 3010.0, "T+00:10", "2d02h"),
+    ],
+)
+def test_clock_shows_the_minute_begun_and_countdowns_round_up(
+    now: float, due: float, clock: str, left: str
+) -> None:
+    from sim.console.text import countdown, scenario_t
+
+    assert scenario_t(now) == clock
+    assert countdown(due - now) == left
+    assert scenario_t(None) == "–"

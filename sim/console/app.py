@@ -106,9 +106,9 @@ class ConsoleApp(App[None]):
         with Horizontal(id="main"):
             with VerticalScroll(id="left"):
                 yield self.injects
-                yield self.log_panel
             with VerticalScroll(id="middle"):
                 yield self.pending
+                yield self.log_panel
             with VerticalScroll(id="right"):
                 yield self.board
         yield self.status
