@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fake_session import FakeSession
+from textual.widgets import Static
 
 from sim.console.app import ConsoleApp
 from sim.console.widgets.helpscreen import HelpScreen
@@ -87,14 +88,14 @@ def test_everything_needed_is_on_screen(tutorial: Exercise) -> None:
             "priority 12.5",
             "effect: Water drops at the fire front north of Helenaveen",
             "tags: wildfire · quantity 2 units",
-            "▶ FBO_CH47 Chinook fire bucket (CH-47F) 4 2 4h00m",
-            "FBO_COUGAR Cougar fire bucket (AS532) 2 1 4h00m",
+            "▶ FBO_CH47 Chinook fire bucket (CH-47F)\n    free 4 · needed 2 · ETA on scene 4h00m",
+            "  FBO_COUGAR Cougar fire bucket (AS532)\n    free 2 · needed 1 · ETA on scene 4h00m",
             "advice: approve FBO_CH47 2",
         ):
             assert fact in pending, fact
         injects = app.injects.text
-        assert "5 T+06:00 in 3h50m Regional TV live from the fire" in injects
-        assert "4 when triggered No free ground crew (when condition)" in injects
+        assert "5 T+06:00 in 3h50m\nRegional TV live from the fire" in injects
+        assert "4 when triggered (when condition)\nNo free ground crew" in injects
         assert "from Voorzitter VR Brabant-Zuidoost · to LOCC · by digital request form" in injects
         assert "expected: LOCC tests the route and capacity" in injects
         assert injects.index("Request for fire-bucket") < injects.index("Fire reported")
@@ -216,9 +217,10 @@ def test_help_lists_every_command(tutorial: Exercise) -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        svg = app.export_screenshot()
-        for word in USAGE:
-            assert f">{word}" in svg.replace("&#160;", " ") or word in svg
+        shown = app.screen.query_one("#help-table", Static).render()
+        for word, usage in USAGE.items():
+            assert f"{usage}\n    {app.lab(f'help.{word}')}" in str(shown)
+        assert "speed X" in app.export_screenshot().replace("&#160;", " ")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -235,9 +237,12 @@ def test_dutch_labels(tutorial: Exercise) -> None:
         assert app.pending.text.startswith("Bijstandsverzoeken wachtend op besluit")
         assert "grondslag WVR51 · aanvrager voorzitter_VR" in app.pending.text
         assert (
-            app.board.text.splitlines()[0] == "Eenheden vrij gereed onderweg ter pl. terug rust HT1"
+            app.board.text.splitlines()[0] == "Eenheden vrij gereed onderw. ter pl. terug rust HT1"
         )
-        assert "over 3h50m" in app.injects.text and "Ingespeelde injects" in app.injects.text
+        assert (
+            "T+06:00 over 3h50m\nRegional TV" in app.injects.text
+            and "Ingespeelde injects" in app.injects.text
+        )
 
     drive(at_request(tutorial), script, lang="nl")
 

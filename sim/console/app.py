@@ -60,9 +60,9 @@ class ConsoleApp(App[None]):
     TITLE = "Knooppunt TTX"
     CSS = """
     #main { height: 1fr; }
-    #left { width: 32%; border-right: solid $panel; padding: 0 1; }
-    #middle { width: 34%; border-right: solid $panel; padding: 0 1; }
-    #right { width: 1fr; padding: 0 1; }
+    #left { width: 1fr; border-right: solid $panel; padding: 0 1; }
+    #middle { width: 1fr; border-right: solid $panel; padding: 0 1; }
+    #right { width: 56; padding: 0 1; }
     #status { height: 2; padding: 0 1; }
     LogPanel { margin-top: 1; }
     """

@@ -12,7 +12,7 @@ __all__ = ["ClockBar"]
 
 
 class ClockBar(Panel):
-    DEFAULT_CSS = "ClockBar { height: 1; background: $panel; }"
+    DEFAULT_CSS = "ClockBar { height: auto; background: $panel; }"
 
     def key(self, view: SessionView) -> object:
         c = view.clock

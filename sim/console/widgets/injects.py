@@ -17,9 +17,9 @@ FIRED_SHOWN = 5
 
 
 def _grid() -> Table:
+    """Inject id, then what to say about it (time on the first line, title under it)."""
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="bold cyan", no_wrap=True)
-    table.add_column(no_wrap=True)
     table.add_column(ratio=1)
     return table
 
@@ -46,17 +46,17 @@ class InjectsPanel(Panel):
                 when.append(lab("due_manual"), style="magenta")
             else:
                 when.append(lab("due_trigger"), style="dim")
-            title = Text(inj.title or inj.message[:60])
-            if inj.due_min is None and inj.trigger and inj.trigger != "manual":
-                title.append(f" ({inj.trigger})", style="dim")
-            upcoming.add_row(inj.id, when, title)
+                if inj.trigger:
+                    when.append(f" ({inj.trigger})", style="dim")
+            upcoming.add_row(inj.id, when.append("\n").append(inj.title or inj.message[:60]))
         parts.append(upcoming if upcoming.row_count else Text(lab("no_injects"), style="dim"))
         if len(view.injects_next) > NEXT_SHOWN:
             parts.append(Text(lab("more", n=len(view.injects_next) - NEXT_SHOWN), style="dim"))
         parts.append(Text("\n" + lab("fired_injects"), style="bold underline"))
         fired = _grid()
         for inj in reversed(view.injects_fired[-FIRED_SHOWN:]):
-            fired.add_row(inj.id, Text(scenario_t(inj.fired_min), style="green"), self._body(inj))
+            when = Text(scenario_t(inj.fired_min) + " ", style="green")
+            fired.add_row(inj.id, when.append_text(self._body(inj)))
         parts.append(fired if fired.row_count else Text(lab("no_injects"), style="dim"))
         self.text = plain(parts)
         return Group(*parts)
