@@ -342,3 +342,33 @@ class FakeSession:
                     region, self.ex.regions[region].name, top, ladder.get(top, "?"), crises
                 )
         return list(out.values())
+
+
+class CannedSession:
+    """Plays back a list of ready-made views, one per tick; records the lines sent to it.
+
+    For what ``FakeSession`` never produces (life-safety requests, options the route forbids,
+    mobilisation advice, every unit state), exactly as a real session would hand them over.
+    """
+
+    def __init__(self, views: list[SessionView]) -> None:
+        self.views = views
+        self.index = 0
+        self.lines: list[str] = []
+
+    @property
+    def finished(self) -> bool:
+        return self.views[self.index].clock.finished
+
+    def view(self) -> SessionView:
+        return self.views[self.index]
+
+    def tick(self) -> None:
+        self.index = min(self.index + 1, len(self.views) - 1)
+
+    def submit(self, line: str) -> CommandResult:
+        self.lines.append(line)
+        return CommandResult(True, f"sent: {line}")
+
+    def completions(self, prefix: str) -> list[str]:
+        return c.complete(prefix, c.CompletionIds())
