@@ -274,6 +274,13 @@ def test_the_timer_ticks_the_session_and_the_screen_follows(tutorial: Exercise) 
 def test_end_shows_endex(tutorial: Exercise) -> None:
     async def script(app: ConsoleApp, pilot: Any) -> None:
         await type_line(pilot, "end")
+        assert app.status_text.startswith("✔ ENDEX ends the exercise now and cannot be undone")
+        assert not app.handle.finished
+        await type_line(pilot, "note not yet")  # anything else in between cancels it
+        await type_line(pilot, "end")
+        assert not app.handle.finished
+        await type_line(pilot, "end")
+        assert app.handle.finished
         await pilot.pause(0.15)
         assert "ENDEX" in app.clock_bar.text
         assert "The exercise has ended (ENDEX)" in app.status_text
