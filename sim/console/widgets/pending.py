@@ -52,6 +52,7 @@ class PendingPanel(Panel):
         ask.append(f"\n{lab('tags')}: {', '.join(p.tags) or '–'} · {lab('quantity')} {p.quantity}")
         ask.append(f" {p.measure}")
         options = Text()
+        options.append(f"{lab('options')}:", style="underline")
         for o in p.options:
             style = "dim" if not o.legal else ("red" if o.free < o.needed else "")
             options.append("\n▶ " if o.primary else "\n  ", style="bold")
@@ -72,4 +73,4 @@ class PendingPanel(Panel):
         advice = Text()
         advice.append(f"{lab('advice')}: ", style="bold green")
         advice.append(p.advice)
-        return [head, facts, ask, Text(f"{lab('options')}:", style="underline") + options, advice]
+        return [head, facts, ask, options, advice]
