@@ -52,6 +52,7 @@ def _inject_view(inj: Inject) -> InjectView:
         to=inj.to or None,
         method=inj.method or None,
         expected_action=inj.expected_action or None,
+        inject_type=inj.type,
     )
 
 
@@ -237,6 +238,10 @@ class FakeSession:
             case c.Mobilise():
                 return self._answer(True, "national mobilisation ordered")
             case c.Answer(inject=i, text=text):
+                fired = next((j for j in self.fired if j.id == i and j.state == "fired"), None)
+                if fired is None or fired.inject_type != "decision_point":
+                    return self._answer(False, f"{i!r} is not a fired decision point")
+                self.fired[self.fired.index(fired)] = replace(fired, answer=text)
                 self.notes.append((now, f"answer {i}: {text}"))
                 return self._answer(True, f"answer to {i} recorded")
             case c.Note(text=text):
@@ -337,3 +342,33 @@ class FakeSession:
                     region, self.ex.regions[region].name, top, ladder.get(top, "?"), crises
                 )
         return list(out.values())
+
+
+class CannedSession:
+    """Plays back a list of ready-made views, one per tick; records the lines sent to it.
+
+    For what ``FakeSession`` never produces (life-safety requests, options the route forbids,
+    mobilisation advice, every unit state), exactly as a real session would hand them over.
+    """
+
+    def __init__(self, views: list[SessionView]) -> None:
+        self.views = views
+        self.index = 0
+        self.lines: list[str] = []
+
+    @property
+    def finished(self) -> bool:
+        return self.views[self.index].clock.finished
+
+    def view(self) -> SessionView:
+        return self.views[self.index]
+
+    def tick(self) -> None:
+        self.index = min(self.index + 1, len(self.views) - 1)
+
+    def submit(self, line: str) -> CommandResult:
+        self.lines.append(line)
+        return CommandResult(True, f"sent: {line}")
+
+    def completions(self, prefix: str) -> list[str]:
+        return c.complete(prefix, c.CompletionIds())

@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_session import FakeSession
+from fake_session import CannedSession, FakeSession
+from textual.widgets import Static
 
 from sim.console.app import ConsoleApp
 from sim.console.widgets.helpscreen import HelpScreen
 from sim.exercise.loader import load_exercise
 from sim.exercise.models import Exercise
 from sim.runs.commands import USAGE
-from sim.runs.view import CommandResult
+from sim.runs.view import (
+    ClockView,
+    CommandResult,
+    InjectView,
+    OptionView,
+    PendingView,
+    RegionView,
+    SessionView,
+    UnitBoardRow,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (180, 50)
@@ -87,14 +98,14 @@ def test_everything_needed_is_on_screen(tutorial: Exercise) -> None:
             "priority 12.5",
             "effect: Water drops at the fire front north of Helenaveen",
             "tags: wildfire · quantity 2 units",
-            "▶ FBO_CH47 Chinook fire bucket (CH-47F) 4 2 4h00m",
-            "FBO_COUGAR Cougar fire bucket (AS532) 2 1 4h00m",
+            "▶ FBO_CH47 Chinook fire bucket (CH-47F)\n    free 4 · needed 2 · ETA on scene 4h00m",
+            "  FBO_COUGAR Cougar fire bucket (AS532)\n    free 2 · needed 1 · ETA on scene 4h00m",
             "advice: approve FBO_CH47 2",
         ):
             assert fact in pending, fact
         injects = app.injects.text
-        assert "5 T+06:00 in 3h50m Regional TV live from the fire" in injects
-        assert "4 when triggered No free ground crew (when condition)" in injects
+        assert "5 T+06:00 in 3h50m\nRegional TV live from the fire" in injects
+        assert "4 when triggered (when condition)\nNo free ground crew" in injects
         assert "from Voorzitter VR Brabant-Zuidoost · to LOCC · by digital request form" in injects
         assert "expected: LOCC tests the route and capacity" in injects
         assert injects.index("Request for fire-bucket") < injects.index("Fire reported")
@@ -197,14 +208,29 @@ def test_completion_and_history(tutorial: Exercise) -> None:
     drive(session, script)
 
 
+def test_a_decision_point_asks_for_the_answer_and_shows_it(tutorial: Exercise) -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await type_line(pilot, "fire 4")
+        assert "awaiting the players' answer: answer 4 ..." in app.injects.text
+        await type_line(pilot, "answer 4 ask for fire breaks by manpower")
+        assert app.status_text == "✔ answer to 4 recorded"
+        assert "answer: ask for fire breaks by manpower" in app.injects.text
+        assert "awaiting the players' answer" not in app.injects.text
+        await type_line(pilot, "answer 5 too early")
+        assert app.status_text == "✘ '5' is not a fired decision point"
+
+    drive(at_request(tutorial), script)
+
+
 def test_help_lists_every_command(tutorial: Exercise) -> None:
     async def script(app: ConsoleApp, pilot: Any) -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        svg = app.export_screenshot()
-        for word in USAGE:
-            assert f">{word}" in svg.replace("&#160;", " ") or word in svg
+        shown = app.screen.query_one("#help-table", Static).render()
+        for word, usage in USAGE.items():
+            assert f"{usage}\n    {app.lab(f'help.{word}')}" in str(shown)
+        assert "speed X" in app.export_screenshot().replace("&#160;", " ")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -221,9 +247,12 @@ def test_dutch_labels(tutorial: Exercise) -> None:
         assert app.pending.text.startswith("Bijstandsverzoeken wachtend op besluit")
         assert "grondslag WVR51 · aanvrager voorzitter_VR" in app.pending.text
         assert (
-            app.board.text.splitlines()[0] == "Eenheden vrij gereed onderweg ter pl. terug rust HT1"
+            app.board.text.splitlines()[0] == "Eenheden vrij gereed onderw. ter pl. terug rust HT1"
         )
-        assert "over 3h50m" in app.injects.text and "Ingespeelde injects" in app.injects.text
+        assert (
+            "T+06:00 over 3h50m\nRegional TV" in app.injects.text
+            and "Ingespeelde injects" in app.injects.text
+        )
 
     drive(at_request(tutorial), script, lang="nl")
 
@@ -245,6 +274,13 @@ def test_the_timer_ticks_the_session_and_the_screen_follows(tutorial: Exercise) 
 def test_end_shows_endex(tutorial: Exercise) -> None:
     async def script(app: ConsoleApp, pilot: Any) -> None:
         await type_line(pilot, "end")
+        assert app.status_text.startswith("✔ ENDEX ends the exercise now and cannot be undone")
+        assert not app.handle.finished
+        await type_line(pilot, "note not yet")  # anything else in between cancels it
+        await type_line(pilot, "end")
+        assert not app.handle.finished
+        await type_line(pilot, "end")
+        assert app.handle.finished
         await pilot.pause(0.15)
         assert "ENDEX" in app.clock_bar.text
         assert "The exercise has ended (ENDEX)" in app.status_text
@@ -293,3 +329,142 @@ def test_screenshot_svg_shows_the_dashboard(tutorial: Exercise, tmp_path: Path) 
             assert token in text, token
 
     drive(at_request(tutorial), script)
+
+
+@pytest.mark.parametrize(
+    ("now", "due", "clock", "left"),
+    [
+        (119.4, 120.0, "T+01:59", "<1m"),
+        (118.7, 120.0, "T+01:58", "2m"),
+        (0.0, 65.0, "T+00:00", "1h05m"),
+        (10.0, 3010.0, "T+00:10", "2d02h"),
+    ],
+)
+def test_clock_shows_the_minute_begun_and_countdowns_round_up(
+    now: float, due: float, clock: str, left: str
+) -> None:
+    from sim.console.text import countdown, scenario_t
+
+    assert scenario_t(now) == clock
+    assert countdown(due - now) == left
+    assert scenario_t(None) == "–"
+
+
+def canned_view(**changes: Any) -> SessionView:
+    """A national-exercise moment as a real session would hand it over (not produced by a world)."""
+    clock = ClockView(300.0, 4320.0, None, "10:00:00", 600.0, False, False)
+    request = PendingView(
+        key="R007",
+        kind="request",
+        asked_min=270.0,
+        region="VR24",
+        region_name="Zuid-Limburg",
+        crisis="maas",
+        crisis_level="GRIP4",
+        route="WVR51",
+        requester="voorzitter_VR",
+        effect="Evacuate the care homes of Valkenburg",
+        tags=["evacuation"],
+        quantity=200,
+        measure="persons",
+        urgency_min=90.0,
+        priority=41.25,
+        life_safety=True,
+        options=[
+            OptionView(
+                "NH90",
+                "NH90 transport helicopter",
+                1,
+                2,
+                75.0,
+                True,
+                True,
+                True,
+                "last free unit; R004 waits for it",
+            ),
+            OptionView("KMAR", "Koninklijke Marechaussee", 10, 4, 120.0, False, False, True),
+            OptionView("FBO_CH47", "Chinook", 2, 1, 95.0, False, True, False),
+        ],
+        advice="partial NH90 1: life safety first (priority 41.2)",
+    )
+    units = [
+        UnitBoardRow(
+            "NH90",
+            "NH90",
+            {
+                "available": 1,
+                "committed": 1,
+                "mobilising": 1,
+                "in_transit": 2,
+                "on_scene": 3,
+                "refuelling": 1,
+                "returning": 1,
+                "resting": 2,
+                "reserved": 4,
+            },
+        )
+    ]
+    regions = [
+        RegionView("VR23", "Limburg-Noord", 2, "GRIP2", [("maas", "GRIP2")]),
+        RegionView("VR24", "Zuid-Limburg", 4, "GRIP4", [("maas", "GRIP4"), ("hns", "GRIP1")]),
+    ]
+    base = SessionView(
+        exercise_id="national",
+        title="National stress test",
+        clock=clock,
+        players=False,
+        policy="fair_share",
+        injects_next=[],
+        injects_fired=[],
+        pending=[request],
+        units=units,
+        regions=regions,
+        mobilisation="advice: mobilise the national reserve (3 of 5 crises at GRIP 3+)",
+        log=["T+05:00 R007 submitted by VR24"],
+    )
+    return replace(base, **changes)
+
+
+def test_what_a_real_session_hands_over_is_all_shown() -> None:
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        assert "T+05:00" in app.clock_bar.text and "policy fair_share decides" in app.clock_bar.text
+        pending = app.pending.text
+        assert (
+            "R007  VR24 Zuid-Limburg · crisis maas GRIP4 · asked T+04:30 (30m)  LIFE SAFETY"
+            in pending
+        )
+        assert "urgency 1h30m · priority 41.2" in pending
+        assert "tags: evacuation · quantity 200 persons" in pending
+        assert (
+            "▶ NH90 NH90 transport helicopter\n    free 1 · needed 2 · ETA on scene 1h15m"
+            " · last free unit; R004 waits for it"
+        ) in pending
+        assert "free 10 · needed 4 · ETA on scene 2h00m · not on this route" in pending
+        assert "free 2 · needed 1 · ETA on scene 1h35m · no ground crew" in pending
+        assert "advice: partial NH90 1: life safety first" in pending
+        assert "National mobilisation: advice: mobilise the national reserve" in pending
+        board = app.board.text.splitlines()
+        assert "NH90 1 2 2 4 1 2 4" in board  # committed counts as mobilising, refuelling on scene
+        assert board.index("VR24 Zuid-Limburg GRIP4 maas GRIP4, hns GRIP1") < board.index(
+            "VR23 Limburg-Noord GRIP2 maas GRIP2"
+        )  # the highest level first
+        await type_line(pilot, "note seen")
+        assert app.status_text == "✔ sent: note seen"
+        assert app.handle.lines == ["note seen"]
+
+    drive(CannedSession([canned_view()]), script)
+
+
+def test_next_injects_beyond_the_first_six_are_counted() -> None:
+    injects = [
+        InjectView(
+            str(i), f"inject {i}", "pending", 300.0 + 10 * i, None, "", None, None, None, None
+        )
+        for i in range(1, 10)
+    ]
+
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        assert "… 3 more" in app.injects.text and "inject 6" in app.injects.text
+        assert "inject 7" not in app.injects.text
+
+    drive(CannedSession([canned_view(injects_next=injects)]), script)

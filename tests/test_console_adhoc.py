@@ -88,6 +88,11 @@ def test_without_hooks_the_rules_of_a_file_apply(tutorial: Exercise) -> None:
         ("{id: X, type: information, time: 1h", "{id", "never closed"),
         ("[information]", "[information]", "one YAML mapping in braces"),
         (
+            "{id: X, type: information, time: 1h, message: When do they come?, title: t}",
+            "?",
+            "quote a text with , : ?",
+        ),
+        (
             "{id: X, type: information, time: 1h, title: !!python/object:os.system x}",
             "!!python",
             "not allowed",

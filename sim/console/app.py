@@ -25,7 +25,7 @@ from sim.console.widgets.injects import InjectsPanel
 from sim.console.widgets.logpanel import LogPanel
 from sim.console.widgets.pending import PendingPanel
 from sim.console.widgets.prompt import CommandPrompt
-from sim.runs.commands import USAGE, CommandError, Help, parse_command
+from sim.runs.commands import USAGE, CommandError, End, Help, parse_command
 from sim.runs.view import CommandResult, SessionHandle, SessionView
 
 __all__ = ["SPEEDS", "TICK_SECONDS", "ConsoleApp", "run_console"]
@@ -58,11 +58,12 @@ class ConsoleApp(App[None]):
     """Shows a live session and sends it what is typed."""
 
     TITLE = "Knooppunt TTX"
+    ENABLE_COMMAND_PALETTE = False  # themes and the like: not for the exercise room
     CSS = """
     #main { height: 1fr; }
-    #left { width: 34%; border-right: solid $panel; padding: 0 1; }
-    #middle { width: 36%; border-right: solid $panel; padding: 0 1; }
-    #right { width: 1fr; padding: 0 1; }
+    #left { width: 1fr; border-right: solid $panel; padding: 0 1; }
+    #middle { width: 1fr; border-right: solid $panel; padding: 0 1; }
+    #right { width: 56; padding: 0 1; }
     #status { height: 2; padding: 0 1; }
     LogPanel { margin-top: 1; }
     """
@@ -87,6 +88,7 @@ class ConsoleApp(App[None]):
         self.results: list[tuple[str, CommandResult]] = []  # every line sent, and its answer
         self._tick_failed = False
         self._said_ended = False
+        self._confirm_end = False
         for key, action, label in self.KEYS:
             self.bind(key, action, description=self.lab(label))
 
@@ -106,9 +108,9 @@ class ConsoleApp(App[None]):
         with Horizontal(id="main"):
             with VerticalScroll(id="left"):
                 yield self.injects
-                yield self.log_panel
             with VerticalScroll(id="middle"):
                 yield self.pending
+                yield self.log_panel
             with VerticalScroll(id="right"):
                 yield self.board
         yield self.status
@@ -161,11 +163,16 @@ class ConsoleApp(App[None]):
         return result
 
     def _local(self, line: str) -> CommandResult | None:
-        """``help`` is answered by the console itself (F1 shows the whole list)."""
+        """``help`` is answered by the console itself (F1 shows the whole list), and ``end``
+        typed at once (no ``@time``) must be typed twice in a row: ENDEX cannot be undone."""
         try:
             cmd = parse_command(line)
         except CommandError:
-            return None  # the session reports it, with its column
+            cmd = None  # the session reports it, with its column
+        confirming, self._confirm_end = self._confirm_end, False
+        if isinstance(cmd, End) and cmd.at is None and not confirming:
+            self._confirm_end = True
+            return CommandResult(True, self.lab("confirm_end"))
         if not isinstance(cmd, Help):
             return None
         if cmd.topic is None:

@@ -26,15 +26,18 @@ class Labels:
 
 
 def scenario_t(minutes: float | None) -> str:
-    """``T+02:35``; ``–`` for no time."""
-    return "–" if minutes is None or not math.isfinite(minutes) else format_t(minutes)
+    """``T+02:35`` (the minute that has begun, as a clock shows it); ``–`` for no time."""
+    if minutes is None or not math.isfinite(minutes):
+        return "–"
+    return format_t(math.floor(minutes + 1e-9))
 
 
 def countdown(minutes: float) -> str:
-    """A short duration for a countdown: ``<1m``, ``25m``, ``1h05m``, ``2d03h``."""
+    """A short duration for a countdown: ``<1m``, ``25m``, ``1h05m``, ``2d03h`` (whole minutes
+    rounded up, so with the clock showing the minute begun, due time = clock + countdown)."""
     if minutes < 1:
         return "<1m"
-    total = int(minutes)
+    total = math.ceil(minutes - 1e-9)
     days, rest = divmod(total, 1440)
     hours, mins = divmod(rest, 60)
     if days:

@@ -20,6 +20,7 @@ from sim.exercise.yamlsafe import Marks, parse_yaml
 __all__ = ["AdhocInjectError", "parse_adhoc_inject"]
 
 _SOURCE = "<inject>"
+_QUOTE_HINT = "; quote a text with , : ? # { } [ ] in it: message: 'When do they come?'"
 
 
 class AdhocInjectError(ValueError):
@@ -27,7 +28,7 @@ class AdhocInjectError(ValueError):
 
     def __init__(self, message: str, column: int, issues: list[Issue] | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = message  # may be extended (a hint) before it is raised
         self.column = column
         self.issues = issues or []
 
@@ -65,7 +66,9 @@ def parse_adhoc_inject(
     try:
         parsed = parse_yaml(text, _SOURCE)
     except ExerciseFileError as exc:
-        raise _error(exc.issues, offset) from None
+        err = _error(exc.issues, offset)
+        err.message += _QUOTE_HINT
+        raise err from None
     data, marks = parsed.data, parsed.marks
     if not isinstance(data, dict):
         raise AdhocInjectError(

@@ -49,6 +49,8 @@ class InjectView:
     expected_action: str | None
     fired_min: float | None = None
     reason: str | None = None  # why skipped / not reached
+    inject_type: str = ""  # the exercise's inject type ("decision_point" asks for an answer)
+    answer: str | None = None  # the players' answer to a decision_point inject, once given
 
 
 @dataclass(frozen=True)

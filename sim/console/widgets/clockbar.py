@@ -12,7 +12,7 @@ __all__ = ["ClockBar"]
 
 
 class ClockBar(Panel):
-    DEFAULT_CSS = "ClockBar { height: 1; background: $panel; }"
+    DEFAULT_CSS = "ClockBar { height: auto; background: $panel; }"
 
     def key(self, view: SessionView) -> object:
         c = view.clock
@@ -39,5 +39,5 @@ class ClockBar(Panel):
             if view.players
             else lab("players_none", policy=view.policy)
         )
-        out.append(f"  │ {view.title} · {who}")
+        out.append(f"  │ {who} · {view.title}")
         return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,13 +15,14 @@ from sim.runs.commands import USAGE
 __all__ = ["HelpScreen", "help_table"]
 
 
-def help_table(lab: Labels) -> Table:
-    table = Table(title=lab("help_title"), title_justify="left", box=None, padding=(0, 2))
-    table.add_column("", style="bold cyan", no_wrap=True)
-    table.add_column("")
+def help_table(lab: Labels) -> Text:
+    """Each command's usage line, and under it what it does (fits a narrow terminal)."""
+    out = Text()
+    out.append(lab("help_title") + "\n", style="bold underline")
     for word, usage in USAGE.items():
-        table.add_row(usage, lab(f"help.{word}"))
-    return table
+        out.append(f"\n{usage}\n", style="bold cyan")
+        out.append(f"    {lab(f'help.{word}')}\n")
+    return out
 
 
 class HelpScreen(ModalScreen[None]):

@@ -17,9 +17,9 @@ FIRED_SHOWN = 5
 
 
 def _grid() -> Table:
+    """Inject id, then what to say about it (time on the first line, title under it)."""
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="bold cyan", no_wrap=True)
-    table.add_column(no_wrap=True)
     table.add_column(ratio=1)
     return table
 
@@ -28,6 +28,7 @@ class InjectsPanel(Panel):
     def key(self, view: SessionView) -> object:
         return (
             view.clock.scenario_min // 1,
+            len(view.injects_next),
             tuple(view.injects_next[:NEXT_SHOWN]),
             tuple(view.injects_fired[-FIRED_SHOWN:]),
         )
@@ -45,15 +46,17 @@ class InjectsPanel(Panel):
                 when.append(lab("due_manual"), style="magenta")
             else:
                 when.append(lab("due_trigger"), style="dim")
-            title = Text(inj.title or inj.message[:60])
-            if inj.due_min is None and inj.trigger and inj.trigger != "manual":
-                title.append(f" ({inj.trigger})", style="dim")
-            upcoming.add_row(inj.id, when, title)
+                if inj.trigger:
+                    when.append(f" ({inj.trigger})", style="dim")
+            upcoming.add_row(inj.id, when.append("\n").append(inj.title or inj.message[:60]))
         parts.append(upcoming if upcoming.row_count else Text(lab("no_injects"), style="dim"))
+        if len(view.injects_next) > NEXT_SHOWN:
+            parts.append(Text(lab("more", n=len(view.injects_next) - NEXT_SHOWN), style="dim"))
         parts.append(Text("\n" + lab("fired_injects"), style="bold underline"))
         fired = _grid()
         for inj in reversed(view.injects_fired[-FIRED_SHOWN:]):
-            fired.add_row(inj.id, Text(scenario_t(inj.fired_min), style="green"), self._body(inj))
+            when = Text(scenario_t(inj.fired_min) + " ", style="green")
+            fired.add_row(inj.id, when.append_text(self._body(inj)))
         parts.append(fired if fired.row_count else Text(lab("no_injects"), style="dim"))
         self.text = plain(parts)
         return Group(*parts)
@@ -77,4 +80,9 @@ class InjectsPanel(Panel):
             out.append("\n" + inj.message)
         if inj.expected_action:
             out.append(f"\n{lab('expected')}: {inj.expected_action}", style="italic")
+        if inj.inject_type == "decision_point":
+            if inj.answer:
+                out.append(f"\n{lab('answered')}: {inj.answer}", style="green")
+            else:
+                out.append(f"\n{lab('awaiting_answer', id=inj.id)}", style="bold yellow")
         return out

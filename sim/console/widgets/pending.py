@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from sim.console.text import countdown, scenario_t
@@ -52,27 +51,26 @@ class PendingPanel(Panel):
         ask.append(p.effect)
         ask.append(f"\n{lab('tags')}: {', '.join(p.tags) or '–'} · {lab('quantity')} {p.quantity}")
         ask.append(f" {p.measure}")
-        table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
-        for name in ("", lab("capability"), lab("free"), lab("needed"), lab("eta"), ""):
-            table.add_column(name)
+        options = Text()
+        options.append(f"{lab('options')}:", style="underline")
         for o in p.options:
-            mark = "▶" if o.primary else " "
+            style = "dim" if not o.legal else ("red" if o.free < o.needed else "")
+            options.append("\n▶ " if o.primary else "\n  ", style="bold")
+            options.append(f"{o.capability} ", style=f"bold {style}".strip())
+            options.append(o.name, style=style)
+            options.append(
+                f"\n    {lab('free')} {o.free} · {lab('needed')} {o.needed} · "
+                f"{lab('eta')} {countdown(o.eta_min)}",
+                style=style,
+            )
             flags = [o.note] if o.note else []
             if not o.legal:
                 flags.append(lab("not_legal"))
             if not o.support_ok:
                 flags.append(lab("no_support"))
-            style = "dim" if not o.legal else ("red" if o.free < o.needed else "")
-            table.add_row(
-                mark,
-                f"{o.capability} {o.name}",
-                str(o.free),
-                str(o.needed),
-                countdown(o.eta_min),
-                "; ".join(flags),
-                style=style,
-            )
+            if flags:
+                options.append(" · " + "; ".join(flags), style="yellow" if o.legal else "dim")
         advice = Text()
         advice.append(f"{lab('advice')}: ", style="bold green")
         advice.append(p.advice)
-        return [head, facts, ask, Text(f"{lab('options')}:", style="underline"), table, advice]
+        return [head, facts, ask, options, advice]
