@@ -83,7 +83,7 @@ def build_view(live: LiveSession, log: list[str]) -> SessionView:
     )
 
 
-def _inject_view(s: Session, inj: Inject) -> InjectView:
+def _inject_view(s: Session, inj: Inject, answers: dict[str, str]) -> InjectView:
     runner = s.world.injects
     return InjectView(
         id=inj.id,
@@ -98,6 +98,8 @@ def _inject_view(s: Session, inj: Inject) -> InjectView:
         expected_action=inj.expected_action,
         fired_min=runner.fired_at.get(inj.id),
         reason=runner.reasons.get(inj.id),
+        inject_type=inj.type,
+        answer=answers.get(inj.id),
     )
 
 
@@ -125,7 +127,8 @@ def trigger_text(inj: Inject) -> str | None:
 
 def _injects(s: Session) -> tuple[list[InjectView], list[InjectView]]:
     runner = s.world.injects
-    views = [_inject_view(s, inj) for inj in runner.by_id.values()]
+    answers = {n["inject"]: n["text"] for n in s.notes.lines if n["kind"] == "answer"}
+    views = [_inject_view(s, inj, answers) for inj in runner.by_id.values()]
     pending = [v for v in views if v.state == "pending"]
     pending.sort(key=lambda v: (v.due_min is None, v.due_min or 0.0, v.id))
     fired = [v for v in views if v.state != "pending"]
