@@ -112,9 +112,14 @@ def play(
         if not live.finished:
             live._finish()
     else:
-        live = LiveSession(session, scenario_clock(session, speed, paused), lang=lang)
         from sim.console import run_console
 
+        def debrief() -> str:  # at ENDEX, while the console still shows the session
+            folder.complete(loaded, plots=not no_plots, lang=lang, events=len(session.journal))
+            return f"debrief written: {folder.path}"
+
+        clock = scenario_clock(session, speed, paused)
+        live = LiveSession(session, clock, lang=lang, on_finish=debrief)
         run_console(live, lang)
         refused = 0
         if not live.finished:  # the facilitator quit before ENDEX: resumable, not complete
@@ -123,7 +128,8 @@ def play(
             click.echo(f"  ttx play --resume {folder.path}", err=True)
             click.echo(str(folder.path))
             return
-    folder.complete(loaded, plots=not no_plots, lang=lang, events=len(session.journal))
+    if folder.manifest.get("status") != "complete":
+        folder.complete(loaded, plots=not no_plots, lang=lang, events=len(session.journal))
     from sim.analysis.kpis import summary_lines
 
     for line in summary_lines(folder.tables, lang):

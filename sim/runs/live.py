@@ -37,7 +37,7 @@ class LiveSession:
         clock: ScenarioClock | None = None,
         *,
         lang: str = "en",
-        on_finish: Callable[[], None] | None = None,
+        on_finish: Callable[[], str | None] | None = None,
     ) -> None:
         self.session = session
         self.clock = clock  # None: a scripted session (no wall clock)
@@ -221,7 +221,9 @@ class LiveSession:
             self.clock.set_cap(self.clock.now())
         self._say(CommandResult(True, f"ENDEX {format_t(self.session.now)}: session ended"))
         if self.on_finish is not None:
-            self.on_finish()
+            said = self.on_finish()
+            if said:
+                self._say(CommandResult(True, said))
 
     def awaiting(self) -> list[str]:
         decider = self.session.decider
