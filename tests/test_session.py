@@ -150,3 +150,27 @@ def test_an_edited_exercise_file_is_reported_even_when_the_journal_matches(
     failed = _replay(folder)
     assert failed.returncode == 1
     assert "exercise.yaml, edited since the run" in failed.stderr
+
+
+def test_a_policy_switch_goes_through_the_seam_and_never_replaces_the_players() -> None:
+    from sim.model.deferring import PlayersDecider
+    from sim.runs.live import LiveSession
+
+    loaded = load_exercise_full(ROOT / "exercises" / "wildfires-unclear.yaml")
+    for players in (True, False):
+        session = Session(loaded.exercise, players=players, keep_events=True)
+        live = LiveSession(session)
+        decider = session.decider
+        result = live.submit("@T+00:30 inject {type: hub_change, hub: {policy: fifo}}")
+        assert result.ok, result.message
+        assert session.decider is decider  # the same decider, switched through the seam
+        assert decider.policy == "fifo"
+        assert isinstance(decider, PlayersDecider) is players
+        live.submit("goto T+12:00")
+        decided = [e for e in session.journal.events if e["kind"] == "decision"]
+        if players:
+            assert live.view().pending[0].advice.startswith("fifo: ")  # the advisor switched
+        else:
+            assert decided and {e["detail"]["decider"] for e in decided} == {"fifo"}
+        switch = [e for e in session.journal.events if e["kind"] == "hub"]
+        assert switch and switch[0]["detail"] == {"policy": "fifo"}
