@@ -216,6 +216,13 @@ def _register_optional() -> None:
         cli.add_command(msel)
     except ImportError:  # pragma: no cover
         pass
+    try:
+        from sim.cli_sweep import check, sweep
+
+        cli.add_command(sweep)
+        cli.add_command(check)
+    except ImportError:  # pragma: no cover
+        pass
 
 
 def main() -> None:
