@@ -251,10 +251,18 @@ def sweep(
     _go(lambda **kw: sw.run(tmp, spec, manifest, **kw), options, tmp)
 
 
+def sw_error() -> type[Exception]:
+    from sim.runs.sweep import SweepError
+
+    return SweepError
+
+
 def _go(call: Any, options: dict[str, Any], tmp: Path) -> None:
     try:
         with _Bar("sweep") as bar:
             result = call(progress=bar, **options)
+    except sw_error() as exc:
+        _fail_input(str(exc))
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished rows are kept in {tmp}", err=True)
         click.echo(f"  complete it with: ttx sweep --resume {tmp}", err=True)

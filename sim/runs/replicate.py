@@ -84,12 +84,12 @@ def jitter_rng(root: int, i: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(1, i)))
 
 
-_CACHE: dict[tuple[int, int], Exercise] = {}
+_CACHE: dict[tuple[str, str, tuple[Override, ...]], Exercise] = {}
 
 
 def variant_exercise(spec: SweepSpec, variant: Variant) -> Exercise:
     """The validated exercise of a variant, loaded once per process."""
-    key = (hash((spec.text, spec.source, spec.base_sets)), variant.index)
+    key = (spec.text, spec.source, (*spec.base_sets, *variant.sets))
     ex = _CACHE.get(key)
     if ex is None:
         ex = load_exercise_text(spec.text, spec.source, [*spec.base_sets, *variant.sets])
