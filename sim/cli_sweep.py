@@ -48,9 +48,10 @@ def _parse_jitter(item: str | None) -> float:
     return float(width)
 
 
-def _check_dask(dask: str | None, workers: int) -> None:
+def _check_dask(dask: str | None, workers: int | None) -> int:
+    """Check --dask; returns the number of workers to use."""
     if dask is None:
-        return
+        return workers or 1
     if dask != "local" and not dask.startswith(("tcp://", "tls://")):
         _fail_input(
             f"--dask {dask}: error: expected 'local' or a scheduler address tcp://HOST:8786"
@@ -115,9 +116,7 @@ _EXECUTION = [
     click.option(
         "--workers",
         type=click.IntRange(min=1),
-        default=1,
-        show_default=True,
-        help="processes (or Dask workers with --dask local)",
+        help="processes (default 1), or Dask workers with --dask local (default: one per core)",
     ),
     click.option(
         "--dask", metavar="local|tcp://HOST:8786", help="run on Dask: a LocalCluster or a scheduler"
@@ -184,7 +183,7 @@ def sweep(
     vary: tuple[str, ...],
     sets: tuple[str, ...],
     jitter: str | None,
-    workers: int,
+    workers: int | None,
     dask: str | None,
     out: str,
     resume_dir: str | None,
@@ -201,7 +200,7 @@ def sweep(
     from sim.analysis.bands import finish_sweep
     from sim.runs import sweep as sw
 
-    _check_dask(dask, workers)
+    workers = _check_dask(dask, workers)
     finish = partial(finish_sweep, lang=lang)
     options: dict[str, Any] = {"workers": workers, "dask": dask, "finish": finish}
     if resume_dir is not None:
@@ -312,7 +311,7 @@ def check(
     min_reach: float,
     as_json: bool,
     html_file: str | None,
-    workers: int,
+    workers: int | None,
     dask: str | None,
 ) -> None:
     """Dry-run EXERCISE -n times: what fires, what is never reached, workload, scarcity, spread.
@@ -321,7 +320,7 @@ def check(
     """
     from sim.runs.dryrun import dry_run
 
-    _check_dask(dask, workers)
+    workers = _check_dask(dask, workers)
     loaded = _load(exercise, sets)
     try:
         with _Bar("dry run") as bar:
