@@ -55,7 +55,7 @@ def draw_bands(b: Bands, variant: str, lang: str = "en") -> Figure:
                 ax.yaxis.get_major_locator().set_params(integer=True)
             if name == "unmet":
                 ax.set_ylim(0, 1.02)
-        axes[0].legend(loc="upper right", fontsize=8)
+        axes[0].legend(loc="best", fontsize=8)
         axes[-1].set_xlabel(t("sweep.time", lang))
         axes[-1].set_xlim(0, hours[-1] if len(hours) else 1)
         fig.suptitle(t("sweep.bands_title", lang, variant=variant, n=b.runs.get(variant, 0)))
@@ -169,9 +169,14 @@ def _summary_html(
         for c in cols:
             k = header.index(c)
             vals = [float(r[k]) for r in ok if r[k] != ""]
+            flag = c.removesuffix("_min") + "_lower_bound"
+            bound = ""
+            if flag in header:
+                share = sum(r[header.index(flag)] == "True" for r in ok) / max(1, len(ok))
+                bound = f"<br><small>lower bound in {share:.0%} of runs</small>" if share else ""
             if vals:
                 p10, p50, p90 = np.percentile(vals, [10, 50, 90])
-                cells.append(f"<td>{_fmt(p50)} [{_fmt(p10)}–{_fmt(p90)}]</td>")
+                cells.append(f"<td>{_fmt(p50)} [{_fmt(p10)}–{_fmt(p90)}]{bound}</td>")
             else:
                 cells.append("<td>–</td>")
         table.append(

@@ -23,7 +23,16 @@ def _pct(x: float) -> str:
 
 
 def _when(i: dict[str, Any]) -> str:
-    return _t(i["time"]) if i["time"] is not None else (i["trigger"] or "")
+    if i["time"] is not None:
+        return _t(i["time"])
+    text = i["trigger"] or ""
+    for ch in "{}'":  # "when free_units_below {'FBO_GROUND': 1}" reads better without them
+        text = text.replace(ch, "")
+    return text
+
+
+def _slot(w: dict[str, Any]) -> str:
+    return f"{_t(w['peak_at_min'])}–{_t(w['peak_at_min'] + w['bin_min'])}"
 
 
 def check_text(r: dict[str, Any]) -> str:
@@ -37,13 +46,13 @@ def check_text(r: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Injects",
-        f"  {'id':<5} {'when':<26} {'fired':>6} {'skip':>6} {'n/r':>6}  {'earliest':>8} {'median':>8} {'latest':>8}  why not",
+        "Injects (n/r: not reached)",
+        f"  {'id':<5} {'when':<36} {'fired':>6} {'skip':>6} {'n/r':>6}  {'earliest':>8} {'median':>8} {'latest':>8}  why skipped / not reached",
     ]
     for i in r["injects"]:
         why = "; ".join(f"{k or '?'} ({v})" for k, v in i["reasons"].items())
         lines.append(
-            f"  {i['id']:<5} {_when(i)[:26]:<26} {_pct(i['fired']):>6} {_pct(i['skipped']):>6} {_pct(i['not_reached']):>6}"
+            f"  {i['id']:<5} {_when(i)[:36]:<36} {_pct(i['fired']):>6} {_pct(i['skipped']):>6} {_pct(i['not_reached']):>6}"
             f"  {_t(i['earliest']):>8} {_t(i['median']):>8} {_t(i['latest']):>8}  {why}"
         )
     lines += ["", f"Objectives (key injects must fire in at least {_pct(r['min_reach'])} of runs)"]
@@ -58,8 +67,8 @@ def check_text(r: dict[str, Any]) -> str:
     lines.append(f"Conditional injects that never trigger: {never}")
     w = r["workload"]
     lines.append(
-        f"Controller workload: peak {w['peak_mean']:.2f} injects per {w['bin_min']:g} min on average at "
-        f"{_t(w['peak_at_min'])}; worst single run {w['worst_run_peak']} in one {w['bin_min']:g}-minute slot"
+        f"Controller workload: peak {w['peak_mean']:.2f} injects per {w['bin_min']:g} min on average, at "
+        f"{_slot(w)}; the busiest single run had {w['worst_run_peak']} in one {w['bin_min']:g}-minute slot"
     )
     s = r["scarcity"]
     lines.append(
