@@ -12,6 +12,7 @@ core. The model's cost per SimPy event (goal 8x a bare loop, by instructions) is
 ``benchmarks/bench_sim.py``.
 
     .venv/bin/python benchmarks/bench_sweep.py [--exercise FILE] [-n 200] [--repeat 3] [--no-dask]
+    .venv/bin/python benchmarks/bench_sweep.py --instructions   # figure 1 by instruction counts
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
@@ -35,15 +37,46 @@ from sim.runs.replicate import SweepSpec, Variant, derived_seed, replicate  # no
 NATIONAL = ROOT / "exercises" / "national-stress-test.yaml"
 
 
-def _per_run(fn: object, seeds: list[int], repeat: int) -> float:
-    best = float("inf")
+def _interleaved(fns: dict[str, Any], seeds: list[int], repeat: int) -> dict[str, float]:
+    """CPU seconds per run of each function: per seed the best of ``repeat``, the functions
+    interleaved so that a busy spell of the machine hits both alike."""
+    best = {name: [float("inf")] * len(seeds) for name in fns}
     for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
+        for k, s in enumerate(seeds):
+            for name, fn in fns.items():
+                gc.collect()
+                t0 = time.process_time()
+                fn(s)
+                best[name][k] = min(best[name][k], time.process_time() - t0)
+    return {name: sum(v) / len(v) for name, v in best.items()}
+
+
+K_SEEDS = 5  # replications counted under --instructions
+
+
+def _part(name: str, exercise: str) -> None:
+    """One part for ``--instructions``: the setup alone, or the setup and then K runs."""
+    loaded = load_exercise_full(exercise)
+    spec = SweepSpec(loaded.text, loaded.source, (), (Variant(0, "base", ()),), 1, K_SEEDS)
+    replicate(spec, 0, 0, 12345)  # warm both paths on another seed
+    simulate(loaded.exercise, Journal(), seed=12345)
+    seeds = [derived_seed(1, i) for i in range(K_SEEDS)]
+    if name == "bare":
         for s in seeds:
-            fn(s)  # type: ignore[operator]
-        best = min(best, time.perf_counter() - t0)
-    return best / len(seeds)
+            simulate(loaded.exercise, Journal(), seed=s)
+    elif name == "sweep":
+        for s in seeds:
+            replicate(spec, 0, 0, s)
+
+
+def _instructions(exercise: str) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from instructions import instructions_of_parts
+
+    counts = instructions_of_parts(__file__, ["bare", "sweep"])
+    print(f"1. by instructions ({K_SEEDS} replications): sweep {counts['sweep'] / K_SEEDS / 1e6:.1f} M, "
+          f"bare in-memory simulate {counts['bare'] / K_SEEDS / 1e6:.1f} M per replication: "
+          f"{counts['sweep'] / counts['bare']:.3f}x (goal <= 1.15x)")  # fmt: skip
 
 
 def _cpu() -> float:
@@ -111,7 +144,17 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=200, help="replications for the scaling figures")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument(
+        "--instructions", action="store_true", help="figure 1 by valgrind instruction counts"
+    )
+    ap.add_argument("--part", choices=["setup", "bare", "sweep"], help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.part:
+        _part(args.part, args.exercise)
+        return
+    if args.instructions:
+        _instructions(args.exercise)
+        return
 
     loaded = load_exercise_full(args.exercise)
     ex = loaded.exercise
@@ -119,12 +162,19 @@ def main() -> None:
     seeds = [derived_seed(1, i) for i in range(20)]
     replicate(spec, 0, 0, seeds[0])  # warm: the variant's exercise is loaded once per process
 
-    bare = _per_run(lambda s: simulate(ex, Journal(), seed=s), seeds, args.repeat)
-    sweep = _per_run(lambda s: replicate(spec, 0, 0, s), seeds, args.repeat)
+    cpu = _interleaved(
+        {
+            "bare": lambda s: simulate(ex, Journal(), seed=s),
+            "sweep": lambda s: replicate(spec, 0, 0, s),
+        },
+        seeds,
+        args.repeat,
+    )
+    bare, sweep = cpu["bare"], cpu["sweep"]
     print(
         f"exercise {ex.id}: best of {args.repeat}; CPU shared with other work may lower the scaling figures"
     )
-    print(f"1. sweep replication {sweep * 1e3:.1f} ms vs bare in-memory simulate {bare * 1e3:.1f} ms: "
+    print(f"1. sweep replication {sweep * 1e3:.1f} ms vs bare in-memory simulate {bare * 1e3:.1f} ms CPU: "
           f"{sweep / bare:.3f}x (goal <= 1.15x)")  # fmt: skip
 
     tasks = [(0, i, derived_seed(1, i)) for i in range(args.n)]

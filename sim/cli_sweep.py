@@ -98,6 +98,7 @@ class _Bar:
             transient=False,
         )
         self.task = self.progress.add_task(label, total=None, failed="")
+        self.first = True
 
     def __enter__(self) -> _Bar:
         self.progress.start()
@@ -107,6 +108,10 @@ class _Bar:
         self.progress.stop()
 
     def __call__(self, done: int, total: int, failed: int) -> None:
+        if self.first:  # rows kept from before a resume are not this run's speed
+            self.first = False
+            self.progress.reset(self.task, completed=done, total=total, failed="")
+            return
         self.progress.update(
             self.task, completed=done, total=total, failed=f"{failed} failed" if failed else ""
         )
