@@ -220,7 +220,7 @@ def sweep(
             sw.spec_from_folder(folder)
         except sw.SweepError as exc:
             _fail_input(str(exc))
-        _go(lambda **kw: sw.resume(folder, **kw), options, folder)
+        _go(lambda **kw: sw.resume(folder, **kw), options, folder, new=False)
         return
     if exercise is None:
         _fail_input("ttx sweep: error: give an EXERCISE file, or --resume SWEEP_DIR")
@@ -252,7 +252,7 @@ def sweep(
         tmp, manifest = sw.create(loaded, out_path, spec, command=["ttx", *sys.argv[1:]])
     except OSError as exc:
         _fail_input(f"--out {out}: error: cannot write: {exc.strerror}")
-    _go(lambda **kw: sw.run(tmp, spec, manifest, **kw), options, tmp)
+    _go(lambda **kw: sw.run(tmp, spec, manifest, **kw), options, tmp, new=True)
 
 
 def sw_error() -> type[Exception]:
@@ -261,7 +261,7 @@ def sw_error() -> type[Exception]:
     return SweepError
 
 
-def _go(call: Any, options: dict[str, Any], tmp: Path) -> None:
+def _go(call: Any, options: dict[str, Any], tmp: Path, *, new: bool) -> None:
     try:
         with _Bar("sweep") as bar:
             result = call(progress=bar, **options)
@@ -272,7 +272,12 @@ def _go(call: Any, options: dict[str, Any], tmp: Path) -> None:
         click.echo(f"  complete it with: ttx sweep --resume {tmp}", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except OSError as exc:  # a scheduler that does not answer, a full disk
-        _fail_input(f"ttx sweep: error: {exc}")
+        if new and not (tmp / "rows.csv").exists():
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)  # nothing ran: leave no folder behind
+        where = f"--dask {options['dask']}" if options.get("dask") else "ttx sweep"
+        _fail_input(f"{where}: error: {exc}")
     click.echo(f"{result.rows} replications, {result.failed} failed", err=True)
     sens = result.folder / "sensitivity.csv"
     if sens.exists():

@@ -228,6 +228,22 @@ def test_serial_processes_and_dask_give_identical_tables(tmp_path: Path) -> None
     assert len(set(seeds)) == 24  # Dask merged no replication: 24 seeds, each in both variants
 
 
+@pytest.mark.slow
+def test_a_dask_scheduler_address_gives_the_serial_dry_run(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        args = ["check", TUTORIAL, "-n", "16", "--seed", "8", "--json", "--min-reach", "0"]
+        serial = CliRunner().invoke(cli, args)
+        remote = CliRunner().invoke(cli, [*args, "--dask", cluster.scheduler_address])
+    finally:
+        cluster.close()
+    assert serial.exit_code == remote.exit_code == 0, remote.stderr
+    assert serial.stdout == remote.stdout
+
+
 def test_processes_give_the_serial_table(tmp_path: Path) -> None:
     loaded, spec = _spec(TUTORIAL, 30)
     a = sw.start(loaded, tmp_path / "a", spec)
@@ -324,3 +340,28 @@ def test_resume_of_something_else_is_refused(tmp_path: Path) -> None:
     assert code == 2 and "not a sweep folder" in err
     code, _, err = _sweep([])
     assert code == 2 and "give an EXERCISE" in err
+
+
+def test_jitter_shifts_are_whole_minutes_within_the_width_and_repeat(tmp_path: Path) -> None:
+    loaded = load_exercise_full(TUTORIAL)
+    base = {str(i.id): i.time for i in loaded.exercise.injects if i.time is not None}
+    variants = sw.make_variants([])
+    spec = SweepSpec(loaded.text, loaded.source, (), variants, 77, 40, jitter=30.0)
+    a = sw.start(loaded, tmp_path / "a", spec, finish=finish_sweep)
+    b = sw.start(loaded, tmp_path / "b", spec)
+    assert (a.folder / "table.csv").read_bytes() == (b.folder / "table.csv").read_bytes()
+    rows = _table(a.folder)
+    moved = set()
+    for row in rows:
+        for iid, t0 in base.items():
+            shift = float(row[f"shift.{iid}"])
+            assert shift == int(shift) and abs(shift) <= 30 and t0 + shift >= 0
+            assert f"injects.{iid}.time=" in row["sets"]
+            moved.add(shift)
+    assert len(moved) > 20  # uniform draws, not a constant
+    with open(a.folder / "sensitivity.csv", encoding="utf-8") as fh:
+        ranked = list(csv.DictReader(fh))
+    assert ranked and all(float(r["adjusted_r2"]) <= 1 for r in ranked)
+    r2 = [float(r["adjusted_r2"]) for r in ranked]
+    assert r2 == sorted(r2, reverse=True)
+    assert {r["top_inject"] for r in ranked} <= set(base)

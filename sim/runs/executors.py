@@ -90,7 +90,7 @@ def _dask(
         )
         client = Client(cluster)
     else:
-        client = Client(address)
+        client = Client(address, timeout="15s")
     try:
         n = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         remote = client.scatter(spec, broadcast=True, hash=False)
