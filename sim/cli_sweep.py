@@ -200,13 +200,15 @@ def sweep(
     variant, a comparison of the variants and summary.html. Any row is `ttx run EXERCISE --seed
     <seed>` plus its `sets`. The last line of stdout is the sweep folder's path.
     """
-    from functools import partial
-
-    from sim.analysis.bands import finish_sweep
     from sim.runs import sweep as sw
 
     workers = _check_dask(dask, workers)
-    finish = partial(finish_sweep, lang=lang)
+
+    def finish(folder: Path, spec: Any, manifest: dict[str, Any]) -> None:
+        from sim.analysis.bands import finish_sweep  # matplotlib: after the workers are done
+
+        finish_sweep(folder, spec, manifest, lang=lang)
+
     options: dict[str, Any] = {"workers": workers, "dask": dask, "finish": finish}
     if resume_dir is not None:
         if exercise is not None or vary or sets or jitter or seed is not None:

@@ -365,3 +365,24 @@ def test_jitter_shifts_are_whole_minutes_within_the_width_and_repeat(tmp_path: P
     r2 = [float(r["adjusted_r2"]) for r in ranked]
     assert r2 == sorted(r2, reverse=True)
     assert {r["top_inject"] for r in ranked} <= set(base)
+
+
+def test_a_replication_imports_neither_matplotlib_nor_pandas() -> None:
+    """Workers import only the model: matplotlib alone costs about 0.7 s per worker."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sim.runs.replicate import SweepSpec, Variant, replicate\n"
+        f"p = {TUTORIAL!r}\n"
+        "spec = SweepSpec(Path(p).read_text(), p, (), (Variant(0, 'base', ()),), 1, 1, jitter=5)\n"
+        "assert not replicate(spec, 0, 0, 3).row['error']\n"
+        "print(sorted(m for m in ('matplotlib', 'pandas') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

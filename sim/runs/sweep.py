@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
-from sim.exercise import LoadedExercise, load_exercise_text
+from sim.exercise import LoadedExercise
 from sim.exercise.overrides import Override
 from sim.fileio import write_text_atomic
 from sim.runs.executors import Task, execute
 from sim.runs.fingerprint import model_fingerprint
 from sim.runs.kpirecorder import kpi_columns
-from sim.runs.replicate import Outcome, SweepSpec, Variant, derived_seed
+from sim.runs.replicate import Outcome, SweepSpec, Variant, derived_seed, variant_exercise
 
 __all__ = [
     "ALIASES",
@@ -85,7 +85,7 @@ def table_columns(spec: SweepSpec) -> list[str]:
     injects: list[str] = []
     timed: list[str] = []
     for v in spec.variants:
-        ex = load_exercise_text(spec.text, spec.source, [*spec.base_sets, *v.sets])
+        ex = variant_exercise(spec, v)
         found = sorted(
             {r for c in ex.crises for r in c.regions}
             | {i.request.region for i in ex.injects if i.request}
