@@ -241,6 +241,13 @@ def _register_optional() -> None:
     from sim.cli_play import play
 
     cli.add_command(play)
+    try:
+        from sim.cli_sweep import check, sweep
+
+        cli.add_command(sweep)
+        cli.add_command(check)
+    except ImportError:  # pragma: no cover
+        pass
 
 
 def main() -> None:
