@@ -64,7 +64,7 @@ def test_a_never_triggering_key_inject_is_reported_and_exits_1(tmp_path: Path) -
     assert story["submitted"]["earliest"] <= story["decision"]["earliest"]
     page = html.read_text(encoding="utf-8")
     assert "Minister &lt;visits&gt; the fire" in page and "<visits>" not in page  # escaped
-    assert "Conditional injects that never trigger: <b>4, 99</b>" in page
+    assert "Conditional injects that never trigger: <b>99</b>" in page
 
 
 def test_the_same_exercise_passes_with_a_reach_it_meets(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_the_same_exercise_passes_with_a_reach_it_meets(tmp_path: Path) -> None:
          "--set", "injects.4.objectives=[]"]
     )  # fmt: skip
     assert code == 0, err
-    assert "Conditional injects that never trigger: 4, 99" in out
+    assert "Conditional injects that never trigger: 99" in out
     assert "ok  O1:" in out and "LOW" not in out
     assert "trigger never held before ENDEX (20)" in out
 

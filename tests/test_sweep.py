@@ -294,14 +294,14 @@ def test_a_failing_replication_is_recorded_and_the_sweep_goes_on(
     import sim.runs.replicate as rep
 
     bad = derived_seed(5, 2)
-    real = rep.simulate
+    real = rep.Session
 
-    def flaky(ex: Any, record: Any, seed: int | None = None, decider: Any = None) -> Any:
+    def flaky(ex: Any, *, seed: int | None = None, **kw: Any) -> Any:
         if seed == bad:
             raise ZeroDivisionError("a model bug on this seed")
-        return real(ex, record, seed=seed, decider=decider)
+        return real(ex, seed=seed, **kw)
 
-    monkeypatch.setattr(rep, "simulate", flaky)
+    monkeypatch.setattr(rep, "Session", flaky)
     loaded, spec = _spec(TUTORIAL, 4)
     result = sw.start(loaded, tmp_path, spec, finish=finish_sweep)
     assert result.rows == 8 and result.failed == 2  # replication 2 of both variants

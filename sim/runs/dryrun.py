@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.exercise import LoadedExercise
-from sim.model.injects import _trigger_text
+from sim.exercise.describe import trigger_words
 from sim.runs.executors import execute
 from sim.runs.replicate import Outcome, SweepSpec, Variant, derived_seed
 
@@ -124,7 +124,7 @@ def dry_run(
                 "title": inj.title,
                 "type": inj.type,
                 "time": when,
-                "trigger": _trigger_text(inj),
+                "trigger": trigger_words(inj),
                 "objectives": [str(x) for x in inj.objectives],
                 "fired": states["fired"] / runs,
                 "skipped": states["skipped"] / runs,

@@ -13,8 +13,8 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from sim.exercise.describe import trigger_words
 from sim.exercise.models import Inject
-from sim.exercise.times import format_duration
 from sim.model.deferring import PlayersDecider
 from sim.model.entities import Request
 from sim.model.hub import GRANTING
@@ -90,7 +90,7 @@ def _inject_view(s: Session, inj: Inject, answers: dict[str, str]) -> InjectView
         title=inj.title or inj.message[:60],
         state=runner.done.get(inj.id, "pending"),
         due_min=runner.due.get(inj.id, inj.time),
-        trigger=trigger_text(inj),
+        trigger=trigger_words(inj),
         message=inj.message,
         from_=inj.from_,
         to=inj.to,
@@ -101,28 +101,6 @@ def _inject_view(s: Session, inj: Inject, answers: dict[str, str]) -> InjectView
         inject_type=inj.type,
         answer=answers.get(inj.id),
     )
-
-
-def trigger_text(inj: Inject) -> str | None:
-    """ "after 3 + 15m", "when free units of FBO_GROUND below 1", "manual": for people."""
-    trig = inj.trigger
-    if trig is None:
-        return "manual" if inj.manual else None
-    delay = f" + {format_duration(trig.delay)}" if trig.delay else ""
-    if trig.after is not None:
-        return f"after {trig.after}{delay}"
-    cond = trig.when
-    if cond is None:
-        return None
-    for name in type(cond).model_fields:
-        value = getattr(cond, name)
-        if value is None:
-            continue
-        words = name.replace("_", " ")
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items())
-        return f"when {words} {value}{delay}"
-    return None
 
 
 def _injects(s: Session) -> tuple[list[InjectView], list[InjectView]]:

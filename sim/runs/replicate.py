@@ -22,8 +22,8 @@ import numpy as np
 
 from sim.exercise import Exercise, format_t, load_exercise_text
 from sim.exercise.overrides import Override
-from sim.model import simulate
 from sim.runs.kpirecorder import KpiRecorder
+from sim.runs.session import Session
 
 __all__ = [
     "Outcome",
@@ -139,7 +139,9 @@ def replicate(spec: SweepSpec, variant: int, i: int, seed: int) -> Outcome:
                 sets.append(f"injects.{iid}.time={format_t(new)}")
         row["sets"] = " ".join(sets)
         rec = KpiRecorder(spec.grid)
-        simulate(ex, rec, seed=seed)
+        session = Session(ex, seed=seed, record=rec)  # the one session path, lean recorder
+        session.start()
+        session.finish()
         if rec.row is None:
             raise RuntimeError("the run ended without run_end")
         row.update(rec.row)
