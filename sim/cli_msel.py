@@ -3,7 +3,8 @@
 Register with ``cli.add_command(msel)`` in :mod:`sim.cli`. Same conventions as the other
 commands: the written path on stdout, errors and warnings on stderr, exit 2 for bad input
 (every problem at once, each with its cell), nothing written when there is an error, and an
-existing output file is kept unless ``--force``.
+existing output file is kept unless ``--force`` (also one that appears while the sheet is being
+made). Output to a device or a named pipe is written as a stream, and its path not printed.
 """
 
 from __future__ import annotations
@@ -26,26 +27,44 @@ def _fail(lines: list[str] | str) -> NoReturn:
 
 
 def _check_output(output: str, force: bool, suffixes: tuple[str, ...], what: str) -> Path:
+    """Early checks, before any work; the write itself checks again (see :func:`_write`)."""
+    import stat
+
     path = Path(output)
     if path.suffix.lower() not in suffixes:
         _fail(f"{output}: error: {what} must end in {' or '.join(suffixes)}")
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return path  # missing (fine), or a problem that the write will name
+    if stat.S_ISDIR(mode):
         _fail(f"{output}: error: is a folder")
-    if path.exists() and not force:
+    if stat.S_ISREG(mode) and not force:
         _fail(f"{output}: error: exists; use --force to overwrite it")
     return path
 
 
-def _write(path: Path, data: bytes) -> None:
-    from sim.fileio import write_bytes_atomic
+def _write(path: Path, data: bytes, force: bool) -> None:
+    """Write the file (or stream) and print its path; never replace a file without --force."""
+    from sim.fileio import os_error_text, write_bytes_atomic
 
     try:
-        write_bytes_atomic(path, data)
+        streamed = write_bytes_atomic(path, data, replace=force)
+    except FileExistsError:
+        _fail(f"{path}: error: exists; use --force to overwrite it")
     except OSError as exc:
-        _fail(f"{path}: error: cannot write: {exc.strerror or exc}")
+        _fail(f"{path}: error: cannot write: {os_error_text(exc)}")
+    if not streamed:
+        click.echo(str(path))
 
 
-@click.group()
+def _group_class() -> type[click.Group]:
+    from sim.cli import TerminalSafeGroup
+
+    return TerminalSafeGroup
+
+
+@click.group(cls=_group_class())
 def msel() -> None:
     """MSEL spreadsheets (draaiboek): export injects to Excel/CSV and import them back."""
 
@@ -83,8 +102,7 @@ def export_cmd(exercise: str, output: str, lang: str, force: bool) -> None:
         data = render_msel(ex, fmt, "nl" if lang == "nl" else "en")
     except MselError as exc:
         _fail(exc.messages)
-    _write(path, data)
-    click.echo(str(path))
+    _write(path, data, force)
 
 
 @msel.command("import")
@@ -115,5 +133,4 @@ def import_cmd(sheet: str, into: str | None, output: str, force: bool) -> None:
         _fail(exc.messages)
     for warning in result.warnings:
         click.echo(warning, err=True)
-    _write(path, result.text.encode("utf-8"))
-    click.echo(str(path))
+    _write(path, result.text.encode("utf-8"), force)

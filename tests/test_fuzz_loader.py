@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.exercise import Exercise, ExerciseFileError, load_exercise, load_exercise_text
+from sim.exercise.msel import render_msel
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL_TEXT = (ROOT / "exercises" / "tutorial.yaml").read_text(encoding="utf-8")
@@ -369,6 +370,34 @@ def test_structured_near_valid_exercises(data: dict[str, Any], extra: dict[str, 
         # effective.yaml spells out the reference data with removals applied: compare the rest
         skip = {"reference", "remove"}
         assert again.model_dump(exclude=skip) == result.model_dump(exclude=skip)
+        assert render_msel(result, "csv") and render_msel(result, "xlsx")  # what loads, exports
+
+
+# every character class, surrogates and controls included, as a YAML escape or as it is
+any_char = st.characters(codec=None, exclude_categories=())
+texts = st.text(alphabet=any_char, max_size=12)
+
+
+@settings(FUZZ, max_examples=60)
+@given(texts, texts, st.sampled_from(["double", "plain", "single"]))
+def test_any_text_either_loads_and_exports_or_is_refused_at_its_place(
+    title: str, message: str, style: str
+) -> None:
+    """Whatever validate accepts, the exports handle: the text goes through YAML's own escapes
+    (double quotes), or raw into the file (plain/single), and the loaded exercise exports."""
+    inject = {"id": 1, "time": "T+01:00", "type": "information", "title": title, "message": message}
+    data = {"exercise": {"id": "x", "title": title, "duration": "T+10:00"}, "injects": [inject]}
+    style_char = {"double": '"', "plain": None, "single": "'"}[style]
+    try:
+        text = yaml.safe_dump(data, allow_unicode=style != "double", default_style=style_char)
+    except (yaml.YAMLError, UnicodeEncodeError):
+        return  # PyYAML itself cannot write it
+    result = check(text)
+    if result is not None:
+        if style == "double":  # in plain and single quotes YAML folds line breaks, as it should
+            assert result.injects[0].title == title
+        render_msel(result, "csv")
+        render_msel(result, "xlsx")
 
 
 override_keys = st.sampled_from(

@@ -394,7 +394,7 @@ def test_cli_import_errors_write_nothing(tmp_path: Path) -> None:
         ("missing.xlsx", None, "no such file"),
         ("broken.xlsx", b"not a zip file", "not a readable Excel workbook"),
         ("notes.txt", b"x", "expected an .xlsx or .csv file"),
-        ("huge.csv", b'number,type\n1,"' + b"x" * 200_000 + b'"\n', "not a readable CSV"),
+        ("huge.csv", b'number,type\n1,"' + b"x" * 200_000 + b'"\n', "B2: error: the cell holds"),
     ],
 )
 def test_cli_unreadable_sheets_exit_2_without_traceback(

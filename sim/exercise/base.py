@@ -1,20 +1,36 @@
-"""Shared pydantic base and small vocabulary types for the exercise format."""
+"""Shared pydantic base and small vocabulary types for the exercise format.
+
+Every number in an exercise has bounds (see ``docs/limits.md``): counts of units, persons and
+staff are capped so that no value can make a run take forever or exhaust memory, and a
+``float`` field can never hold ``inf`` or ``nan`` (the YAML reader refuses them, and
+:data:`Finite` says so again for values that come from elsewhere).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
     "ID_PATTERN",
+    "MAX_COUNT",
+    "MAX_LEVEL",
+    "MAX_SEED",
+    "MAX_STAFF",
+    "MAX_UNITS",
     "SECURITY_INTERESTS",
+    "Count",
+    "FolderId",
     "Id",
     "ImpactClass",
     "LegalRoute",
+    "Level",
     "Requester",
     "SecurityInterest",
     "Strict",
+    "is_reserved_name",
 ]
 
 
@@ -31,6 +47,46 @@ Id = Annotated[
     Field(pattern=ID_PATTERN, max_length=64),
 ]
 """Identifiers: letters, digits, ``_ . -``; used in dotted paths and folder names."""
+
+MAX_COUNT = 1_000_000
+"""Persons, demand, quantities, population (thousands), beds: any count of people or things."""
+MAX_UNITS = 1_000
+"""Units of one capability (each unit is simulated on its own)."""
+MAX_STAFF = 1_000
+"""Requests the hub handles at the same time."""
+MAX_LEVEL = 100
+"""Highest escalation level number, and most steps one inject moves a crisis."""
+MAX_SEED = 2**63 - 1
+"""The largest random seed (19 digits)."""
+
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Level = Annotated[int, Field(ge=0, le=MAX_LEVEL)]
+
+# Windows refuses these as file or folder names, with or without an extension (CON.txt too).
+_RESERVED = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\.|$)", re.IGNORECASE)
+
+
+def is_reserved_name(name: str) -> bool:
+    """True for a name Windows keeps for a device (``CON``, ``nul``, ``COM1``, ``aux.txt``)."""
+    return _RESERVED.match(name) is not None
+
+
+def _folder_name(value: str) -> str:
+    if is_reserved_name(value):
+        raise ValueError(
+            f"{value!r} cannot be an exercise id: it names a run folder, and Windows reserves "
+            f"the name {value.partition('.')[0]!r} (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+        )
+    if value.endswith("."):
+        raise ValueError(
+            f"{value!r} cannot be an exercise id: it names a run folder, and Windows drops a "
+            "trailing '.' from folder names"
+        )
+    return value
+
+
+FolderId = Annotated[Id, AfterValidator(_folder_name)]
+"""An id that also names a folder (the exercise id): no Windows-reserved name."""
 
 
 def _number_to_str(value: Any) -> Any:

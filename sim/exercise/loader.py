@@ -22,9 +22,17 @@ from sim.exercise.models import Exercise
 from sim.exercise.overrides import Override, apply_overrides
 from sim.exercise.reference import standard_reference
 from sim.exercise.semantic import check_semantics
-from sim.exercise.yamlsafe import Marks, decode, is_yaml_bool_word, parse_yaml, path_str
+from sim.exercise.yamlsafe import (
+    MAX_BYTES,
+    Marks,
+    decode,
+    is_yaml_bool_word,
+    parse_yaml,
+    path_str,
+)
+from sim.fileio import UnreadableFile, read_bytes_limited
 
-__all__ = ["LoadedExercise", "load_exercise", "load_exercise_text"]
+__all__ = ["LoadedExercise", "load_exercise", "load_exercise_text", "read_exercise_bytes"]
 
 _REFERENCE_SECTIONS = ("regions", "capabilities", "ladders", "tags", "places")
 
@@ -47,24 +55,24 @@ def load_exercise(path: str | Path, overrides: list[Override] | None = None) -> 
 
 def load_exercise_full(path: str | Path, overrides: list[Override] | None = None) -> LoadedExercise:
     source = str(path)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise ExerciseFileError(
-                [Issue(Location(source), "", "is a folder, not an exercise file")]
-            )
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ExerciseFileError([Issue(Location(source), "", "no such file")]) from None
-    except OSError as exc:
-        raise ExerciseFileError(
-            [Issue(Location(source), "", f"cannot read: {exc.strerror}")]
-        ) from None
+    raw = read_exercise_bytes(path)
     text = decode(raw, source)
     exercise = load_exercise_text(text, source, overrides)
     return LoadedExercise(
         exercise, text, source, hashlib.sha256(raw).hexdigest(), tuple(overrides or ())
     )
+
+
+def read_exercise_bytes(path: str | Path) -> bytes:
+    """The bytes of an exercise file: a regular file of at most MAX_BYTES, checked before it
+    is read (a folder, FIFO or device is refused at once, a huge file from its size)."""
+    try:
+        return read_bytes_limited(path, MAX_BYTES)
+    except UnreadableFile as exc:
+        folder = exc.reason.startswith("is a folder")
+        reason = "is a folder, not an exercise file" if folder else exc.reason
+        where = Location(str(path), 1, 1) if exc.too_large else Location(str(path))
+        raise ExerciseFileError([Issue(where, "", reason)]) from None
 
 
 def load_exercise_text(

@@ -12,21 +12,33 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from sim.exercise.base import (
+    MAX_COUNT,
+    MAX_LEVEL,
+    MAX_SEED,
+    MAX_STAFF,
+    MAX_UNITS,
+    SECURITY_INTERESTS,
+    FolderId,
     Id,
     ImpactClass,
     LegalRoute,
+    Level,
     NumberOrId,
     Requester,
     SecurityInterest,
     Strict,
 )
-from sim.exercise.distributions import DistributionField, dist
+from sim.exercise.distributions import Distribution, DistributionField, dist
 from sim.exercise.reference import Capability, GenericPool, Ladder, Place, Region, TagInfo
-from sim.exercise.times import ScenarioTime
+from sim.exercise.times import ScenarioTime, format_duration
 
 __all__ = [
     "CRISIS_KINDS",
     "INJECT_TYPES",
+    "MIN_DWELL",
+    "MIN_REVIEW_INTERVAL",
+    "POLICY_PARAMS",
+    "START_YEARS",
     "CapacityChange",
     "Condition",
     "Crisis",
@@ -92,6 +104,40 @@ def _iso_datetime(value: Any) -> Any:
 
 CalendarTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
 
+START_YEARS = (1900, 2200)
+"""Calendar years a STARTEX may fall in (plots, spreadsheets and date arithmetic all work)."""
+MIN_DWELL = 10.0
+"""Shortest mean dwell at an escalation level, in minutes (a zero dwell never lets time pass)."""
+MIN_REVIEW_INTERVAL = 60.0
+"""Shortest time between two reviews of a deployment, in minutes."""
+
+POLICY_PARAMS: tuple[str, ...] = (
+    *(f"w_{interest}" for interest in SECURITY_INTERESTS),
+    "preempt_non_life_safety",
+)
+"""``hub.policy_params`` keys: a weight per security interest, and a switch (non-zero: on)."""
+PolicyParam = Literal[
+    "w_territorial",
+    "w_physical",
+    "w_economic",
+    "w_ecological",
+    "w_social_political",
+    "w_international",
+    "preempt_non_life_safety",
+]
+assert PolicyParam.__args__ == POLICY_PARAMS  # type: ignore[attr-defined]
+MAX_WEIGHT = 1_000.0
+
+
+def check_mean_at_least(value: Distribution | None, minutes: float, what: str) -> Any:
+    """A distribution whose mean is below ``minutes`` is refused (loops need time to pass)."""
+    if value is not None and value.mean < minutes:
+        raise ValueError(
+            f"{what} must be at least {format_duration(minutes)} on average, "
+            f"got {format_duration(value.mean)}"
+        )
+    return value
+
 
 class Objective(Strict):
     """A training objective; injects point at it so the debrief can check it."""
@@ -106,14 +152,15 @@ class Objective(Strict):
 class Metadata(Strict):
     """Who, what and how long: the ``exercise:`` block."""
 
-    id: Id
+    id: FolderId
     title: str
     description: str = ""
     start: CalendarTime | None = Field(
-        None, description="calendar time of STARTEX (local time if naive)"
+        None,
+        description="calendar time of STARTEX (local time if naive), years 1900-2200",
     )
     duration: ScenarioTime = Field(description="ENDEX, e.g. T+72:00")
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     ladder: Id = "grip_classic"
     objectives: list[Objective] = Field(default_factory=list)
 
@@ -123,6 +170,14 @@ class Metadata(Strict):
         if duration <= 0:
             raise ValueError("duration (ENDEX) must be after STARTEX")
         return duration
+
+    @field_validator("start")
+    @classmethod
+    def _sane_year(cls, start: datetime | None) -> datetime | None:
+        first, last = START_YEARS
+        if start is not None and not first <= start.year <= last:
+            raise ValueError(f"start must be in the years {first}-{last}, got {start.year}")
+        return start
 
 
 class HubSteps(Strict):
@@ -156,7 +211,7 @@ def _fast_track_steps() -> HubSteps:
 class Hub(Strict):
     """The national hub: LOCC with KCR2 for the civil side, DJZ/DOPS-CAT/TOC for Defence."""
 
-    staff: int = Field(2, ge=1, description="requests handled at the same time")
+    staff: int = Field(2, ge=1, le=MAX_STAFF, description="requests handled at the same time")
     steps: HubSteps = HubSteps()
     fast_track: HubSteps = Field(
         default_factory=_fast_track_steps,
@@ -166,27 +221,46 @@ class Hub(Strict):
         240.0, description="requests this urgent (time to irreversible harm) take the fast track"
     )
     policy: Id = Field("priority", description="fifo, priority or fair-share")
-    policy_params: dict[str, float] = Field(default_factory=dict)
+    policy_params: dict[PolicyParam, Annotated[float, Field(ge=0, le=MAX_WEIGHT)]] = Field(
+        default_factory=dict,
+        description="w_<security interest>: weight in the priority score (default 1); "
+        "preempt_non_life_safety: non-zero lets any request, not only life safety, preempt",
+    )
     reallocation_authority: Literal["clear", "unclear"] = "unclear"
     reallocation_latency_clear: DistributionField = Field(default_factory=lambda: dist("30m"))
     reallocation_latency_unclear: DistributionField = Field(
         default_factory=lambda: dist({"triangular": ["1h", "3h", "5h"]})
     )
-    hysteresis: float = Field(0.25, ge=0, description="preempt only if P_new > (1+h) P_current")
+    hysteresis: float = Field(
+        0.25, ge=0, le=100, description="preempt only if P_new > (1+h) P_current"
+    )
     reallocation: bool = Field(True, description="may the hub move deployed units")
-    review_interval: ScenarioTime = Field(1440.0, description="deployments reviewed every 24 h")
+    review_interval: ScenarioTime = Field(
+        1440.0, description="deployments reviewed every 24 h (at least every 1 h)"
+    )
     drafting: DistributionField = Field(
         default_factory=lambda: dist({"triangular": ["15m", "30m", "1h"]}),
         description="region drafts a request with RMOA advice",
     )
-    mt1_reserved: dict[Id, int] = Field(
+    mt1_reserved: dict[Id, Annotated[int, Field(ge=0, le=MAX_UNITS)]] = Field(
         default_factory=dict, description="units per capability held for main task 1 (NATO)"
     )
     mobilisation_threshold: int = Field(
         2,
         ge=0,
+        le=MAX_COUNT,
         description="unmet manpower requests before the generic pool is mobilised (0: never)",
     )
+
+    @field_validator("review_interval")
+    @classmethod
+    def _review_interval(cls, minutes: float) -> float:
+        if minutes < MIN_REVIEW_INTERVAL:
+            raise ValueError(
+                f"review_interval must be at least {format_duration(MIN_REVIEW_INTERVAL)}, "
+                f"got {format_duration(minutes)}"
+            )
+        return minutes
 
 
 class Escalation(Strict):
@@ -198,11 +272,18 @@ class Escalation(Strict):
     p_up_unmet: float = Field(0.7, ge=0, le=1, description="chance to escalate when nothing is met")
     p_up_met: float = Field(0.1, ge=0, le=1, description="chance to escalate when all is met")
     p_down_met: float = Field(0.6, ge=0, le=1, description="chance to scale down when all is met")
-    speedup_unmet: float = Field(1.0, ge=0, description="dwell / (1 + speedup x unmet share)")
-    max_level: int | None = None
-    end_below: int | None = Field(
+    speedup_unmet: float = Field(
+        1.0, ge=0, le=10, description="dwell / (1 + speedup x unmet share)"
+    )
+    max_level: Level | None = None
+    end_below: Level | None = Field(
         None, description="the crisis ends when it scales down below this level (default: start)"
     )
+
+    @field_validator("dwell")
+    @classmethod
+    def _dwell(cls, value: Distribution) -> Distribution:
+        return check_mean_at_least(value, MIN_DWELL, "a dwell")
 
     @model_validator(mode="after")
     def _probabilities(self) -> Escalation:
@@ -214,8 +295,13 @@ class Escalation(Strict):
 class LevelSpec(Strict):
     """What a crisis needs at one level: demand per effect tag, and an optional dwell time."""
 
-    demand: dict[Id, int] = Field(default_factory=dict)
+    demand: dict[Id, Annotated[int, Field(le=MAX_COUNT)]] = Field(default_factory=dict)
     dwell: DistributionField | None = None
+
+    @field_validator("dwell")
+    @classmethod
+    def _dwell(cls, value: Distribution | None) -> Distribution | None:
+        return check_mean_at_least(value, MIN_DWELL, "a dwell")
 
 
 class HnsSpec(Strict):
@@ -250,9 +336,9 @@ class Crisis(Strict):
     name: str = ""
     regions: list[Id] = Field(min_length=1)
     onset: ScenarioTime | None = Field(0.0, description="null: dormant until a crisis_onset inject")
-    start_level: int = Field(1, ge=0)
+    start_level: Level = 1
     escalation: Escalation = Escalation()
-    levels: dict[int, LevelSpec] = Field(default_factory=dict)
+    levels: dict[Level, LevelSpec] = Field(default_factory=dict)
     impact: dict[SecurityInterest, ImpactClass] = Field(default_factory=dict)
     urgency: ScenarioTime = Field(360.0, description="time to irreversible harm")
     auto_requests: bool = Field(
@@ -290,7 +376,9 @@ class RequestSpec(Strict):
     effect: str = Field(description="the effect wanted, in the requester's words")
     tags: list[Id] = Field(min_length=1)
     capability: Id | None = Field(None, description="the means asked for, if any")
-    quantity: int = Field(1, ge=1, description="units (or persons for person-measured tags)")
+    quantity: int = Field(
+        1, ge=1, le=MAX_COUNT, description="units (or persons for person-measured tags)"
+    )
     urgency: ScenarioTime = Field(360.0, description="time to irreversible harm")
     life_safety: bool | None = Field(None, description="default: from the crisis impact")
     duration: ScenarioTime | None = Field(None, description="how long the effect is needed")
@@ -302,19 +390,21 @@ class RequestSpec(Strict):
 class CapacityChange(Strict):
     capability: Id
     units: int = Field(
+        ge=-MAX_UNITS,
+        le=MAX_UNITS,
         description="negative: units become unavailable; positive: unavailable units come back, "
-        "or reinforcements join when none are unavailable (never out-of-season units)"
+        "or reinforcements join when none are unavailable (never out-of-season units)",
     )
     reason: str = ""
 
 
 class MainTaskClaim(Strict):
     capability: Id
-    units: int = Field(ge=1)
+    units: int = Field(ge=1, le=MAX_UNITS)
 
 
 class HubChange(Strict):
-    staff: int | None = Field(None, ge=1)
+    staff: int | None = Field(None, ge=1, le=MAX_STAFF)
     outage: ScenarioTime | None = Field(
         None, description="hub cannot handle requests for this long"
     )
@@ -325,13 +415,15 @@ class HubChange(Strict):
 class Condition(Strict):
     """A state the simulation watches; exactly one field is set."""
 
-    region_level: dict[str, int] | None = Field(
+    region_level: dict[str, Level] | None = Field(
         None, description="{region: VR22, at_least: 4} written as {VR22: 4}"
     )
-    crisis_level: dict[str, int] | None = Field(None, description="{crisis-id: level}")
+    crisis_level: dict[str, Level] | None = Field(None, description="{crisis-id: level}")
     request_denied: Literal["any"] | Id | None = Field(None, description="'any' or a region id")
     request_queued: Literal["any"] | Id | None = None
-    free_units_below: dict[str, int] | None = Field(None, description="{capability: k}")
+    free_units_below: dict[str, Annotated[int, Field(ge=0, le=MAX_UNITS)]] | None = Field(
+        None, description="{capability: k}"
+    )
 
     @field_validator("region_level", "crisis_level", "free_units_below")
     @classmethod
@@ -394,8 +486,8 @@ class Inject(Strict):
     visibility: Literal["players", "controllers", "all"] = "players"
     channel: Literal["media", "social", "intelligence", "official", "phone", "email"] | None = None
     crisis: Id | None = None
-    level: int | None = None
-    steps: int = Field(1, ge=1)
+    level: Level | None = None
+    steps: int = Field(1, ge=1, le=MAX_LEVEL)
     request: RequestSpec | None = None
     capacity: CapacityChange | None = None
     mt1: MainTaskClaim | None = None

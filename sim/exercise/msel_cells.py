@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.exercise.errors import ExerciseFileError
 from sim.exercise.models import Trigger
-from sim.exercise.times import format_duration, parse_scenario_time
+from sim.exercise.times import MAX_MINUTES, format_duration, parse_scenario_time
 from sim.exercise.yamlsafe import parse_yaml
 
 __all__ = [
@@ -49,16 +49,32 @@ _TIME_HINT = (
     "write a scenario time such as T+02:30, D+1 08:00, J+1 08:00, H+2, H+2:30 or M+30"
     " (or a spreadsheet date-time when the exercise has a start)"
 )
-_H_PLUS = re.compile(r"^H\+(\d{1,4})(?::([0-5]\d))?$", re.IGNORECASE)
-_M_PLUS = re.compile(r"^M\+(\d{1,6})$", re.IGNORECASE)
-_DAY_PLUS = re.compile(r"^[DJ]\+(\d{1,3})\s+(\d{1,2}:[0-5]\d)$", re.IGNORECASE)
+# re.ASCII everywhere: a str pattern's \d matches any Unicode digit ('٣'), and int() reads it
+_H_PLUS = re.compile(r"^H\+(\d{1,4})(?::([0-5]\d))?$", re.IGNORECASE | re.ASCII)
+_M_PLUS = re.compile(r"^M\+(\d{1,6})$", re.IGNORECASE | re.ASCII)
+_DAY_PLUS = re.compile(r"^[DJ]\+(\d{1,3})\s+(\d{1,2}:[0-5]\d)$", re.IGNORECASE | re.ASCII)
 _T_PLUS = re.compile(r"^T\+", re.IGNORECASE)
+_CLOCK = re.compile(r"\d{1,2}:[0-5]\d", re.ASCII)
+_HH_MM = re.compile(r"(\d{1,4}):([0-5]\d)", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_DIGITS = re.compile(r"\d+", re.ASCII)
 _DATE_FORMATS = ("%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
 
 
 def _round_seconds(minutes: float) -> float:
     """Minutes rounded to whole seconds: spreadsheets store date-times as inexact day fractions."""
     return round(minutes * 60) / 60
+
+
+def _bounded(value: Any, minutes: float) -> float:
+    """``minutes``, or CellError when it is over the limit for every time and duration."""
+    if not minutes <= MAX_MINUTES:
+        shown = value if isinstance(value, str) else str(value)
+        raise CellError(
+            f"{shown!r} is longer than the limit of {MAX_MINUTES / 1440:.0f} days for any time "
+            "or duration"
+        )
+    return minutes
 
 
 def minutes_since(start: datetime | None, when: datetime) -> float:
@@ -75,7 +91,7 @@ def minutes_since(start: datetime | None, when: datetime) -> float:
     minutes = _round_seconds((when - start).total_seconds() / 60)
     if minutes < 0:
         raise CellError(f"{when:%Y-%m-%d %H:%M} is before STARTEX ({start:%Y-%m-%d %H:%M})")
-    return minutes
+    return _bounded(f"{when:%Y-%m-%d %H:%M}", minutes)
 
 
 def calendar_of(start: datetime, minutes: float) -> datetime:
@@ -99,6 +115,8 @@ def _clock(start: datetime | None, value: time) -> float:
 def parse_datetime_text(text: str) -> datetime | None:
     """A date-time typed as text: ISO (``2027-01-28 14:40``) or Dutch (``28-01-2027 14:40``)."""
     text = text.strip()
+    if not text.isascii():  # dates are written in ASCII digits; nothing else is read as one
+        return None
     try:
         return datetime.fromisoformat(text)
     except ValueError:
@@ -122,14 +140,14 @@ def parse_time(value: Any, start: datetime | None) -> float | None:
     if isinstance(value, time):
         return _clock(start, value)
     if isinstance(value, timedelta):
-        return _round_seconds(value.total_seconds() / 60)
+        return _bounded(value, _round_seconds(value.total_seconds() / 60))
     if isinstance(value, bool) or not isinstance(value, str):
         raise CellError(f"got the number {value!r}; {_TIME_HINT}")
     text = value.strip()
     if m := _H_PLUS.match(text):
-        return int(m[1]) * 60.0 + int(m[2] or 0)
+        return _bounded(value, int(m[1]) * 60.0 + int(m[2] or 0))
     if m := _M_PLUS.match(text):
-        return float(int(m[1]))
+        return _bounded(value, float(int(m[1])))
     if m := _DAY_PLUS.match(text):
         hh, mm = m[2].split(":")
         if int(hh) > 23:
@@ -139,8 +157,9 @@ def parse_time(value: Any, start: datetime | None) -> float | None:
         text = "T" + text[1:]
     try:
         return parse_scenario_time(text)
-    except ValueError:
-        pass
+    except ValueError as exc:
+        if "the limit" in str(exc):
+            raise CellError(str(exc)) from None
     if (when := parse_datetime_text(text)) is not None:
         return minutes_since(start, when)
     raise CellError(f"{value!r} is not a time; {_TIME_HINT}")
@@ -158,7 +177,7 @@ def parse_calendar(value: Any, start: datetime | None) -> float | None:
         text = value.strip()
         if (when := parse_datetime_text(text)) is not None:
             return minutes_since(start, when)
-        if re.fullmatch(r"\d{1,2}:[0-5]\d", text):
+        if _CLOCK.fullmatch(text):
             hh, mm = (int(p) for p in text.split(":"))
             if hh < 24:
                 return _clock(start, time(hh, mm))
@@ -172,6 +191,8 @@ def format_time(minutes: float) -> str:
         return _decimal_minutes(minutes)
     h, rem = divmod(round(seconds), 3600)
     m, s = divmod(rem, 60)
+    if h >= 10_000:  # T+hhhh has four digits of hours: later times in the compact form
+        return format_duration(minutes)
     return f"T+{h:02d}:{m:02d}" + (f":{s:02d}" if s else "")
 
 
@@ -192,19 +213,20 @@ def parse_duration(value: Any) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, timedelta):
-        return _round_seconds(value.total_seconds() / 60)
+        return _bounded(value, _round_seconds(value.total_seconds() / 60))
     if isinstance(value, time) and not isinstance(value, datetime):
         return value.hour * 60.0 + value.minute + value.second / 60.0
     if isinstance(value, str):
         text = value.strip()
-        if m := re.fullmatch(r"(\d{1,4}):([0-5]\d)", text):  # hh:mm as typed in a sheet
-            return int(m[1]) * 60.0 + int(m[2])
+        if m := _HH_MM.fullmatch(text):  # hh:mm as typed in a sheet
+            return _bounded(value, int(m[1]) * 60.0 + int(m[2]))
         if _T_PLUS.match(text):
             text = "T" + text[1:]
         try:
             return parse_scenario_time(text)
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if "the limit" in str(exc):
+                raise CellError(str(exc)) from None
     raise CellError(f"{value!r} is not a duration; write for example 6h, 90m, 1d, 2h30m or 2:30")
 
 
@@ -218,7 +240,7 @@ def parse_int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()) and len(value.strip()) <= 19:
         return int(value.strip())
     raise CellError(f"{value!r} is not a whole number")
 
@@ -337,7 +359,7 @@ def parse_trigger(value: Any, source: str) -> dict[str, Any] | None:
 
 
 def _level(token: str) -> int:
-    if not re.fullmatch(r"\d+", token):
+    if not _DIGITS.fullmatch(token) or len(token) > 9:
         raise CellError(f"{token!r} is not a whole number; {_TRIGGER_HINT}")
     return int(token)
 

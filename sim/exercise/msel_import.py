@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.exercise.errors import ExerciseFileError, Issue
-from sim.exercise.loader import load_exercise_full, load_exercise_text
+from sim.exercise.loader import load_exercise_full, load_exercise_text, read_exercise_bytes
 from sim.exercise.models import Exercise
 from sim.exercise.msel_columns import REQUEST_KEYS
 from sim.exercise.msel_rows import Row, Sheet, blank, infer_start, read_meta, read_row
@@ -110,11 +110,10 @@ class _Into:
     def read(cls, into: str | Path) -> _Into:
         path = Path(into)
         try:
-            text = decode(path.read_bytes(), str(into))
+            text = decode(read_exercise_bytes(path), str(into))
             return cls(path, text, parse_yaml(text, str(into)))
-        except (OSError, ExerciseFileError):
-            _raise_loader_errors(path)
-            raise
+        except ExerciseFileError as exc:
+            raise MselError([str(i) for i in exc.issues]) from None
 
     @property
     def start(self) -> datetime | None:

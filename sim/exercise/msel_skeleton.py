@@ -14,6 +14,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from sim.exercise.base import is_reserved_name
 from sim.exercise.models import CRISIS_KINDS
 from sim.exercise.reference import standard_reference
 from sim.exercise.times import format_t
@@ -50,8 +51,11 @@ _FALLBACK_REGION = "VR09"
 
 
 def slug(text: str) -> str:
-    """An exercise id from a file name: letters, digits, ``_ . -``, at most 64 characters."""
-    out = re.sub(r"[^A-Za-z0-9_.\-]+", "-", text).strip("-._")[:64]
+    """An exercise id from a file name: letters, digits, ``_ . -``, at most 64 characters,
+    never a name Windows reserves for a device (``con.xlsx`` gives ``con-msel``)."""
+    out = re.sub(r"[^A-Za-z0-9_.\-]+", "-", text).strip("-._")[:64].rstrip("-._")
+    if is_reserved_name(out):
+        out = out.replace(".", "-", 1).rstrip("-") + "-msel"
     return out or "msel-import"
 
 

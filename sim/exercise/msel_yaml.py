@@ -35,7 +35,7 @@ _Dumper.add_representer(str, _str)
 
 def id_value(value: str) -> str | int:
     """``7`` rather than ``'7'`` for MSEL numbers; the loader turns it back into the id '7'."""
-    if re.fullmatch(r"[1-9]\d{0,8}|0", value):
+    if re.fullmatch(r"[1-9][0-9]{0,8}|0", value):
         return int(value)
     return value
 

@@ -65,6 +65,7 @@ def apply_overrides(data: Any, marks: Marks, overrides: list[Override]) -> Any:
         parts = key.split(".")
         node: Any = data
         path: list[Any] = []
+        created: list[tuple[Any, ...]] = []  # keys this argument adds: errors there name it
         ok = True
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
@@ -89,6 +90,8 @@ def apply_overrides(data: Any, marks: Marks, overrides: list[Override]) -> Any:
                 break
             k, exists = step
             path.append(k)
+            if not exists:
+                created.append(tuple(path))
             if last:
                 node[k] = parsed.data
             else:
@@ -103,6 +106,8 @@ def apply_overrides(data: Any, marks: Marks, overrides: list[Override]) -> Any:
             sub.values[()] = Location(source)
             sub.keys[()] = Location(source)
             marks.merge(sub, prefix)
+            for p in created:
+                marks.keys[p] = marks.values[p] = Location(source)
     if issues:
         raise ExerciseFileError(issues)
     return data

@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.exercise.base import Id, LegalRoute, Strict
-from sim.exercise.distributions import DistributionField, dist
+from sim.exercise.base import MAX_UNITS, Count, Id, LegalRoute, Level, Strict
+from sim.exercise.distributions import Distribution, DistributionField, dist
+from sim.exercise.times import MAX_MINUTES, format_duration
 
 __all__ = [
     "CIVIL_KINDS",
@@ -32,6 +33,10 @@ __all__ = [
 ]
 
 CIVIL_KINDS = ("fire", "police", "medical", "manpower", "transport")
+MAX_SPEED_KMH = 5_000.0
+"""Fastest travel speed a capability may have."""
+MIN_SORTIE = 10.0
+"""Shortest mean sortie, in minutes (a unit flies, refuels, flies again: time must pass)."""
 CivilKind = Literal["fire", "police", "medical", "manpower", "transport"]
 Month = Literal["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -39,11 +44,11 @@ Month = Literal["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 class CivilCapacity(Strict):
     """Persons a region can field for one crisis before it asks Defence (incl. mutual aid)."""
 
-    fire: int = Field(0, ge=0)
-    police: int = Field(0, ge=0)
-    medical: int = Field(0, ge=0)
-    manpower: int = Field(0, ge=0)
-    transport: int = Field(0, ge=0)
+    fire: Count = 0
+    police: Count = 0
+    medical: Count = 0
+    manpower: Count = 0
+    transport: Count = 0
 
 
 class Region(Strict):
@@ -54,7 +59,7 @@ class Region(Strict):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     rmc: str = Field(description="Regional Military Commander: Noord, WestMidden or Zuid")
-    population_k: int = Field(ge=0)
+    population_k: Count
     civil: CivilCapacity = CivilCapacity()
 
 
@@ -89,12 +94,12 @@ class Capability(Strict):
     base: str
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    units: int = Field(ge=0, description="units available for national tasks (HT3)")
-    unit_size: int = Field(1, ge=1, description="persons (or aircraft crew) per unit")
+    units: int = Field(ge=0, le=MAX_UNITS, description="units available for national tasks (HT3)")
+    unit_size: int = Field(1, ge=1, le=MAX_UNITS, description="persons (or aircraft crew) per unit")
     notice: DistributionField = Field(description="notice-to-move: approved request to departure")
     mode: Literal["road", "air", "fixed"]
     speed_kmh: float | None = Field(
-        None, gt=0, description="air cruise or road speed; defaults by mode"
+        None, gt=0, le=MAX_SPEED_KMH, description="air cruise or road speed; defaults by mode"
     )
     on_scene_within: DistributionField | None = Field(
         None,
@@ -118,8 +123,18 @@ class Capability(Strict):
     season: list[Month] | None = Field(
         None, min_length=2, max_length=2, description="[first, last] month of readiness"
     )
-    details: dict[str, int] = Field(default_factory=dict, description="e.g. beds, icu")
+    details: dict[str, Count] = Field(default_factory=dict, description="e.g. beds, icu")
     sources: list[str] = Field(default_factory=list)
+
+    @field_validator("sortie")
+    @classmethod
+    def _sortie(cls, value: Distribution | None) -> Distribution | None:
+        if value is not None and value.mean < MIN_SORTIE:
+            raise ValueError(
+                f"a sortie must be at least {format_duration(MIN_SORTIE)} on average, "
+                f"got {format_duration(value.mean)}"
+            )
+        return value
 
     @field_validator("on_scene_within")
     @classmethod
@@ -132,7 +147,7 @@ class Capability(Strict):
 class LadderLevel(Strict):
     """One rung of an escalation ladder and the crisis team it adds."""
 
-    level: int = Field(ge=0)
+    level: Level
     code: str
     name: str
     name_nl: str
@@ -145,11 +160,13 @@ class Ladder(Strict):
 
     name: str
     levels: list[LadderLevel] = Field(min_length=2)
-    request_level: int = Field(
-        ge=0, description="lowest level whose team may send a request for bijstand (ROT for GRIP)"
+    request_level: Level = Field(
+        description="lowest level whose team may send a request for bijstand (ROT for GRIP)"
     )
-    supra_regional_level: int | None = Field(None, description="level for several regions (GRIP 5)")
-    national_level: int | None = Field(None, description="national level (GRIP Rijk)")
+    supra_regional_level: Level | None = Field(
+        None, description="level for several regions (GRIP 5)"
+    )
+    national_level: Level | None = Field(None, description="national level (GRIP Rijk)")
 
     @model_validator(mode="after")
     def _levels_in_order(self) -> Ladder:
@@ -188,15 +205,15 @@ class TagInfo(Strict):
 
 
 class RampPoint(Strict):
-    hours: float = Field(ge=0)
-    troops: int = Field(ge=0)
+    hours: float = Field(ge=0, le=MAX_MINUTES / 60)
+    troops: Count
 
 
 class GenericPool(Strict):
     """The ICMS/VCMS manpower ramp after a national mobilisation decision [S26][S19]."""
 
     ramp: list[RampPoint] = Field(min_length=1)
-    historical_guarantee: int = 4600
+    historical_guarantee: Count = 4600
 
 
 def _load_yaml(name: str) -> Any:

@@ -4,6 +4,11 @@ Exercise staff write MSEL times as ``T+02:30``; we also accept ``D+1 08:00`` (da
 day, 00:00 of day 1 is STARTEX), ``90m`` / ``2h30m`` / ``1d6h`` and ISO 8601 ``PT2H30M``.
 Bare numbers are refused: YAML 1.1 reads an unquoted ``2:30`` as the integer 150, so a number
 in a time field is almost always a typo that would silently mean something else.
+
+Digits are ASCII only (``T+٣٠:00`` is refused, not read as 30 hours), and every form has the same
+limit, :data:`MAX_MINUTES` (1000 days, so every ``T+hhhh:mm`` and ``D+ddd hh:mm`` fits): an
+ENDEX of ``99999999999999999999d`` or ``P99999999999999D`` is an error, not a run that never
+ends.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 
 __all__ = [
+    "MAX_MINUTES",
     "TIME_PATTERN",
     "ScenarioTime",
     "format_duration",
@@ -22,12 +28,19 @@ __all__ = [
     "parse_scenario_time",
 ]
 
-_T_PLUS = re.compile(r"^T\+(\d{1,4}):([0-5]\d)(?::([0-5]\d))?$")
-_D_PLUS = re.compile(r"^D\+(\d{1,3})\s+([01]\d|2[0-3]):([0-5]\d)$")
+MAX_MINUTES = 1000 * 1440.0
+"""The longest time or duration in any form: 1000 days (D+1000 00:00, 24000h, 1000d, P1000D)."""
+
+# re.ASCII: \d is 0-9 and \s is ASCII blank only (str patterns match any Unicode digit otherwise)
+_T_PLUS = re.compile(r"^T\+(\d{1,4}):([0-5]\d)(?::([0-5]\d))?$", re.ASCII)
+_D_PLUS = re.compile(r"^D\+(\d{1,3})\s+([01]\d|2[0-3]):([0-5]\d)$", re.ASCII)
 _COMPACT = re.compile(
-    r"^(?=\d)(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+)s)?$"
+    r"^(?=\d)(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+)s)?$",
+    re.ASCII,
 )
-_ISO = re.compile(r"^P(?=\d|T\d)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+_ISO = re.compile(
+    r"^P(?=\d|T\d)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.ASCII
+)
 
 # The editor schema's pattern: the same forms as the regexes above (lookaheads refuse an empty
 # compact form, "P" and "PT"); surrounding blanks are stripped by the parser.
@@ -52,7 +65,11 @@ def parse_scenario_time(value: Any) -> float:
         )
     if not isinstance(value, str):
         raise ValueError(f"expected a time string, got {type(value).__name__}; {_HINT}")
-    text = value.strip()
+    text = value.strip(" \t\r\n")
+    return _within_limit(value, _minutes(value, text))
+
+
+def _minutes(value: str, text: str) -> float:
     if m := _T_PLUS.match(text):
         hours, minutes, seconds = int(m[1]), int(m[2]), int(m[3] or 0)
         return hours * 60.0 + minutes + seconds / 60.0
@@ -62,12 +79,25 @@ def parse_scenario_time(value: Any) -> float:
             raise ValueError("day numbers start at D+1 (the day of STARTEX)")
         return (day - 1) * 1440.0 + int(m[2]) * 60.0 + int(m[3])
     if text and (m := _COMPACT.match(text)):
-        d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
+        d, h, mi, s = (_number(g) for g in m.groups())
         return d * 1440.0 + h * 60.0 + mi + s / 60.0
     if m := _ISO.match(text):
-        d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+        d, h, mi, s = (_number(g) for g in m.groups())
         return d * 1440.0 + h * 60.0 + mi + s / 60.0
     raise ValueError(f"{value!r} is not a scenario time; {_HINT}")
+
+
+def _number(digits: str | None) -> float:
+    return float(digits) if digits else 0.0  # float(), not int(): no limit on digit count
+
+
+def _within_limit(value: str, minutes: float) -> float:
+    if minutes <= MAX_MINUTES:
+        return minutes
+    too_long = f"{value!r} is longer than the limit of {MAX_MINUTES / 1440:.0f} days for any time or duration"
+    if not math.isfinite(minutes):
+        raise ValueError(f"time is not finite ({too_long})")
+    raise ValueError(too_long)
 
 
 def _validate(value: Any) -> float:
@@ -85,7 +115,8 @@ ScenarioTime = Annotated[
             "type": "string",
             "pattern": TIME_PATTERN,
             "examples": ["T+02:30", "D+2 08:00", "90m", "PT2H30M"],
-            "description": "Scenario time or duration. Quote it: YAML reads 2:30 as 150.",
+            "description": "Scenario time or duration, at most 1000 days. Quote it: YAML reads "
+            "2:30 as 150.",
         }
     ),
 ]

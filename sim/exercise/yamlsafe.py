@@ -5,10 +5,17 @@ what the tool must never accept (duplicate keys, non-default tags such as ``!!py
 recursive aliases, alias bombs, complex keys, multiple documents, control characters, non-UTF-8)
 and so that validation errors found later can be mapped back to ``file:line:col``.
 Nothing in a file can run code: only the standard scalar constructors are ever called.
+
+Every value is checked as it is built, so what the loader accepts the rest of the tool can
+handle: no control character, lone surrogate or NUL written as an escape (``"\x1b"``,
+``"\ud800"``, ``"\0"``), no ``.inf`` or ``.nan``, no text longer than a spreadsheet cell holds.
+The number of values is limited while the document is composed (a fast libyaml pass counts
+them first when libyaml is installed), so a huge flat list is refused without being built.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,11 +24,26 @@ import yaml
 
 from sim.exercise.errors import ExerciseFileError, Issue, Location
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Marks", "Parsed", "parse_yaml", "path_str"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_TEXT",
+    "Marks",
+    "Parsed",
+    "bad_char_message",
+    "parse_yaml",
+    "path_str",
+]
 
 MAX_BYTES = 2 * 1024 * 1024
+"""Largest exercise file, in bytes."""
 MAX_NODES = 200_000
+"""Most values (scalars, lists, mappings) in a document, counted as written and after aliases."""
 MAX_DEPTH = 100
+"""Deepest nesting of lists and mappings."""
+MAX_TEXT = 32_767
+"""Longest text (or key), in characters: what one spreadsheet cell holds."""
 
 Path = tuple[Any, ...]
 
@@ -33,6 +55,16 @@ _MERGE_TAG = _TAG + "merge"
 # YAML forbids C0 controls (except tab, LF, CR), DEL, C1 controls and surrogates/non-characters.
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+
+
+def bad_char_message(char: str) -> str:
+    """What to say about a character the tool refuses (control, surrogate, non-character)."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"U+{code:04X} (half of a surrogate pair, not a character) is not allowed"
+    if code in (0xFFFE, 0xFFFF):
+        return f"U+{code:04X} is not a character; it is not allowed"
+    return f"control character U+{code:04X} is not allowed"
 
 
 def path_str(path: Path) -> str:
@@ -124,6 +156,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.alias_marks: dict[tuple[int, int], Any] = {}
         self.depth = 0
+        self.nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -132,6 +165,9 @@ class _Loader(yaml.SafeLoader):
             if parent is not None and index is not None:
                 self.alias_marks[_slot(parent, index)] = mark
             return node
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge(self.peek_event().start_mark)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -202,10 +238,15 @@ class _Walker:
         if node.style is None:
             self.marks.raw[path] = node.value
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except Exception as exc:  # explicit tags on bad text: ValueError, KeyError, ...
             self.fail(node.start_mark, path, _cannot_read(node, exc))
             return None
+        problem = _value_problem(value)
+        if problem is not None:
+            self.fail(node.start_mark, path, problem)
+            return None
+        return value
 
     def sequence(self, node: yaml.Node, path: Path) -> list[Any]:
         if node.tag != _SEQ_TAG:
@@ -267,6 +308,10 @@ class _Walker:
         except Exception as exc:
             self.fail(key_node.start_mark, path, _cannot_read(key_node, exc))
             return _BAD
+        problem = _value_problem(key)
+        if problem is not None:
+            self.fail(key_node.start_mark, path, f"key: {problem}")
+            return _BAD
         if isinstance(key, bool):
             word = key_node.value
             self.fail(
@@ -286,6 +331,18 @@ class _Walker:
 
 
 _BAD = object()
+
+
+def _value_problem(value: Any) -> str | None:
+    """Why a constructed scalar is refused, or None: escapes and numbers the tool cannot use."""
+    if isinstance(value, str):
+        if m := _BAD_CHAR.search(value):
+            return f"{bad_char_message(m[0])} (written as an escape in a quoted text)"
+        if len(value) > MAX_TEXT:
+            return f"text of {len(value):,} characters; the limit is {MAX_TEXT:,}"
+    elif isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a number the tool can use; write a finite number"
+    return None
 
 
 def _cannot_read(node: yaml.ScalarNode, exc: Exception) -> str:
@@ -337,16 +394,19 @@ def parse_yaml(text: str, source: str, *, allow_empty: bool = False) -> Parsed:
                 Issue(
                     Location(source, line, col),
                     "",
-                    f"control character U+{ord(m[0]):04X} is not allowed",
+                    bad_char_message(m[0]),
                 )
             ]
         )
+    _precount(text, source)
     try:
         loader = _Loader(text)
         try:
             root = loader.get_single_node()
         finally:
             loader.dispose()
+    except _TooLarge as exc:
+        raise ExerciseFileError([_too_large(source, exc.mark, "")]) from None
     except yaml.MarkedYAMLError as exc:
         mark, message = _yaml_message(exc)
         loc = _loc(source, mark) if mark else Location(source, 1, 1)
@@ -366,14 +426,7 @@ def parse_yaml(text: str, source: str, *, allow_empty: bool = False) -> Parsed:
         data = walker.walk(root, ())
     except _TooLarge as exc:
         raise ExerciseFileError(
-            [
-                Issue(
-                    _loc(source, exc.mark),
-                    "",
-                    f"document too large: more than {MAX_NODES:,} values after expanding aliases "
-                    "(an alias bomb?)",
-                )
-            ]
+            [_too_large(source, exc.mark, " after expanding aliases (an alias bomb?)")]
         ) from None
     except RecursionError:
         raise ExerciseFileError(
@@ -382,6 +435,35 @@ def parse_yaml(text: str, source: str, *, allow_empty: bool = False) -> Parsed:
     if walker.issues:
         raise ExerciseFileError(walker.issues)
     return Parsed(data, walker.marks)
+
+
+def _too_large(source: str, mark: Any, why: str) -> Issue:
+    return Issue(_loc(source, mark), "", f"document too large: more than {MAX_NODES:,} values{why}")
+
+
+_CParser = getattr(yaml, "CBaseLoader", None)  # libyaml's parser (no constructor is used)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _precount(text: str, source: str) -> None:
+    """Refuse a document with too many values quickly, with libyaml's parser (C), before the
+    pure-Python composer (about 40 µs per value) spends seconds on it. Without libyaml, or on
+    a syntax error, the composer's own count and messages apply."""
+    if _CParser is None or len(text) < MAX_NODES // 2:  # too short to hold that many values
+        return
+    parser = _CParser(text)
+    count = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_NODES:
+                    raise ExerciseFileError([_too_large(source, event.start_mark, "")])
+    except yaml.YAMLError:
+        return
+    finally:
+        parser.dispose()
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> tuple[Any, str]:
