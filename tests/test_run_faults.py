@@ -60,3 +60,22 @@ def test_an_output_problem_is_one_line_and_exit_2(tmp_path: Path) -> None:
     )  # fmt: skip
     assert full.returncode == 2 and "Traceback" not in full.stderr
     assert full.stderr.count("\n") == 1
+
+
+def test_kpi_tables_written_for_spreadsheets_hold_no_formula(tmp_path: Path) -> None:
+    source = (ROOT / "exercises" / "tutorial.yaml").read_text()
+    evil = source.replace(
+        "title: Regional TV live from the fire", 'title: "=HYPERLINK(\\"http://x\\")"'
+    ).replace("title: Rain front", "title: '@SUM(1+1)'")
+    path = tmp_path / "evil.yaml"
+    path.write_text(evil)
+    done = subprocess.run(
+        [*TTX, "run", str(path), "--out", str(tmp_path), "--no-plots"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    folder = Path(done.stdout.strip().splitlines()[-1])
+    for csv in folder.glob("kpi_*.csv"):
+        for line in csv.read_text().splitlines():
+            for cell in line.split(","):
+                assert not cell.lstrip('"').startswith(("=", "@", "+")), (csv.name, cell)
+    assert "'=HYPERLINK" in (folder / "kpi_injects.csv").read_text()

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from sim import __version__
+from sim.cellsafe import neutralise_frame
 from sim.exercise import LoadedExercise
 from sim.fileio import write_text_atomic
 from sim.runs.fingerprint import model_fingerprint
@@ -151,8 +152,7 @@ def write_tables(directory: Path, exercise: Any) -> tuple[Any, Any, dict[str, An
     run = load_run(directory, exercise)  # reads and checks the journal
     analysis = build_tables(run.events, validate=False)
     tables = kpis_from_tables(analysis, exercise)
-    for name, frame in tables.items():
-        write_text_atomic(
-            directory / f"kpi_{name}.csv", frame.to_csv(index=False, lineterminator="\n")
-        )
+    for name, frame in tables.items():  # for spreadsheets: no cell can run as a formula
+        text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
+        write_text_atomic(directory / f"kpi_{name}.csv", text)
     return run, analysis, tables
