@@ -89,7 +89,7 @@ def _one_line(text: str) -> str:
 class TerminalSafeGroup(click.Group):
     """A click group whose errors are one line each and whose output is terminal-safe."""
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Any = None,
         prog_name: str | None = None,

@@ -96,9 +96,9 @@ class _OneLineErrors(click.Command):
         args: list[str],
         parent: click.Context | None = None,
         **extra: object,
-    ) -> click.Context:  # type: ignore[override]
+    ) -> click.Context:
         try:
-            return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[arg-type]
+            return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:
             _fail(f"ttx {self.name}: error: {exc.format_message()} (see ttx {self.name} --help)")
 

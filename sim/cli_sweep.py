@@ -62,6 +62,9 @@ def _check_dask(dask: str | None, workers: int | None) -> int:
         _fail_input(
             f"--dask {dask}: error: needs the dask extra: pip install 'knooppunt-ttx[dask]'"
         )
+    import os
+
+    return workers or os.cpu_count() or 1  # a local cluster: one worker per core by default
 
 
 class _Bar:

@@ -82,7 +82,7 @@ def model_to_data(model: BaseModel) -> dict[str, Any]:
         key = field.alias or name
         annotation = field.annotation
         if field.metadata:  # pydantic moves Annotated metadata of a bare field here
-            annotation = typing.Annotated[(annotation, *field.metadata)]
+            annotation = typing.Annotated[(annotation, *field.metadata)]  # type: ignore[assignment]
         out[key] = _value(name, annotation, getattr(model, name))
     return out
 

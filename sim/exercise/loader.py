@@ -152,13 +152,13 @@ def _merge_reference(data: dict[str, Any], marks: Marks) -> tuple[dict[str, Any]
             for i, name in enumerate(names):
                 if not isinstance(name, str | int) or isinstance(name, bool):
                     continue  # pydantic reports the type error at the right place
-                table = merged.get(section)
-                if isinstance(table, dict) and name in table:
-                    del table[name]
+                found = merged.get(section)
+                if isinstance(found, dict) and name in found:
+                    del found[name]
                 else:
                     from sim.exercise.semantic import did_you_mean
 
-                    known = table.keys() if isinstance(table, dict) else []
+                    known = found.keys() if isinstance(found, dict) else []
                     issues.append(
                         Issue(
                             marks.value(("remove", section, i)),

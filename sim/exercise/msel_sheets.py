@@ -445,7 +445,7 @@ def write_csv(headers: list[str], rows: list[list[Any]], delimiter: str = ",") -
 
 def _csv_text(value: Any) -> str:
     if isinstance(value, str):
-        return neutralise_cell(value)  # type: ignore[no-any-return]
+        return neutralise_cell(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
     return str(value)

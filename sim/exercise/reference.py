@@ -110,7 +110,7 @@ class Capability(Strict):
     role: Literal["sword", "first_responder", "safeguard", "last_line", "support"]
     tags: list[Id] = Field(min_length=1, description="effects the unit delivers")
     legal: list[LegalRoute] = Field(
-        default_factory=lambda: ["WVR51", "PW58", "MSOB"],
+        default_factory=lambda: ["WVR51", "PW58", "MSOB"],  # type: ignore[arg-type]
         description="legal routes under which the unit may be granted",
     )
     restricted: bool = Field(False, description="advice/liaison only (e.g. the Cyber Commando)")

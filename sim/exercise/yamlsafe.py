@@ -123,7 +123,7 @@ class Marks:
             for p in [p for p in table if p[: len(prefix)] == prefix]:
                 del table[p]
             for p, loc in theirs.items():
-                table[prefix + p] = loc  # type: ignore[index]
+                table[prefix + p] = loc  # type: ignore[assignment]
 
 
 @dataclass
@@ -284,7 +284,7 @@ class _Walker:
             if isinstance(value_node, yaml.SequenceNode):
                 sources = [(value_node, i, src) for i, src in enumerate(value_node.value)]
             else:
-                sources = [(node, key_node, value_node)]
+                sources = [(node, key_node, value_node)]  # type: ignore[list-item]
             for parent, index, src in sources:
                 if not isinstance(src, yaml.MappingNode):
                     self.fail(

@@ -326,8 +326,13 @@ def _decide(cur: _Cursor, base: dict[str, object], capabilities: Collection[str]
         cur.take()
     reason = cur.rest()
     return Decide(
-        request=request, action=action, capability=capability, units=units, reason=reason, **base
-    )  # type: ignore[arg-type]
+        request=request,
+        action=action,
+        capability=capability,
+        units=units,
+        reason=reason,
+        **base,  # type: ignore[arg-type]
+    )
 
 
 def _as_capability(token: str, capabilities: Collection[str] | None) -> str | None:

@@ -162,7 +162,7 @@ class KpiRecorder:
 
     def _request(self, t: float, f: dict[str, Any]) -> None:
         state = f.get("state")
-        rid = f.get("request")
+        rid: str = f["request"]  # the model always names the request of these kinds
         r = self.requests.get(rid)
         if r is None:
             r = self.requests[rid] = [None, None, None, False]
@@ -186,15 +186,17 @@ class KpiRecorder:
         elif state == "substitute":
             self.substitutions += 1
         if state in _SETTLING:
-            r = self.requests.get(f.get("request"))
+            rid: str = f["request"]
+            r = self.requests.get(rid)
             if r is None:
-                r = self.requests[f.get("request")] = [None, None, None, False]
+                r = self.requests[rid] = [None, None, None, False]
             if r[1] is None:
                 r[1] = t
                 self.first.setdefault("decision", t)
 
     def _demand(self, t: float, f: dict[str, Any]) -> None:
-        region, crisis = f.get("region"), f.get("crisis")
+        region: str = f["region"]
+        crisis: str = f["crisis"]
         life = bool(f["detail"].get("life_safety_unmet"))
         value = f.get("value") or 0.0
         span = self.life_by_region.get(region)
@@ -208,7 +210,8 @@ class KpiRecorder:
             self._change(2, t, max(self.unmet_share.values()))
 
     def _region(self, t: float, f: dict[str, Any]) -> None:
-        region, level = f.get("region"), f.get("level") or 0
+        region: str = f["region"]
+        level = f.get("level") or 0
         if level > self.peak.get(region, 0):
             self.peak[region] = level
         if self.grid is not None:

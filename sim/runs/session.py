@@ -66,7 +66,8 @@ class Session:
         self.log = DecisionLog(decisions, flush=flush)
         self.notes = NoteLog(notes, flush=flush)
         hub = exercise.hub
-        advisor = PolicyDecider(hub.policy, hub.policy_params)
+        params: dict[str, float] = dict(hub.policy_params)
+        advisor = PolicyDecider(hub.policy, params)
         self.advisor = advisor
         self.recorded = list(recorded) if recorded is not None else None
         decider: Decider = advisor
