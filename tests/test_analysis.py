@@ -145,7 +145,9 @@ def test_request_table_has_one_row_per_request_with_its_lifecycle(
 def test_request_phases_tile_each_bar_and_show_the_queue(events: list[dict[str, Any]]) -> None:
     phases = build_tables(events).phases
     r003 = phases[phases["request"] == "R003"]
+    # 345 → 360 in the in-tray waiting for hub staff, not "hub handling"
     assert r003["phase"].tolist() == [
+        "waiting",
         "handling",
         "queued",
         "handling",
@@ -154,6 +156,7 @@ def test_request_phases_tile_each_bar_and_show_the_queue(events: list[dict[str, 
         "on_scene",
     ]
     assert (r003["start"].iloc[1:].to_numpy() == r003["end"].iloc[:-1].to_numpy()).all()
+    assert (r003["start"].iloc[0], r003["end"].iloc[0]) == (345.0, 360.0)
     # a denied request stops at the denial, an open one runs to ENDEX
     assert phases[phases["request"] == "R005"]["end"].max() == 1010.0
     assert phases[phases["request"] == "R006"]["end"].max() == 1800.0
@@ -187,9 +190,11 @@ def test_kpis_return_the_documented_tables(events: list[dict[str, Any]], exercis
     }
     assert summary["mt1_conflicts"] == 1 and summary["reallocations"] == 1
     assert summary["injects.fired"] == 10 and summary["injects.skipped"] == 1
-    # times to decision: 145, 140, 415, 80, 105 minutes
-    assert summary["time_to_decision.median_min"] == 140.0
-    assert summary["time_to_decision.n"] == 5
+    # times to decision: 145, 140, 415, 80, 105 minutes, and R006 undecided at ENDEX (censored,
+    # longer than all others): the median of six, exact because no censored value reaches it
+    assert summary["time_to_decision.median_min"] == 142.5
+    assert summary["time_to_decision.median_lower_bound"] == 0.0
+    assert summary["time_to_decision.n"] == 6 and summary["time_to_decision.censored"] == 1
     req = k["requests"].set_index("request")
     assert req.loc["R001", "time_to_first_on_scene_min"] == 350.0
     assert pd.isna(req.loc["R005", "time_to_first_on_scene_min"])
@@ -208,8 +213,12 @@ def test_region_and_capability_kpis(events: list[dict[str, Any]], exercise: Any)
     assert caps.loc["BDE13", "substituted_in"] == 1 and caps.loc["BDE13", "mt1_conflicts"] == 1
     assert caps.loc["FBO_CH47", "reallocations"] == 1
     assert caps.loc["BDE13", "denials"] == 1
+    # at the hub: R003 345 → 760 (queue included), R004 820 → 900; then notice and travel:
+    # R003 760 → 1060, R004 900 → 1080
     heat = k["heatmap"].set_index("region")
-    assert heat.loc["VR23", "FBO_CH47"] == pytest.approx((715 + 260) / 60)
+    assert heat.loc["VR23", "FBO_CH47"] == pytest.approx((415 + 80) / 60)
+    travel = k["heatmap_travel"].set_index("region")
+    assert travel.loc["VR23", "FBO_CH47"] == pytest.approx((300 + 180) / 60)
 
 
 def test_injects_link_to_what_they_set_off(events: list[dict[str, Any]]) -> None:
@@ -543,7 +552,9 @@ def test_heatmap_has_regions_by_capabilities(events: list[dict[str, Any]]) -> No
         "FBO_CH47",
         "FBO_COUGAR",
     ]
-    assert ax.get_title(loc="left").startswith("Knelpunten")
+    assert ax.get_title(loc="left").startswith("Wachten bij het knooppunt")
+    bottom = [a for a in fig.axes if a.get_label() == "heatmap-travel"]
+    assert bottom and bottom[0].get_title(loc="left").startswith("Gereedstelling en verplaatsing")
 
 
 # --- report and run folders --------------------------------------------------------------------

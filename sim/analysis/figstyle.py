@@ -63,6 +63,7 @@ class BarStyle:
 
 
 PHASE_STYLE: dict[str, BarStyle] = {
+    "waiting": BarStyle("#E4E4E4", "...", "#555555"),
     "handling": BarStyle("#FFFFFF", None, "#555555"),
     "queued": BarStyle("#FBE1CF", "////", VERMILLION),
     "tasking": BarStyle(BLUE, None, EDGE, "#FFFFFF"),

@@ -24,6 +24,7 @@ from sim.analysis import figstyle as fs
 from sim.analysis.kpis import OUTCOMES, kpis_from_tables, summary_lines
 from sim.analysis.labels import check_language, region_label, t, t_or
 from sim.analysis.render import RunFolder, load_run, output_stem
+from sim.analysis.summary import bounded_duration
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.analysis.timefmt import calendar_label, format_duration, format_t
 from sim.fileio import write_text_atomic
@@ -89,7 +90,8 @@ def render_report(
         timeline_png = fs.figure_bytes(draw_timeline_tables(T, exercise, lang), "png")
     from sim.analysis.heatmap import draw_heatmap_table
 
-    heat_png = fs.figure_bytes(draw_heatmap_table(K["heatmap"], exercise, lang), "png")
+    heat = draw_heatmap_table(K["heatmap"], exercise, lang, travel=K.get("heatmap_travel"))
+    heat_png = fs.figure_bytes(heat, "png")
     context = _Context(T, K, exercise, lang).build()
     context.update(
         timeline_img=_data_uri(timeline_png),
@@ -250,7 +252,7 @@ class _Context:
         return rows
 
     def regions(self) -> list[dict[str, Any]]:
-        rows = []
+        lang, rows = self.lang, []
         for r in self.K["regions"].itertuples(index=False):
             rows.append(
                 {
@@ -262,7 +264,9 @@ class _Context:
                     "served": r.served,
                     "denied": r.denied,
                     "open": r.open,
-                    "decision": self.dur(r.median_time_to_decision_min),
+                    "decision": bounded_duration(
+                        r.median_time_to_decision_min, r.median_time_to_decision_lower_bound, lang
+                    ),
                     "waited": self.dur(r.hours_waited * 60),
                 }
             )
@@ -271,14 +275,23 @@ class _Context:
     def capabilities(self) -> list[dict[str, Any]]:
         rows = []
         for c in self.K["capabilities"].itertuples(index=False):
+            own = not _missing(c.units) and c.units > 0
+            avail = c.unit_hours_available if own and c.unit_hours_available > 0 else None
+
+            def share(hours: float, avail: float | None = avail) -> str:
+                return "–" if avail is None else f"{hours / avail:.0%}"
+
             rows.append(
                 {
                     "capability": c.capability,
                     "name": c.name,
-                    "units": "–" if _missing(c.units) else str(int(c.units)),
+                    "units": str(int(c.units)) if own else t("kpi.pool", self.lang),
                     "utilisation": "–" if _missing(c.utilisation) else f"{c.utilisation:.0%}",
+                    "on_scene": share(c.unit_hours_on_scene),
+                    "committed": share(c.unit_hours_committed),
+                    "returning": share(c.unit_hours_returning),
                     "in_use": f"{c.unit_hours_in_use:.1f}",
-                    "available": f"{c.unit_hours_available:.1f}",
+                    "available": f"{c.unit_hours_available:.1f}" if own else "–",
                     "saturated": self.dur(c.hours_saturated * 60),
                     "requests": c.requests,
                     "denials": c.denials,
@@ -305,10 +318,13 @@ class _Context:
                     "route": r.route or "–",
                     "life_safety": t("col.yes" if r.life_safety else "col.no", lang),
                     "submitted": self.when(r.submitted),
-                    "decision": self.dur(r.time_to_decision_min),
-                    "on_scene": self.dur(r.time_to_first_on_scene_min),
+                    "decision": bounded_duration(r.time_to_decision_min, r.decision_censored, lang),
+                    "on_scene": bounded_duration(
+                        r.time_to_first_on_scene_min, r.on_scene_censored, lang
+                    ),
                     "queued": self.dur(r.queued_min) if r.queued_min else "–",
-                    "outcome": t_or(f"outcome.{r.outcome}", str(r.outcome), lang),
+                    "outcome": t_or(f"outcome.{r.outcome}", str(r.outcome), lang)
+                    + (f": {t(f'open_state.{r.open_state}', lang)}" if r.open_state else ""),
                     "outcome_class": r.outcome,
                     "units": r.units,
                     "reason": r.reason if isinstance(r.reason, str) else "",
