@@ -223,12 +223,15 @@ def test_region_and_capability_kpis(events: list[dict[str, Any]], exercise: Any)
 
 def test_injects_link_to_what_they_set_off(events: list[dict[str, Any]]) -> None:
     inj = kpis(events)["injects"].set_index("inject")
-    assert any(line.startswith("R001 (VR22): submitted") for line in inj.loc["3", "set_off"])
-    assert any("approved FBO_CH47 ×2" in line for line in inj.loc["3", "set_off"])
-    assert any("peel escalated: GRIP2" in line for line in inj.loc["2", "set_off"])
-    assert any("conflict, recalled BDE13-3" in line for line in inj.loc["9", "set_off"])
-    assert len(inj.loc["10", "linked_seq"]) == 2  # outage start and end
-    assert inj.loc["11", "state"] == "not_reached" and inj.loc["11", "set_off"] == []
+    lines = {str(k): v for k, v in zip(inj.index, inj["set_off"].str.split("; "), strict=True)}
+    assert any(line.startswith("R001 (VR22): submitted") for line in lines["3"])
+    assert any("approved FBO_CH47 ×2" in line for line in lines["3"])
+    assert any("peel escalated: GRIP2" in line for line in lines["2"])
+    assert any("conflict, recalled BDE13-3" in line for line in lines["9"])
+    assert len(inj.loc["10", "linked_seq"].split()) == 2  # outage start and end
+    assert inj.loc["11", "state"] == "not_reached" and inj.loc["11", "set_off"] == ""
+    assert inj.loc["11", "trigger"] == "when region_level VR22 >= 4"
+    assert inj.loc["11", "reason"] == "its trigger never held before ENDEX"
     assert inj.loc["4", "fired"] == 435.0
 
 

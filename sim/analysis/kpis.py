@@ -25,6 +25,7 @@ import pandas as pd
 from sim.analysis.censoring import censored_quantile
 from sim.analysis.kpi_capabilities import capability_kpis, union_hours
 from sim.analysis.labels import t, t_or
+from sim.analysis.msel_text import inject_reason_label, trigger_label
 from sim.analysis.summary import OPEN_STATES, OUTCOMES, summary_lines
 from sim.analysis.tables import Event, RunTables, build_tables, detail_of
 from sim.analysis.timefmt import format_t
@@ -42,6 +43,7 @@ __all__ = [
     "kpis",
     "kpis_from_tables",
     "kpis_in_language",
+    "set_off_lines",
     "summary_lines",
     "waited_minutes",
 ]
@@ -325,7 +327,16 @@ def describe_event(e: Event, info: Any, lang: str = "en") -> str:
     return f"{k} {s} {when}"
 
 
+def set_off_lines(T: RunTables, lang: str = "en") -> dict[int, list[str]]:
+    """What each inject set off, one line per linked event, keyed by the inject event's seq."""
+    return {
+        seq: [describe_event(e, T.info, lang) for e in linked]
+        for seq, linked in inject_links(T).items()
+    }
+
+
 def _inject_kpis(T: RunTables, lang: str = "en") -> pd.DataFrame:
+    """One row per inject; lists are joined into text (``; ``) so the CSV reads plainly."""
     links = inject_links(T)
     rows = []
     for row in T.injects.itertuples(index=False):
@@ -337,14 +348,14 @@ def _inject_kpis(T: RunTables, lang: str = "en") -> pd.DataFrame:
                 "type": row.type,
                 "title": row.title,
                 "scheduled": row.scheduled,
-                "trigger": row.trigger,
+                "trigger": trigger_label(row.trigger, lang),
                 "fired": row.t if row.state == "fired" else None,
                 "t": row.t,
                 "expected_action": row.expected_action,
-                "objectives": row.objectives,
-                "reason": row.reason,
-                "linked_seq": [e["seq"] for e in linked],
-                "set_off": [describe_event(e, T.info, lang) for e in linked],
+                "objectives": ", ".join(row.objectives),
+                "reason": inject_reason_label(row.reason, lang),
+                "linked_seq": " ".join(str(e["seq"]) for e in linked),
+                "set_off": "; ".join(describe_event(e, T.info, lang) for e in linked),
             }
         )
     return pd.DataFrame(
@@ -416,6 +427,10 @@ def _summary(T: RunTables, req: pd.DataFrame, regions: pd.DataFrame) -> pd.DataF
         rows.append((f"open.{state}", float((req["open_state"] == state).sum())))
     rows.append(("mt1_conflicts", float(T.mt1["conflict"].sum()) if len(T.mt1) else 0.0))
     rows.append(("reallocations", float((T.reallocations["state"] == "effective").sum())))
+    ordered = T.reallocations[T.reallocations["state"] == "ordered"]["latency"].dropna()
+    rows.append(
+        ("reallocation_latency.median_min", float(ordered.median()) if len(ordered) else 0.0)
+    )
     for state in ("fired", "skipped", "not_reached"):
         rows.append((f"injects.{state}", float((T.injects["state"] == state).sum())))
     rows.append(("hours_unmet_life_safety", float(regions["hours_unmet_life_safety"].sum())))

@@ -18,7 +18,7 @@ from matplotlib.ticker import MultipleLocator
 
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import bars, held, panel_title, rect, shade_sections, text_width_in
-from sim.analysis.labels import t
+from sim.analysis.labels import count_label, t
 from sim.analysis.labelset import Label, LabelSet
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def draw_capacity(tl: Timeline, ax: Axes) -> None:
                 PolyCollection(rects, facecolors=fs.VERMILLION, edgecolors="none", zorder=2.2),
                 autolim=False,
             )
-        labels.append(t("timeline.capacity_lane", lang, capability=cap, units=int(top)))
+        labels.append(f"{cap} ({count_label('unit', int(top), lang)})")
         claims = tl.T.mt1[(tl.T.mt1["capability"] == cap) & (tl.T.mt1["state"] == "claim")]
         for conflict, group in claims.groupby("conflict"):
             ax.plot(

@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader
 
 from sim import __version__
 from sim.analysis import figstyle as fs
-from sim.analysis.kpis import OUTCOMES, kpis_from_tables, summary_lines
+from sim.analysis.kpis import OUTCOMES, kpis_from_tables, set_off_lines, summary_lines
 from sim.analysis.labels import check_language, region_label, t, t_or
 from sim.analysis.render import RunFolder, load_run, output_stem
 from sim.analysis.summary import bounded_duration
@@ -126,6 +126,11 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def _text(value: Any, empty: str = "–") -> str:
+    """A table cell: the value as text, ``empty`` for None, NaN and the empty string."""
+    return empty if _missing(value) or value == "" else str(value)
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
@@ -201,7 +206,9 @@ class _Context:
 
     def msel(self) -> list[dict[str, Any]]:
         lang, rows = self.lang, []
-        for r in self.K["injects"].itertuples(index=False):
+        lines = set_off_lines(self.T, lang)
+        seqs = self.T.injects["seq"].tolist()
+        for seq, r in zip(seqs, self.K["injects"].itertuples(index=False), strict=True):
             if not _missing(r.scheduled):
                 planned = format_t(float(r.scheduled))
             elif isinstance(r.trigger, str) and r.trigger:
@@ -219,9 +226,9 @@ class _Context:
                     "title": r.title,
                     "message": self._message(r.inject),
                     "expected": r.expected_action,
-                    "objectives": ", ".join(r.objectives),
+                    "objectives": r.objectives,
                     "reason": r.reason if isinstance(r.reason, str) else "",
-                    "set_off": list(r.set_off),
+                    "set_off": lines.get(seq, []),
                 }
             )
         return rows
@@ -241,12 +248,14 @@ class _Context:
                     "region": self.region(d.region),
                     "decision": t_or(f"decision.{d.state}", str(d.state), lang),
                     "state_class": d.state,
-                    "asked": d.requested_capability or "–",
+                    "asked": d.requested_capability
+                    if isinstance(d.requested_capability, str)
+                    else "–",
                     "granted": granted,
                     "units": ", ".join(d.units),
-                    "decider": d.decider or "–",
+                    "decider": _text(d.decider),
                     "priority": "–" if _missing(d.priority) else f"{float(d.priority):.2f}",
-                    "reason": d.reason or "",
+                    "reason": _text(d.reason, ""),
                 }
             )
         return rows

@@ -115,9 +115,14 @@ def summary_lines(kpi_tables: dict[str, pd.DataFrame], lang: str = "en") -> list
     if open_line:
         lines.append(open_line)
     lines += [_time_line(s, name, lang) for name in ("time_to_decision", "time_to_first_on_scene")]
+    moves = _int(s, "reallocations")
+    latency = _value(s, "reallocation_latency.median_min")
+    lag = ""
+    if moves and not math.isnan(latency):
+        lag = " " + t("summary.reallocation_latency", lang, latency=format_duration(latency, lang))
     lines.append(
         f"{t('summary.mt1_conflicts', lang)}: {_int(s, 'mt1_conflicts')}; "
-        f"{t('summary.reallocations', lang)}: {_int(s, 'reallocations')}"
+        f"{t('summary.reallocations', lang)}: {moves}{lag}"
     )
     lines.append(
         f"{t('summary.injects', lang)}: {_int(s, 'injects.fired')} "

@@ -29,7 +29,7 @@ from sim.analysis import FORMATS, check_formats
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
 from sim.analysis.figstyle import INJECT_GROUP
-from sim.analysis.labels import region_label, t, t_or
+from sim.analysis.labels import count_label, region_label, t, t_or
 from sim.analysis.lanes import TimelinePlan, plan_lanes
 from sim.analysis.panels_injects import draw_inject_key, draw_inject_strip
 from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
@@ -262,9 +262,7 @@ class Timeline:
             for r in plan.rows
             if r.kind != "requests"
         ]
-        caps = [
-            t("timeline.capacity_lane", lang, capability=c, units=99) for c in plan.capabilities
-        ]
+        caps = [f"{c} ({count_label('unit', 99, lang)})" for c in plan.capabilities]
         left = max(
             text_width_in(lane_labels, 7.5, weight="bold"),
             text_width_in([*plan.units, *caps], 7.5),
