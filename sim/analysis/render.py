@@ -10,17 +10,14 @@ add the language (``timeline.nl.png``, ``report.nl.html``) and a time window add
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis import FORMATS, check_formats
 from sim.analysis.labels import check_language
-from sim.analysis.tables import Event, JournalError, RunTables, validate_journal
-from sim.exercise.times import format_t
-from sim.journal import read_events
+from sim.analysis.runread import RunDir, RunFolderError, load_run, output_stem
+from sim.analysis.tables import RunTables
 
 if TYPE_CHECKING:
     from sim.exercise import Exercise
@@ -37,87 +34,8 @@ __all__ = [
 ]
 
 
-class RunFolderError(ValueError):
-    """The run folder cannot be analysed; the message is one line naming the file."""
-
-
-@dataclass
-class RunFolder:
-    """What the analysis reads from a run folder."""
-
-    path: Path
-    events: list[Event]
-    exercise: Exercise | None = None
-    exercise_problem: str | None = None
-    manifest: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def run_id(self) -> str:
-        return self.path.resolve().name
-
-
-def load_run(run_dir: str | Path, exercise: Exercise | None = None) -> RunFolder:
-    """Read a run folder; raise RunFolderError (one line, naming the file) when unusable.
-
-    A missing or broken ``effective.yaml`` is not fatal: it is noted in ``exercise_problem``
-    and the figures fall back to ids instead of names. ``exercise``: the run's exercise when the
-    caller already holds it (``ttx run``), so ``effective.yaml`` need not be validated again.
-    """
-    path = Path(run_dir)
-    if not path.exists():
-        raise RunFolderError(f"{path}: error: no such run folder")
-    if not path.is_dir():
-        raise RunFolderError(f"{path}: error: not a folder (give the run folder, not a file)")
-    journal = path / "events.jsonl"
-    if not journal.is_file():
-        raise RunFolderError(f"{journal}: error: no journal in this run folder")
-    try:
-        events = read_events(journal)
-        validate_journal(events, str(journal))
-    except (JournalError, ValueError) as exc:
-        raise RunFolderError(str(exc).splitlines()[0]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RunFolderError(f"{journal}: error: cannot read: {exc}") from None
-    run = RunFolder(path, events)
-    effective = path / "effective.yaml"
-    if exercise is not None:
-        run.exercise = exercise
-    elif effective.is_file():
-        run.exercise, run.exercise_problem = _load_exercise(effective)
-    else:
-        run.exercise_problem = f"{effective}: warning: missing; names and objectives left out"
-    manifest = path / "run.json"
-    if manifest.is_file():
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-            run.manifest = data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            run.manifest = {}
-    return run
-
-
-def _load_exercise(path: Path) -> tuple[Exercise | None, str | None]:
-    from sim.exercise import ExerciseFileError, load_exercise
-
-    try:
-        return load_exercise(path), None
-    except ExerciseFileError as exc:
-        first = str(exc.issues[0]) if exc.issues else str(exc)
-        return None, f"{first.splitlines()[0]} (figures use ids instead of names)"
-
-
-def output_stem(
-    name: str, lang: str = "en", t_from: float | None = None, t_to: float | None = None
-) -> str:
-    """``timeline``, ``timeline.nl``, ``timeline_0200-0600`` …: one file name per view."""
-    stem = name
-    if t_from is not None or t_to is not None:
-        a = format_t(t_from or 0.0)[2:].replace(":", "")
-        b = format_t(t_to)[2:].replace(":", "") if t_to is not None else "ENDEX"
-        stem += f"_{a}-{b}"
-    if lang != "en":
-        stem += f".{lang}"
-    return stem
+RunFolder = RunDir
+"""The run folder as the analysis reads it (``sim.rundir.RunDir``; old name kept)."""
 
 
 def render_run(

@@ -23,7 +23,7 @@ from sim import __version__
 from sim.analysis import figstyle as fs
 from sim.analysis.kpis import OUTCOMES, kpis_from_tables, set_off_lines, summary_lines
 from sim.analysis.labels import check_language, region_label, t, t_or
-from sim.analysis.render import RunFolder, load_run, output_stem
+from sim.analysis.runread import RunDir, load_run, output_stem
 from sim.analysis.summary import bounded_duration
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.analysis.timefmt import calendar_label, format_duration, format_t
@@ -44,7 +44,7 @@ def write_report(run_dir: str | Path, lang: str = "en") -> Path:
 
 
 def write_report_for(
-    run: RunFolder,
+    run: RunDir,
     lang: str = "en",
     *,
     tables: RunTables | None = None,
