@@ -55,6 +55,16 @@ def _formats(value: str) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+def _names(option: str, value: str | None) -> list[str] | None:
+    """``VR22,VR23`` → ["VR22", "VR23"]; None when the option is not given."""
+    if value is None:
+        return None
+    names = list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    if not names:
+        _fail(f"{option} {value!r}: error: give one or more ids separated by commas")
+    return names
+
+
 def _run_folder(run_dir: str) -> None:
     """Fail early, before importing pandas and matplotlib, on a folder that cannot work."""
     from pathlib import Path
@@ -70,12 +80,16 @@ def _run_folder(run_dir: str) -> None:
 
 def _analyse(run_dir: str, action: str, func: object, *args: object, **kwargs: object) -> object:
     """Run an analysis step; journal problems and write failures become one error line."""
-    from sim.analysis.render import RunFolderError
+    from sim.rundir import RunFolderError
 
     try:
         return func(*args, **kwargs)  # type: ignore[operator]
     except RunFolderError as exc:
         _fail(str(exc))
+    except ValueError as exc:  # a selection the run does not have: one line naming it
+        if str(exc).startswith("--"):
+            _fail(f"{str(exc).splitlines()[0]}")
+        raise
     except OSError as exc:
         _fail(f"{exc.filename or run_dir}: error: cannot write {action}: {exc.strerror or exc}")
     except Exception as exc:  # a journal the analysis cannot read: one line, not a traceback
@@ -116,24 +130,54 @@ class _OneLineErrors(click.Command):
     metavar="LIST",
     help="Comma-separated file formats: png, svg, pdf.",
 )
-def plot(run_dir: str, lang: str, t_from: str | None, t_to: str | None, fmt: str) -> None:
+@click.option(
+    "--preset",
+    default="print",
+    show_default=True,
+    metavar="NAME",
+    help="print: one tall figure; projector: 16:9 pages of 1920x1080 px, text 18 px or more.",
+)
+@click.option("--regions", metavar="LIST", help="Only these regions, e.g. VR22,VR23.")
+@click.option("--capabilities", metavar="LIST", help="Only these capabilities, e.g. FBO_CH47.")
+@click.option("--crises", metavar="LIST", help="Only these crises (their ids).")
+def plot(
+    run_dir: str,
+    lang: str,
+    t_from: str | None,
+    t_to: str | None,
+    fmt: str,
+    preset: str,
+    regions: str | None,
+    capabilities: str | None,
+    crises: str | None,
+) -> None:
     """Draw the timeline of a run into its folder (timeline.png, .svg, .pdf).
 
     RUN_DIR is a run folder, results/<exercise-id>/<run-id>/, holding events.jsonl. Other
-    languages and time windows get their own file names (timeline.nl.png,
-    timeline_0200-0600.png), so no view replaces another.
+    languages, time windows and selections get their own file names (timeline.nl.png,
+    timeline_0200-0600.png, timeline_VR22.png), so no view replaces another. With --preset
+    projector the pages are projector-01-injects.png, projector-02-regions-1.png, ...
     """
     lang = _lang(lang)
     start, end = _time("--from", t_from), _time("--to", t_to)
     if start is not None and end is not None and end <= start:
         _fail(f"--from {t_from!r} --to {t_to!r}: error: the window ends before it starts")
     formats = _formats(fmt)
+    from sim.analysis.render import PRESETS
+
+    if preset not in PRESETS:
+        _fail(f"--preset {preset!r}: error: choose from {', '.join(PRESETS)}")
+    chosen = {
+        "regions": _names("--regions", regions),
+        "capabilities": _names("--capabilities", capabilities),
+        "crises": _names("--crises", crises),
+    }
     _run_folder(run_dir)
     from sim.analysis.render import render_run
 
     paths = _analyse(
         run_dir, "timeline", render_run, run_dir, lang=lang, formats=formats, report=False,
-        t_from=start, t_to=end,
+        t_from=start, t_to=end, preset=preset, **chosen,
     )  # fmt: skip
     for path in paths:  # type: ignore[attr-defined]
         click.echo(str(path))

@@ -437,7 +437,7 @@ def test_inject_key_lists_every_inject_with_its_time_and_title(
     assert len(fired) == counts(events, "inject", "fired") == 10
     assert [r[2].text for r in rows[:2]] == ["T+00:10", "T+01:40"]
     assert rows[0][3].text == "Fire reported"
-    assert any("(not reached: condition never held)" in r[3].text for r in rows)
+    assert any("(not reached: its trigger never held before ENDEX)" in r[3].text for r in rows)
     # columns line up: every title starts at the same x within its key column
     assert len({round(r[3].x % 1, 9) for r in rows}) == 1
 

@@ -6,7 +6,9 @@ Kept apart from the drawing so the rules are testable without matplotlib:
 - a region's requests are packed into as few rows as possible, leaving room after each bar
   for its label, so a national run with hundreds of requests stays readable; the plan also
   says where each label goes, so the drawing puts it exactly in the room packing left;
-- units are grouped by capability (first used first) and numbered naturally (-2 before -10).
+- units are grouped by capability (first used first) and numbered naturally (-2 before -10);
+  units reserved for main task 1 or unavailable for the whole window share one lane
+  (``BDE13 ×3``), so a national run's idle units do not fill the panel.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ __all__ = [
     "plan_lanes",
     "scarce_capabilities",
 ]
+
+FOLDED_STATES = ("reserved", "unavailable")
+"""Units in one of these states for the whole window share one lane per capability."""
 
 # requests whose bar ends in a marker: their label starts further right, clear of it
 END_MARKS = ("denied", "open", "withdrawn")
@@ -64,7 +69,9 @@ class TimelinePlan:
     rows: list[Row] = field(default_factory=list)
     request_row: dict[str, int] = field(default_factory=dict)
     request_label: dict[str, LabelPlace] = field(default_factory=dict)
-    units: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)  # lane labels of the units panel
+    unit_lane: dict[str, int] = field(default_factory=dict)  # unit id -> its lane
+    unit_caps: list[str] = field(default_factory=list)  # capability of each unit lane
     capabilities: list[str] = field(default_factory=list)
 
     @property
@@ -182,8 +189,26 @@ def plan_lanes(
     ]
     first_use = busy.groupby("capability")["start"].min().sort_values(kind="stable")
     for cap in first_use.index:
-        names = busy.loc[busy["capability"] == cap, "unit"].unique().tolist()
-        plan.units.extend(sorted(names, key=natural_key))
+        mine = busy[busy["capability"] == cap]
+        names = sorted(mine["unit"].unique().tolist(), key=natural_key)
+        idle: dict[str, list[str]] = {}
+        for name, lane in mine.groupby("unit"):
+            states = set(lane["state"])
+            whole = lane["start"].min() <= t0 and lane["end"].max() >= t1
+            if whole and len(states) == 1 and states <= set(FOLDED_STATES):
+                idle.setdefault(states.pop(), []).append(str(name))
+        folded = {u for group in idle.values() if len(group) > 1 for u in group}
+        for name in names:
+            if name not in folded:
+                plan.unit_lane[name] = len(plan.units)
+                plan.units.append(name)
+                plan.unit_caps.append(cap)
+        for _state, group in sorted(idle.items()):
+            if len(group) > 1:  # one line for units out of play the whole window
+                for name in group:
+                    plan.unit_lane[name] = len(plan.units)
+                plan.units.append(f"{cap} ×{len(group)}")
+                plan.unit_caps.append(cap)
     plan.capabilities = scarce_capabilities(T, t0, t1)
     return plan
 

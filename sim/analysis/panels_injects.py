@@ -17,6 +17,7 @@ from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import panel_title, text_width_in
 from sim.analysis.labels import t, t_or
 from sim.analysis.labelset import Label, LabelSet
+from sim.analysis.msel_text import inject_reason_label
 from sim.analysis.timefmt import format_t
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ def draw_inject_key(tl: Timeline, ax: Axes) -> None:
         title = row.title or t_or(f"inject_type.{row.type}", str(row.type), lang)
         if not fired:
             note = t(f"inject_state.{row.state}", lang)
-            title += f"  ({note}{': ' + str(row.reason) if row.reason else ''})"
+            reason = inject_reason_label(row.reason, lang)
+            title += f"  ({note}{': ' + reason if reason else ''})"
         colour = None if fired else KEY_GREY
         x = col + pad / column_in  # data x: one key column is one unit wide
         labels += [

@@ -31,13 +31,13 @@ __all__ = ["draw_capacity", "draw_queue", "draw_units"]
 
 def draw_units(tl: Timeline, ax: Axes) -> None:
     lang, units = tl.lang, tl.plan.units
-    y_of = {u: i for i, u in enumerate(units)}
+    y_of = tl.plan.unit_lane  # unit id -> lane (idle units may share one)
     n = len(units)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_yticks(range(n), units)
     ax.tick_params(axis="y", length=0)
     panel_title(ax, t("timeline.units_title", lang))
-    caps = [u.rsplit("-", 1)[0] for u in units]
+    caps = tl.plan.unit_caps
     shade_sections(ax, [i for i in range(n) if i == 0 or caps[i] != caps[i - 1]], n)
     tl.inject_lines(ax)
     sel = tl.T.units[

@@ -104,7 +104,7 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
         autolim=False,
     )  # fmt: skip
     ax.add_collection(
-        PolyCollection(unmet_rects, facecolors="#FBE1CF", edgecolors=fs.UNMET, hatch="////",
+        PolyCollection(unmet_rects, facecolors="#FBE1CF", edgecolors=fs.UNMET, hatch="\\\\\\\\",
                        linewidths=0.4, zorder=2.1),
         autolim=False,
     )  # fmt: skip
@@ -231,7 +231,7 @@ def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
     handles: list[Any] = [
         Patch(facecolor=levels(0.45), edgecolor="#555555", label=t("legend.level", lang)),
         Patch(facecolor="#BDBDBD", edgecolor="#777777", label=t("legend.crisis_active", lang)),
-        Patch(facecolor="#FBE1CF", edgecolor=fs.UNMET, hatch="////",
+        Patch(facecolor="#FBE1CF", edgecolor=fs.UNMET, hatch="\\\\\\\\",
               label=t("legend.unmet", lang)),
         Patch(facecolor=fs.UNMET, edgecolor="#7A2E00", label=t("legend.unmet_life_safety", lang)),
         Line2D([], [], linestyle="none", marker="^", markerfacecolor="black",

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "PRESETS",
     "RunFolder",
     "RunFolderError",
     "check_formats",
     "load_run",
     "output_stem",
     "render_loaded",
+    "render_projector",
     "render_run",
 ]
 
@@ -47,17 +49,77 @@ def render_run(
     t_from: float | None = None,
     t_to: float | None = None,
     exercise: Exercise | None = None,
+    preset: str = "print",
+    regions: list[str] | None = None,
+    capabilities: list[str] | None = None,
+    crises: list[str] | None = None,
 ) -> list[Path]:
-    """Draw the timeline (and the report) of one run folder; return the files written."""
+    """Draw the timeline (and the report) of one run folder; return the files written.
+
+    ``preset``: ``print`` (one tall figure) or ``projector`` (16:9 pages, see
+    ``sim.analysis.projector``). ``regions``/``capabilities``/``crises`` choose what is shown
+    (ValueError names one the run does not have)."""
     check_language(lang)
     chosen = check_formats(formats)
-    return render_loaded(
-        load_run(run_dir, exercise), lang, chosen, report, t_from=t_from, t_to=t_to
-    )
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+    run = load_run(run_dir, exercise)
+    selection = {"regions": regions, "capabilities": capabilities, "crises": crises}
+    if preset == "projector" or any(v is not None for v in selection.values()):
+        from sim.analysis.tables import build_tables
+        from sim.analysis.viewfilter import filter_tables
+
+        tables = filter_tables(build_tables(run.events, validate=False), **selection)
+        suffix = _selection_suffix(selection)
+        if preset == "projector":
+            return render_projector(run, lang, chosen, tables, t_from, t_to, suffix)
+        return render_loaded(
+            run, lang, chosen, False, t_from=t_from, t_to=t_to, tables=tables, suffix=suffix
+        )
+    return render_loaded(run, lang, chosen, report, t_from=t_from, t_to=t_to)
+
+
+PRESETS: tuple[str, ...] = ("print", "projector")
+"""``ttx plot --preset``: one tall figure for print and zooming, or 16:9 pages for a room."""
+
+
+def _selection_suffix(selection: dict[str, list[str] | None]) -> str:
+    """``_VR22+VR23`` …: a chosen view gets its own file name (never replaces the whole run)."""
+    names = [n for values in selection.values() if values for n in values]
+    if not names:
+        return ""
+    text = "+".join(names)
+    return "_" + (text if len(text) <= 60 else text[:57] + "…")
+
+
+def render_projector(
+    run: RunDir,
+    lang: str,
+    formats: list[str],
+    tables: RunTables,
+    t_from: float | None = None,
+    t_to: float | None = None,
+    suffix: str = "",
+) -> list[Path]:
+    """Write the projector deck: ``projector-01-injects.png``, ``projector-02-regions-1.png`` …
+    (``.nl.png`` in Dutch), 1920 × 1080 px each."""
+    from sim.analysis import figstyle as fs
+    from sim.analysis.projector import PAGE_DPI, projector_pages
+    from sim.fileio import write_bytes_atomic
+
+    written: list[Path] = []
+    pages = projector_pages(tables, run.exercise, lang, t_from, t_to)
+    for k, page in enumerate(pages, 1):
+        stem = output_stem(f"projector{suffix}-{k:02d}-{page.name}", lang, t_from, t_to)
+        for fmt in formats:
+            target = run.path / f"{stem}.{fmt}"
+            write_bytes_atomic(target, fs.figure_bytes(page.figure, fmt, dpi=PAGE_DPI))
+            written.append(target)
+    return written
 
 
 def render_loaded(
-    run: RunFolder,
+    run: RunDir,
     lang: str,
     formats: list[str],
     report: bool = True,
@@ -66,6 +128,7 @@ def render_loaded(
     t_to: float | None = None,
     tables: RunTables | None = None,
     kpi_tables: dict[str, Any] | None = None,
+    suffix: str = "",
 ) -> list[Path]:
     """``render_run`` for a run already read: ``ttx run`` passes the tables and KPIs (in
     ``lang``) it built from the same journal, so nothing is read or built twice."""
@@ -77,7 +140,7 @@ def render_loaded(
     if tables is None:
         tables = build_tables(run.events, validate=False)
     fig = draw_timeline_tables(tables, run.exercise, lang, t_from, t_to)
-    stem = output_stem("timeline", lang, t_from, t_to)
+    stem = output_stem(f"timeline{suffix}", lang, t_from, t_to)
     written: list[Path] = []
     png: bytes | None = None
     for fmt in formats:

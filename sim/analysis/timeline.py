@@ -53,6 +53,8 @@ __all__ = [
 ]
 
 FIG_WIDTH = 16.0  # inches: A3 landscape with margins
+PANELS = ("injects", "regions", "units", "capacity", "queue", "key")
+"""Panels top to bottom; a projector page draws a few of them."""
 AXES_WIDTH = 10.4  # least width of the time axis (margins are capped): packing room for labels
 MAX_MARGIN_IN = 2.8  # lane labels and legends never take more than this on either side
 LABEL_PAD_IN = 0.04  # between a request bar and its label, and after the label
@@ -140,9 +142,25 @@ class Timeline:
 
     max_texts = MAX_BAR_TEXTS
 
-    def __init__(self, T: RunTables, exercise: Exercise | None, lang: str, t0: float, t1: float):
+    def __init__(
+        self,
+        T: RunTables,
+        exercise: Exercise | None,
+        lang: str,
+        t0: float,
+        t1: float,
+        *,
+        fig_width: float = FIG_WIDTH,
+        panels: Sequence[str] = PANELS,
+        legends: bool = True,
+        page_height: float | None = None,
+        title: str | None = None,
+    ):
         self.T, self.ex, self.lang, self.t0, self.t1 = T, exercise, lang, t0, t1
-        self.minutes_per_inch = (t1 - t0) / AXES_WIDTH
+        self.fig_width, self.panels, self.legends = fig_width, tuple(panels), legends
+        self.page_height, self.page_title = page_height, title
+        self.collected_legends: list[tuple[str, list[Any], list[str]]] = []
+        self.minutes_per_inch = (t1 - t0) / min(AXES_WIDTH, fig_width * 0.65)
         self.bar_texts = 0
         self.request_labels = {
             row["request"]: _request_label(row) for row in T.requests.to_dict("records")
@@ -199,15 +217,16 @@ class Timeline:
         key_entries = len(self.injects) + len(self.not_reached)
         self.key_cols = 1 if key_entries <= 6 else 2 if key_entries <= 24 else 3
         key_rows = -(-key_entries // self.key_cols) if key_entries else 0
+        legend = self._legend_height if self.legends else (lambda entries: 0.0)
         heights = {
             "injects": 0.62,
             "regions": max(
                 len(plan.rows) * REGION_ROW_IN + 0.1,
-                self._legend_height(len(region_legend(self, sizing=True))),
+                legend(len(region_legend(self, sizing=True))),
             ),
-            "units": max(len(plan.units) * UNIT_ROW_IN + 0.1, self._legend_height(9)),
-            "capacity": max(len(plan.capabilities) * CAP_ROW_IN + 0.1, self._legend_height(6)),
-            "queue": max(0.9, self._legend_height(4)),
+            "units": max(len(plan.units) * UNIT_ROW_IN + 0.1, legend(9)),
+            "capacity": max(len(plan.capabilities) * CAP_ROW_IN + 0.1, legend(6)),
+            "queue": max(0.9, legend(4)),
             "key": key_rows * KEY_ROW_IN + 0.3,
         }
         if not plan.units:
@@ -216,21 +235,31 @@ class Timeline:
             heights.pop("capacity")
         if not key_rows:
             heights.pop("key")
+        heights = {name: h for name, h in heights.items() if name in self.panels}
+        if "key" in heights and "injects" not in heights:
+            raise ValueError("the inject key needs the inject strip (panels 'injects', 'key')")
         gaps = {name: GAP_ABOVE_IN.get(name, GAP_ABOVE_IN["panel"]) for name in heights}
+        first = next(iter(heights), None)
+        if first is not None and first != "key":  # the top panel carries the top tick labels
+            gaps[first] = GAP_ABOVE_IN["injects"]
         # AXIS_LABELS_IN: tick labels and x label under the last time panel
         total = TOP_IN + sum(heights.values()) + sum(gaps.values()) + AXIS_LABELS_IN + BOTTOM_IN
+        self.content_height = total
+        if self.page_height is not None:
+            total = max(total, self.page_height)  # a page: content from the top, room below
         left, right = self._margins()
-        self.minutes_per_inch = (self.t1 - self.t0) / (FIG_WIDTH - left - right)
-        fig = Figure(figsize=(FIG_WIDTH, total))
+        W = self.fig_width
+        self.minutes_per_inch = (self.t1 - self.t0) / (W - left - right)
+        fig = Figure(figsize=(W, total))
         axes: dict[str, Axes] = {}
         shared: Axes | None = None
         top = total - TOP_IN
-        width = (FIG_WIDTH - left - right) / FIG_WIDTH
+        width = (W - left - right) / W
         for name, height in heights.items():
             top -= gaps[name]
-            if name == "key":
+            if name == "key" and shared is not None:
                 top -= AXIS_LABELS_IN
-            rect = (left / FIG_WIDTH, (top - height) / total, width, height / total)
+            rect = (left / W, (top - height) / total, width, height / total)
             ax = fig.add_axes(rect, sharex=None if name == "key" else shared, label=name)
             if name != "key":
                 shared = shared or ax
@@ -238,16 +267,24 @@ class Timeline:
             top -= height
         self.axes = axes
         self._title(fig, total)
-        draw_inject_strip(self, axes["injects"])
-        draw_regions(self, axes["regions"])
+        if "injects" in axes:  # the key takes its marker handles from the strip
+            draw_inject_strip(self, axes["injects"])
+        if "regions" in axes:
+            draw_regions(self, axes["regions"])
         if "units" in axes:
             draw_units(self, axes["units"])
         if "capacity" in axes:
             draw_capacity(self, axes["capacity"])
-        draw_queue(self, axes["queue"])
+        if "queue" in axes:
+            draw_queue(self, axes["queue"])
         if "key" in axes:
             draw_inject_key(self, axes["key"])
-        self._time_axis([ax for name, ax in axes.items() if name != "key"])
+        timed = [ax for name, ax in axes.items() if name != "key"]
+        if timed:
+            self._time_axis(timed)
+            if timed[0] is not axes.get("injects"):  # top tick labels above: title clears them
+                top = timed[0]
+                top.set_title(top.get_title(loc="left"), loc="left", y=1.0, pad=30)
         return fig
 
     def _margins(self) -> tuple[float, float]:
@@ -271,7 +308,7 @@ class Timeline:
         legend_labels = [t(k, lang) for k in _LEGEND_KEYS] + [
             h.get_label() for h in region_legend(self, sizing=True)
         ]
-        right = text_width_in(legend_labels, 7.0) + 0.55
+        right = text_width_in(legend_labels, 7.0) + 0.55 if self.legends else 0.1
         return min(left + 0.2, MAX_MARGIN_IN), min(right + 0.15, MAX_MARGIN_IN)
 
     def _title(self, fig: Figure, height: float) -> None:
@@ -289,10 +326,18 @@ class Timeline:
             parts.append(f"{t('timeline.window', lang)} {format_t(self.t0)}–{format_t(self.t1)}")
         if not info.finished:
             parts.append(t("timeline.unfinished", lang))
+        heading = f"{t('timeline.title', lang)}: {title}"
+        facts = " · ".join(parts)
+        if self.page_title:  # a projector page: what the page shows, then the run, cut to fit
+            from sim.analysis.panels_injects import fit_text
+
+            room = (self.fig_width - 0.3) * 0.9  # measured regular, drawn bold
+            heading = fit_text(self.page_title, room, 11) or self.page_title
+            facts = fit_text(f"{title} · {facts}", room, 11) or facts
         fig.text(
-            0.12 / FIG_WIDTH,
+            0.12 / self.fig_width,
             1 - 0.12 / height,
-            f"{t('timeline.title', lang)}: {title}\n" + " · ".join(parts),
+            f"{heading}\n{facts}",
             ha="left",
             va="top",
             fontsize=11,
@@ -330,6 +375,9 @@ class Timeline:
         bottom.set_xlabel(t("timeline.xlabel_calendar" if start else "timeline.xlabel", lang))
 
     def legend(self, ax: Axes, handles: list[Any], title: str) -> None:
+        if not self.legends:  # a projector page: the key page shows them all
+            self.collected_legends.append((title, handles, [h.get_label() for h in handles]))
+            return
         ax.legend(
             handles=handles,
             title=title,
