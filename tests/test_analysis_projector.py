@@ -51,7 +51,7 @@ def test_national_exercise_projector_pages(tmp_path: Path) -> None:
     T = build_tables(result.events)
     pages = projector_pages(T, loaded.exercise, "nl")
     names = [p.name for p in pages]
-    assert names[0] == "injects" and names[-1] == "key"
+    assert names[0].startswith("injects") and names[-1] == "key"
     assert sum(n.startswith("regions-") for n in names) >= 3  # not one 1600 × 4641 image
     assert sum(n.startswith("units-") for n in names) >= 2
     _check_pages(pages)

@@ -19,7 +19,8 @@ line up when flicked through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from sim.analysis.tables import RunTables
     from sim.exercise import Exercise
 
-__all__ = ["PAGE_DPI", "PAGE_IN", "Page", "projector_pages"]
+__all__ = ["PAGE_DPI", "PAGE_IN", "Page", "iter_projector_pages", "projector_pages"]
 
 PAGE_IN = (9.6, 5.4)
 PAGE_DPI = 200
@@ -136,25 +137,33 @@ def projector_pages(
     t_to: float | None = None,
 ) -> list[Page]:
     """The deck for one run (or window): a list of 16:9 pages, in showing order."""
+    return list(iter_projector_pages(T, exercise, lang, t_from, t_to))
+
+
+def iter_projector_pages(
+    T: RunTables,
+    exercise: Exercise | None = None,
+    lang: str = "en",
+    t_from: float | None = None,
+    t_to: float | None = None,
+) -> Iterator[Page]:
+    """The pages one at a time, so a 100-page deck never holds more than one figure (the
+    caller saves each and lets it go)."""
     t0 = 0.0 if t_from is None else float(t_from)
     t1 = T.info.t_end if t_to is None else float(t_to)
     if t1 <= t0:
         raise ValueError("empty time window")
     legends: list[tuple[str, list[Any], list[str]]] = []
-    pages: list[Page] = []
     with fs.rc():
         whole = Timeline(T, exercise, lang, t0, t1, fig_width=PAGE_IN[0], legends=False)
         plan = whole.plan
-        pages.append(
-            Page("injects", _page(T, exercise, lang, t0, t1, ("injects", "key"),
-                                  t("timeline.injects", lang), legends))
-        )  # fmt: skip
+        yield from _inject_pages(T, exercise, lang, t0, t1, legends)
         for k, (group, subset) in enumerate(_region_pages(plan), 1):
             names = ", ".join(group) + (f" {subset[0]}" if subset else "")
             title = f"{t('timeline.regions_title', lang)} ({names})"
             part = filter_tables(T, regions=group, requests=subset[1] if subset else None)
             fig = _page(part, exercise, lang, t0, t1, ("regions",), title, legends)
-            pages.append(Page(f"regions-{k}", fig))
+            yield (Page(f"regions-{k}", fig))
         lanes: dict[str, float] = {}
         for cap in plan.unit_caps:
             lanes[cap] = lanes.get(cap, 0.0) + UNIT_ROW_IN
@@ -162,7 +171,7 @@ def projector_pages(
             title = f"{t('timeline.units_title', lang)} ({', '.join(group)})"
             part = filter_tables(T, capabilities=group)
             fig = _page(part, exercise, lang, t0, t1, ("units",), title, legends)
-            pages.append(Page(f"units-{k}", fig))
+            yield (Page(f"units-{k}", fig))
         caps = [(c, CAP_ROW_IN) for c in plan.capabilities]
         queue_in = 0.9 + GAP_ABOVE_IN["panel"]
         groups = _groups(caps, _ROOM - queue_in) if caps else [[]]
@@ -170,10 +179,40 @@ def projector_pages(
             panels = ("capacity", "queue") if k == 1 else ("capacity",)
             part = filter_tables(T, capabilities=group) if group else T
             title = t("timeline.capacity_title", lang) if group else t("timeline.queue_title", lang)
-            pages.append(Page(f"capacity-{k}", _page(part, exercise, lang, t0, t1,
+            yield (Page(f"capacity-{k}", _page(part, exercise, lang, t0, t1,
                                                      panels if group else ("queue",), title, legends)))  # fmt: skip
-        pages.append(Page("key", _legend_page(legends, lang)))
-    return pages
+        yield Page("key", _legend_page(legends, lang))
+
+
+def _inject_pages(
+    T: RunTables,
+    exercise: Exercise | None,
+    lang: str,
+    t0: float,
+    t1: float,
+    legends: list[tuple[str, list[Any], list[str]]],
+) -> Iterator[Page]:
+    """The strip with the numbered MSEL key; when the key does not fit one page, the injects
+    are split in time order over as many pages as it takes, each with its own strip and key."""
+    rows = T.injects.sort_values(["t", "seq"], kind="stable")
+    title = t("timeline.injects", lang)
+    for parts in range(1, max(2, len(rows) + 1)):
+        size = -(-len(rows) // parts) if len(rows) else 0
+        chunks = [rows.iloc[i : i + size] for i in range(0, len(rows), size)] if size else [rows]
+        figures = []
+        for k, chunk in enumerate(chunks, 1):
+            name = title if len(chunks) == 1 else f"{title} ({k}/{len(chunks)})"
+            tl = Timeline(
+                replace(T, injects=chunk), exercise, lang, t0, t1, fig_width=PAGE_IN[0],
+                panels=("injects", "key"), legends=False, page_height=PAGE_IN[1], title=name,
+            )  # fmt: skip
+            figures.append(tl.draw())
+            if tl.content_height > PAGE_IN[1] + 1e-9:
+                break
+        else:
+            for k, fig in enumerate(figures, 1):
+                yield Page("injects" if len(figures) == 1 else f"injects-{k}", fig)
+            return
 
 
 def _legend_page(legends: list[tuple[str, list[Any], list[str]]], lang: str) -> Figure:

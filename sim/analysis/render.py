@@ -104,12 +104,12 @@ def render_projector(
     """Write the projector deck: ``projector-01-injects.png``, ``projector-02-regions-1.png`` …
     (``.nl.png`` in Dutch), 1920 × 1080 px each."""
     from sim.analysis import figstyle as fs
-    from sim.analysis.projector import PAGE_DPI, projector_pages
+    from sim.analysis.projector import PAGE_DPI, iter_projector_pages
     from sim.fileio import write_bytes_atomic
 
     written: list[Path] = []
-    pages = projector_pages(tables, run.exercise, lang, t_from, t_to)
-    for k, page in enumerate(pages, 1):
+    pages = iter_projector_pages(tables, run.exercise, lang, t_from, t_to)
+    for k, page in enumerate(pages, 1):  # saved and let go one by one
         stem = output_stem(f"projector{suffix}-{k:02d}-{page.name}", lang, t_from, t_to)
         for fmt in formats:
             target = run.path / f"{stem}.{fmt}"

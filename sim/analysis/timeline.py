@@ -31,7 +31,12 @@ from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
 from sim.analysis.figstyle import INJECT_GROUP
 from sim.analysis.labels import count_label, region_label, t, t_or
 from sim.analysis.lanes import TimelinePlan, plan_lanes
-from sim.analysis.panels_injects import draw_inject_key, draw_inject_strip
+from sim.analysis.panels_injects import (
+    draw_inject_key,
+    draw_inject_strip,
+    place_injects,
+    strip_height_in,
+)
 from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
 from sim.analysis.panels_regions import draw_regions, region_legend
 from sim.analysis.tables import Event, RunTables, build_tables
@@ -196,16 +201,20 @@ class Timeline:
         return region_label(self.ex, region)
 
     def crisis_name(self, crisis: str) -> str:
-        name = ""
+        """``peel: Deurnese Peel heath fire`` when it fits the lane-label margin, else the
+        crisis kind (``peel: wildfire``), else the id: never a name cut off."""
+        spans = self.T.crisis_spans
+        kinds = spans.loc[spans["crisis"] == crisis, "kind"]
+        kind = kinds.iloc[0] if len(kinds) and isinstance(kinds.iloc[0], str) else ""
+        choices = []
         if self.ex is not None:
             name = next((c.name for c in self.ex.crises if c.id == crisis), "")
-        if not name:
-            spans = self.T.crisis_spans
-            kind = spans.loc[spans["crisis"] == crisis, "kind"]
-            if len(kind) and isinstance(kind.iloc[0], str):
-                name = t_or(f"crisis_kind.{kind.iloc[0]}", kind.iloc[0], self.lang)
-        text = f"{crisis}: {name}" if name else crisis
-        return text if len(text) <= 30 else text[:29] + "…"
+            if name:
+                choices.append(f"{crisis}: {name}")
+        if kind:
+            choices.append(f"{crisis}: {t_or(f'crisis_kind.{kind}', kind, self.lang)}")
+        room = MAX_MARGIN_IN - 0.3
+        return next((c for c in choices if text_width_in([c], 7.5) <= room), crisis)
 
     # layout -------------------------------------------------------------------------------------
 
@@ -218,8 +227,11 @@ class Timeline:
         self.key_cols = 1 if key_entries <= 6 else 2 if key_entries <= 24 else 3
         key_rows = -(-key_entries // self.key_cols) if key_entries else 0
         legend = self._legend_height if self.legends else (lambda entries: 0.0)
+        left, right = self._margins()
+        self.minutes_per_inch = (self.t1 - self.t0) / (self.fig_width - left - right)
+        self.inject_places = place_injects(self)
         heights = {
-            "injects": 0.62,
+            "injects": strip_height_in(self.inject_places),
             "regions": max(
                 len(plan.rows) * REGION_ROW_IN + 0.1,
                 legend(len(region_legend(self, sizing=True))),
@@ -247,9 +259,7 @@ class Timeline:
         self.content_height = total
         if self.page_height is not None:
             total = max(total, self.page_height)  # a page: content from the top, room below
-        left, right = self._margins()
         W = self.fig_width
-        self.minutes_per_inch = (self.t1 - self.t0) / (W - left - right)
         fig = Figure(figsize=(W, total))
         axes: dict[str, Axes] = {}
         shared: Axes | None = None
