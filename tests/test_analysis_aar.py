@@ -47,6 +47,8 @@ DECISIONS = [
 NOTES = [
     {"n": 1, "t": 460.0, "kind": "answer", "inject": "4", "who": "players",
      "text": "We ask 13 Lichte Brigade for fire breaks instead."},
+    {"n": 2, "t": 500.0, "kind": "note", "inject": None, "who": "observer",
+     "text": "LOCC desk discussed the Meinweg request for 20 minutes."},
 ]  # fmt: skip
 
 
@@ -78,7 +80,8 @@ def test_template_then_filled_aar_in_html_and_docx(tmp_path: Path) -> None:
                  "J. de Vries (LOCC)", "Life-safety requests went first.",
                  "T+04:25 R001: approved FBO_CH47 ×2 (players) — 2 x FBO_CH47 free",
                  "answer (players): We ask 13 Lichte Brigade for fire breaks instead.",
-                 "fired (facilitator)"):  # fmt: skip
+                 "fired (facilitator)",
+                 "T+08:20 (observer): LOCC desk discussed the Meinweg request for 20 minutes."):  # fmt: skip
         assert text in html, text
     nl = write_report_for(run, "nl", formats=["docx"])
     assert nl.name == "report.nl.docx"
@@ -89,6 +92,7 @@ def test_template_then_filled_aar_in_html_and_docx(tmp_path: Path) -> None:
         "M: uitgevoerd met grote problemen" in body and "Ground crews were not asked for." in body
     )
     assert "planvorming" in cells and "LOCC" in cells and "2026-06-01" in cells
+    assert "T+08:20 (waarnemer): LOCC desk discussed the Meinweg request for 20 minutes." in body
     assert "R001: toegekend FBO_CH47 ×2 (spelers) — 2 x FBO_CH47 vrij" in cells
     assert nl.read_bytes() == write_report_for(run, "nl", formats=["docx"]).read_bytes()
 

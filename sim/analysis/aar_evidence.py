@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sim.analysis.tables import RunTables
     from sim.exercise import Exercise
 
-__all__ = ["objective_rows"]
+__all__ = ["objective_rows", "session_notes"]
 
 
 def _who(who: Any, lang: str) -> str:
@@ -142,3 +142,15 @@ def objective_rows(
             }
         )
     return rows
+
+
+def session_notes(notes: list[dict[str, Any]], lang: str = "en") -> list[str]:
+    """Notes not tied to an inject (facilitator and observer observations), in time order."""
+    rows = sorted(
+        (n for n in notes if n.get("inject") is None),
+        key=lambda n: (n.get("t") or 0, n.get("n") or 0),
+    )
+    return [
+        f"{format_t(float(n.get('t') or 0))} ({_who(n.get('who'), lang)}): {' '.join(str(n.get('text') or '').split())}"
+        for n in rows
+    ]
