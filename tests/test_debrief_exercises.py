@@ -1,8 +1,10 @@
 """Every exercise in the library gives a full debrief: three timeline files and a report, whose
 figure agrees with the journal (a bar per submitted request, a marker per fired inject) and
 whose labels beside request bars sit clear of every bar and of each other, for the whole run
-and for a window (in Dutch), and whose legends fit in the figure. (Labels written on a bar,
-when neither side has room, are not checked.)"""
+and for a window (in Dutch), and whose legends fit in the figure. A bar across the whole window
+puts its label on a row of its own, so every label is checked; and every output meant for
+people (KPI CSVs, summary, HTML in English and Dutch) carries no NaN, no Python text and no
+"1 units"."""
 
 from __future__ import annotations
 

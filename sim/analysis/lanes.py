@@ -31,6 +31,9 @@ __all__ = [
     "scarce_capabilities",
 ]
 
+LABEL_KEY = "\x00label:"
+"""Packing key prefix of a label that needs a row of its own (a bar across the window)."""
+
 FOLDED_STATES = ("reserved", "unavailable")
 """Units in one of these states for the whole window share one lane per capability."""
 
@@ -52,7 +55,8 @@ class LabelPlace:
     """Where a request bar's label goes, in minutes of the time axis.
 
     ``side`` is "after" the bar (``x`` is the label's left edge), "before" it (``x`` is its
-    right edge) or "on" it (``x`` is its left edge, drawn on a light box). ``x0``..``x1`` is
+    right edge) or, when the bar spans the window, "row": on a row of its own below or above,
+    at the bar's start (``plan.label_row``), so a label is never drawn over its own bar. ``x0``..``x1`` is
     the room the label takes, the same room the packing reserved.
     """
 
@@ -69,6 +73,7 @@ class TimelinePlan:
     rows: list[Row] = field(default_factory=list)
     request_row: dict[str, int] = field(default_factory=dict)
     request_label: dict[str, LabelPlace] = field(default_factory=dict)
+    label_row: dict[str, int] = field(default_factory=dict)  # labels on a row of their own
     units: list[str] = field(default_factory=list)  # lane labels of the units panel
     unit_lane: dict[str, int] = field(default_factory=dict)  # unit id -> its lane
     unit_caps: list[str] = field(default_factory=list)  # capability of each unit lane
@@ -163,8 +168,9 @@ def plan_lanes(
         before = max(start, t0) - pad
         if before - width - pad >= t0:  # the bar runs to the right edge
             return LabelPlace("before", before, before - width - pad, before)
-        # neither fits: on the bar itself
-        return LabelPlace("on", max(start, t0) + pad, max(start, t0), max(start, t0))
+        # neither fits (the bar spans the window): on a row of its own, never over its bar
+        x = max(start, t0) + pad
+        return LabelPlace("row", x, x - pad, x + width + pad)
 
     for region in order:
         plan.rows.append(Row("region", region))
@@ -176,13 +182,20 @@ def plan_lanes(
                 continue
             start, end = float(req_start[rid]), float(req_end[rid])
             label = plan.request_label[rid] = place(rid, start, end)
-            bars.append((rid, min(start, label.x0), max(end, label.x1)))
+            if label.side == "row":  # the label is packed like a bar of its own
+                bars.append((rid, start, end))
+                bars.append((LABEL_KEY + rid, label.x0, label.x1))
+            else:
+                bars.append((rid, min(start, label.x0), max(end, label.x1)))
         packed = pack_rows(bars, gap=(t1 - t0) * 0.004)
         base = len(plan.rows)
         for _ in range(max(packed.values(), default=-1) + 1):
             plan.rows.append(Row("requests", region))
-        for rid, k in packed.items():
-            plan.request_row[rid] = base + k
+        for key, k in packed.items():
+            if key.startswith(LABEL_KEY):
+                plan.label_row[key[len(LABEL_KEY) :]] = base + k
+            else:
+                plan.request_row[key] = base + k
 
     busy = T.units[
         (T.units["state"] != "available") & _overlaps(T.units["start"], T.units["end"], t0, t1)

@@ -181,17 +181,8 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
             beside.append(Label(place.x, y, label, "left"))
         elif place.side == "before":
             beside.append(Label(place.x, y, label, "right"))
-        else:  # on the bar, on a light box so hatches do not hide it
-            ax.text(
-                place.x,
-                y,
-                label,
-                va="center",
-                ha="left",
-                fontsize=7,
-                zorder=6,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.6},
-            )
+        else:  # the bar spans the window: the label has a row of its own
+            beside.append(Label(place.x, plan.label_row.get(rid, y), label, "left"))
         tl.bar_texts += 1
     ax.add_artist(LabelSet(beside, fontsize=7, gid="request-labels", zorder=4))
     # markers: denied, substituted, partial, open, withdrawn

@@ -83,8 +83,8 @@ def _region_pages(plan: Any) -> list[tuple[list[str], tuple[str, list[str]] | No
     for row in plan.rows:
         if row.kind != "requests":
             head[row.region] = head.get(row.region, 0) + 1
-    for rid, index in plan.request_row.items():
-        region = plan.rows[index].region
+    for rid, index in [*plan.request_row.items(), *plan.label_row.items()]:
+        region = plan.rows[index].region  # a label on a row of its own counts as a row
         by_row.setdefault(region, {}).setdefault(index, []).append(rid)
     whole: list[tuple[str, float]] = []
     pages: list[tuple[list[str], tuple[str, list[str]] | None]] = []
@@ -101,11 +101,13 @@ def _region_pages(plan: Any) -> list[tuple[list[str], tuple[str, list[str]] | No
             whole.append((region, size))
             continue
         flush()
-        room = max(1, per_page - head.get(region, 1))
+        # one row spare: a request whose bar and label rows fall in two parts is in both
+        room = max(1, per_page - head.get(region, 1) - 1)
         ordered = [rows[i] for i in sorted(rows)]
         chunks = [ordered[i : i + room] for i in range(0, len(ordered), room)]
         for n, chunk in enumerate(chunks, 1):
-            pages.append(([region], (f"{n}/{len(chunks)}", [r for line in chunk for r in line])))
+            ids = list(dict.fromkeys(r for line in chunk for r in line))
+            pages.append(([region], (f"{n}/{len(chunks)}", ids)))
     flush()
     return pages
 
