@@ -127,7 +127,9 @@ def _page(
         page_height=PAGE_IN[1], title=title,
     )  # fmt: skip
     fig = tl.draw()
-    legends.extend(tl.collected_legends)
+    seen = {title for title, _, _ in legends}
+    # only the first legend of each kind is kept: its handles keep their page alive
+    legends.extend(item for item in tl.collected_legends if item[0] not in seen)
     return fig
 
 
