@@ -374,10 +374,11 @@ def replay(run_dir: str) -> None:
 def _register_optional() -> None:
     """Commands that live in their own modules (debrief, MSEL)."""
     try:
-        from sim.cli_debrief import plot, report
+        from sim.cli_debrief import aar, plot, report
 
         cli.add_command(plot)
         cli.add_command(report)
+        cli.add_command(aar)
     except ImportError:  # pragma: no cover - during development only
         pass
     try:

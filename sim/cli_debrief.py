@@ -17,7 +17,7 @@ import click
 from sim.analysis import FORMATS, check_formats
 from sim.analysis.labels import check_language
 
-__all__ = ["plot", "report"]
+__all__ = ["aar", "plot", "report"]
 
 EXIT_INPUT = 2
 
@@ -55,6 +55,16 @@ def _formats(value: str) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+def _names(option: str, value: str | None) -> list[str] | None:
+    """``VR22,VR23`` → ["VR22", "VR23"]; None when the option is not given."""
+    if value is None:
+        return None
+    names = list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    if not names:
+        _fail(f"{option} {value!r}: error: give one or more ids separated by commas")
+    return names
+
+
 def _run_folder(run_dir: str) -> None:
     """Fail early, before importing pandas and matplotlib, on a folder that cannot work."""
     from pathlib import Path
@@ -70,12 +80,21 @@ def _run_folder(run_dir: str) -> None:
 
 def _analyse(run_dir: str, action: str, func: object, *args: object, **kwargs: object) -> object:
     """Run an analysis step; journal problems and write failures become one error line."""
-    from sim.analysis.render import RunFolderError
+    from sim.analysis.aar import AarError
+    from sim.rundir import RunFolderError
 
     try:
         return func(*args, **kwargs)  # type: ignore[operator]
+    except AarError as exc:  # every problem, each FILE:LINE:COL: error: ...
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        sys.exit(EXIT_INPUT)
     except RunFolderError as exc:
         _fail(str(exc))
+    except ValueError as exc:  # a selection the run does not have: one line naming it
+        if str(exc).startswith("--"):
+            _fail(f"{str(exc).splitlines()[0]}")
+        raise
     except OSError as exc:
         _fail(f"{exc.filename or run_dir}: error: cannot write {action}: {exc.strerror or exc}")
     except Exception as exc:  # a journal the analysis cannot read: one line, not a traceback
@@ -111,32 +130,65 @@ class _OneLineErrors(click.Command):
 @click.option(
     "--format",
     "fmt",
-    default="png,svg,pdf",
+    default="png",
     show_default=True,
     metavar="LIST",
-    help="Comma-separated file formats: png, svg, pdf.",
+    help="Comma-separated file formats: png, svg, pdf (PNG alone is quickest).",
 )
-def plot(run_dir: str, lang: str, t_from: str | None, t_to: str | None, fmt: str) -> None:
+@click.option(
+    "--preset",
+    default="print",
+    show_default=True,
+    metavar="NAME",
+    help="print: one tall figure; projector: 16:9 pages of 1920x1080 px, text 18 px or more.",
+)
+@click.option("--regions", metavar="LIST", help="Only these regions, e.g. VR22,VR23.")
+@click.option("--capabilities", metavar="LIST", help="Only these capabilities, e.g. FBO_CH47.")
+@click.option("--crises", metavar="LIST", help="Only these crises (their ids).")
+def plot(
+    run_dir: str,
+    lang: str,
+    t_from: str | None,
+    t_to: str | None,
+    fmt: str,
+    preset: str,
+    regions: str | None,
+    capabilities: str | None,
+    crises: str | None,
+) -> None:
     """Draw the timeline of a run into its folder (timeline.png, .svg, .pdf).
 
     RUN_DIR is a run folder, results/<exercise-id>/<run-id>/, holding events.jsonl. Other
-    languages and time windows get their own file names (timeline.nl.png,
-    timeline_0200-0600.png), so no view replaces another.
+    languages, time windows and selections get their own file names (timeline.nl.png,
+    timeline_0200-0600.png, timeline_VR22.png), so no view replaces another. With --preset
+    projector the pages are projector-01-injects.png, projector-02-regions-1.png, ...
     """
     lang = _lang(lang)
     start, end = _time("--from", t_from), _time("--to", t_to)
     if start is not None and end is not None and end <= start:
         _fail(f"--from {t_from!r} --to {t_to!r}: error: the window ends before it starts")
     formats = _formats(fmt)
+    from sim.analysis.render import PRESETS
+
+    if preset not in PRESETS:
+        _fail(f"--preset {preset!r}: error: choose from {', '.join(PRESETS)}")
+    chosen = {
+        "regions": _names("--regions", regions),
+        "capabilities": _names("--capabilities", capabilities),
+        "crises": _names("--crises", crises),
+    }
     _run_folder(run_dir)
     from sim.analysis.render import render_run
 
     paths = _analyse(
         run_dir, "timeline", render_run, run_dir, lang=lang, formats=formats, report=False,
-        t_from=start, t_to=end,
+        t_from=start, t_to=end, preset=preset, **chosen,
     )  # fmt: skip
     for path in paths:  # type: ignore[attr-defined]
         click.echo(str(path))
+
+
+REPORT_FORMATS = ("html", "docx")
 
 
 @click.command(
@@ -144,15 +196,29 @@ def plot(run_dir: str, lang: str, t_from: str | None, t_to: str | None, fmt: str
 )
 @click.argument("run_dir", metavar="RUN_DIR")
 @click.option("--lang", default="en", show_default=True, help="Report language: en or nl.")
-def report(run_dir: str, lang: str) -> None:
-    """Write the after-action report of a run (report.html, one self-contained file).
+@click.option(
+    "--format",
+    "fmt",
+    default="html",
+    show_default=True,
+    metavar="LIST",
+    help="Comma-separated: html (one self-contained file), docx (Word).",
+)
+def report(run_dir: str, lang: str, fmt: str) -> None:
+    """Write the after-action report of a run (report.html; report.docx with --format docx).
 
     RUN_DIR is a run folder, results/<exercise-id>/<run-id>/, holding events.jsonl. The report
-    embeds the timeline and the bottleneck heat map, the MSEL with what each inject set off,
-    the decision log and empty after-action sections for the evaluators. A Dutch report is
-    written as report.nl.html. Key figures are printed on stderr.
+    starts with the key figures, then the timeline, each objective with its injects, what the
+    players were expected to do and what was done, and the evaluators' ratings, strengths,
+    areas for improvement and improvement plan from aar.yaml in the run folder (write its
+    template with ttx aar RUN_DIR). A Dutch report is report.nl.html / report.nl.docx.
+    Key figures are printed on stderr.
     """
     lang = _lang(lang)
+    formats = list(dict.fromkeys(f.strip().lower() for f in fmt.split(",") if f.strip()))
+    bad = [f for f in formats if f not in REPORT_FORMATS]
+    if bad or not formats:
+        _fail(f"--format {fmt!r}: error: choose from {', '.join(REPORT_FORMATS)}")
     _run_folder(run_dir)
     from sim.analysis.render import load_run
 
@@ -165,10 +231,47 @@ def report(run_dir: str, lang: str) -> None:
 
     tables = _analyse(run_dir, "report", build_tables, run.events, validate=False)  # type: ignore[attr-defined]
     kpi_tables = _analyse(run_dir, "report", kpis_from_tables, tables, run.exercise, lang)  # type: ignore[attr-defined]
-    path = _analyse(
-        run_dir, "report", write_report_for, run, lang, tables=tables, kpi_tables=kpi_tables
-    )
+    paths = [
+        _analyse(run_dir, "report", write_report_for, run, lang, tables=tables,
+                 kpi_tables=kpi_tables, formats=[f])
+        for f in formats
+    ]  # fmt: skip
     lines = _analyse(run_dir, "report", summary_lines, kpi_tables, lang)
     for line in lines:  # type: ignore[attr-defined]
         click.echo(line, err=True)
+    for path in paths:
+        click.echo(str(path))
+
+
+@click.command("aar", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("run_dir", metavar="RUN_DIR")
+def aar(run_dir: str) -> None:
+    """Write the evaluators' template aar.yaml into a run folder, or check the one there.
+
+    The template lists every training objective of the exercise with the injects tied to it,
+    for a rating (P, S, M, U) and notes, plus strengths, areas for improvement and the
+    improvement plan. Fill it in and run ttx report again: the report merges it. An existing
+    aar.yaml is never overwritten; it is validated instead (errors as FILE:LINE:COL, exit 2).
+    """
+    _run_folder(run_dir)
+    from sim.analysis.aar import aar_template, load_aar
+    from sim.analysis.render import load_run
+    from sim.fileio import write_text_atomic
+
+    run = _analyse(run_dir, "aar", load_run, run_dir)
+    path = run.aar_path  # type: ignore[attr-defined]
+    if path.is_file():
+        _analyse(run_dir, "aar", load_aar, path, run.exercise)  # type: ignore[attr-defined]
+        click.echo(f"{path}: valid; not overwritten", err=True)
+        click.echo(str(path))
+        return
+    injects_of: dict[str, list[str]] = {}
+    for e in run.events:  # type: ignore[attr-defined]
+        if e["kind"] == "inject":
+            for oid in (e["detail"] or {}).get("objectives") or []:
+                injects_of.setdefault(str(oid), []).append(f"{e['inject']} ({e['state']})")
+    try:
+        write_text_atomic(path, aar_template(run.exercise, injects_of))  # type: ignore[attr-defined]
+    except OSError as exc:
+        _fail(f"{path}: error: cannot write: {exc.strerror or exc}")
     click.echo(str(path))

@@ -573,6 +573,105 @@ def peel_meinweg_events() -> list[dict[str, Any]]:
     return s.events(run_start, ENDEX)
 
 
+# --- a small journal for the honest KPIs: every figure worked out by hand ---------------------
+
+HONEST_ENDEX = 600.0
+
+HONEST_CAPABILITIES: dict[str, dict[str, Any]] = {
+    "FBO_CH47": {"units": 2, "name": "Chinook", "tags": ["wildfire"], "mode": "air", "reserved": 0},
+    "GENERIC": {"units": 0, "name": "", "tags": [], "mode": "road", "reserved": 0},
+    "EOD_LAND": {"units": 3, "name": "EOD", "tags": ["eod"], "mode": "road", "reserved": 0},
+}
+
+
+def honest_kpi_events() -> list[dict[str, Any]]:
+    """Six requests, ENDEX T+10:00, with times chosen so each KPI rule has a known answer.
+
+    ======= ====== ===================================================== ======== =========
+    request region story                                                 decision on scene
+    ======= ====== ===================================================== ======== =========
+    A       VR22   CH47 asked 0, staff picks it up 30, approved 60, on    60       150
+                   scene 150, released 400, closed served 460
+    B       VR22   CH47 asked 100, queued 120 until ENDEX                 ≥ 500    ≥ 500
+    C       VR23   CH47 asked 200, approved 240, still mobilising at 500, 40       ≥ 400
+                   travelling at ENDEX
+    D       VR23   GENERIC asked 300, never picked up (in-tray)           ≥ 300    ≥ 300
+    E       VR22   CH47 asked 50, denied 90                              40       (denied)
+    F       VR23   GENERIC asked 20, approved 40, on scene 100            20       80
+    ======= ====== ===================================================== ======== =========
+
+    CH47-1 (for A): mobilising 60–120, in transit 120–150, on scene 150–400, returning 400–460,
+    resting 460–520, available after. CH47-2 (for C): mobilising 240–500, in transit 500–ENDEX.
+    EOD_LAND plays no part.
+    """
+    s = Script(HONEST_CAPABILITIES)
+    for rid, region, cap in (
+        ("A", "VR22", "FBO_CH47"),
+        ("B", "VR22", "FBO_CH47"),
+        ("C", "VR23", "FBO_CH47"),
+        ("D", "VR23", "GENERIC"),
+        ("E", "VR22", "FBO_CH47"),
+        ("F", "VR23", "GENERIC"),
+    ):
+        s.request_spec(rid, region=region, crisis="fire", capability=cap, tags=["wildfire"],
+                       effect="fire fighting")  # fmt: skip
+    s.steps("A", (0, "submitted"), (30, "intake"), (45, "capacity_check"))
+    s.decision(
+        60, "A", "approved", "1 x FBO_CH47 free", capability="FBO_CH47", units=["FBO_CH47-1"]
+    )
+    s.req(60, "A", "tasked")
+    s.unit(60, "FBO_CH47-1", "mobilising", "A")
+    s.unit(120, "FBO_CH47-1", "in_transit", "A")
+    s.unit(150, "FBO_CH47-1", "on_scene", "A")
+    s.req(150, "A", "first_on_scene")
+    s.req(400, "A", "released")
+    s.unit(400, "FBO_CH47-1", "returning", "A")
+    s.unit(460, "FBO_CH47-1", "resting")
+    s.req(460, "A", "closed", outcome="served", reason="fire out")
+    s.unit(520, "FBO_CH47-1", "available")
+
+    s.steps("B", (100, "submitted"), (100, "intake"), (110, "capacity_check"))
+    s.decision(120, "B", "queued", "no FBO_CH47 free")
+    s.req(120, "B", "queued")
+
+    s.steps("C", (200, "submitted"), (210, "intake"), (230, "capacity_check"))
+    s.decision(
+        240, "C", "approved", "1 x FBO_CH47 free", capability="FBO_CH47", units=["FBO_CH47-2"]
+    )
+    s.req(240, "C", "tasked")
+    s.unit(240, "FBO_CH47-2", "mobilising", "C")
+    s.unit(500, "FBO_CH47-2", "in_transit", "C")
+
+    s.steps("D", (300, "submitted"))
+
+    s.steps("E", (50, "submitted"), (55, "intake"))
+    s.decision(90, "E", "denied", "legal test: not a military task")
+    s.req(90, "E", "closed", outcome="denied", reason="legal test: not a military task")
+
+    s.steps("F", (20, "submitted"), (20, "intake"))
+    s.decision(40, "F", "approved", "generic pool", capability="GENERIC", units=["GENERIC-1"])
+    s.req(40, "F", "tasked")
+    s.unit(40, "GENERIC-1", "mobilising", "F")
+    s.unit(60, "GENERIC-1", "in_transit", "F")
+    s.unit(100, "GENERIC-1", "on_scene", "F")
+    s.req(100, "F", "first_on_scene")
+    for rid in ("B", "C", "D", "F"):
+        s.req(HONEST_ENDEX, rid, "open")
+    run_start = {
+        "exercise": "fixture-honest-kpis",
+        "title": "Fixture: honest KPIs",
+        "seed": 1,
+        "policy": "priority",
+        "endex": HONEST_ENDEX,
+        "start": START,
+        "ladder": "grip_classic",
+        "levels": GRIP_LEVELS,
+        "regions": ["VR22", "VR23"],
+        "capabilities": HONEST_CAPABILITIES,
+    }
+    return s.events(run_start, HONEST_ENDEX)
+
+
 # --- a large synthetic national run -----------------------------------------------------------
 
 NATIONAL_CAPABILITIES = {

@@ -1,11 +1,14 @@
 """Every exercise in the library gives a full debrief: three timeline files and a report, whose
 figure agrees with the journal (a bar per submitted request, a marker per fired inject) and
 whose labels beside request bars sit clear of every bar and of each other, for the whole run
-and for a window (in Dutch), and whose legends fit in the figure. (Labels written on a bar,
-when neither side has room, are not checked.)"""
+and for a window (in Dutch), and whose legends fit in the figure. A bar across the whole window
+puts its label on a row of its own, so every label is checked; and every output meant for
+people (KPI CSVs, summary, HTML in English and Dutch) carries no NaN, no Python text and no
+"1 units"."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +70,32 @@ def _legend_text_outside(fig: Any) -> list[str]:
     ]
 
 
+_DATA_URI = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+")
+_REPR = re.compile(r"\{'|\['|<NA>|\bnan\b|\bNaT\b|>None<|\bNone\b(?= *[,)<]|$)", re.IGNORECASE)
+_SINGULAR_PLURAL = re.compile(
+    r"(?<![\d.,])1 (units|requests|crises|regions|injects|decisions|hours"
+    r"|eenheden|verzoeken|regio's|besluiten|uren)\b"
+)
+
+
+def _text_problems(name: str, text: str) -> list[str]:
+    """Python reprs, NaN and "1 units" in a file meant for people (images left out)."""
+    text = _DATA_URI.sub("", text)
+    found = [f"{name}: {m.group(0)!r} in …{text[max(0, m.start() - 40) : m.end() + 20]!r}"
+             for m in _REPR.finditer(text)]  # fmt: skip
+    found += [f"{name}: {m.group(0)!r}" for m in _SINGULAR_PLURAL.finditer(text)]
+    return found
+
+
+def _csv_problems(path: Path) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        cells = [cell for row in csv.reader(fh) for cell in row]
+    bad = {"nan", "NaN", "None", "<NA>", "NaT", "[]", "{}"}
+    return [f"{path.name}: cell {c!r}" for c in cells if c in bad or _REPR.search(c)]
+
+
 def _count(events: list[dict[str, Any]], kind: str, state: str) -> int:
     return sum(1 for e in events if e["kind"] == kind and e["state"] == state)
 
@@ -97,3 +126,18 @@ def test_exercise_debrief_files_and_structure(path: Path, tmp_path: Path) -> Non
     window.draw_without_rendering()
     assert _label_clashes({ax.get_label(): ax for ax in window.axes}["regions"]) == []
     assert _legend_text_outside(fig) == [] and _legend_text_outside(window) == []
+    # every output meant for people, in both languages: no NaN, no Python text, right plurals
+    from sim.analysis.kpis import kpis_from_tables, summary_lines
+    from sim.analysis.report import write_report_for
+    from sim.analysis.tables import build_tables
+
+    tables = build_tables(run.events)
+    dutch = kpis_from_tables(tables, run.exercise, "nl")
+    nl_html = write_report_for(run, "nl", tables=tables, kpi_tables=dutch).read_text("utf-8")
+    problems = _text_problems("report.html", html) + _text_problems("report.nl.html", nl_html)
+    for lang in ("en", "nl"):
+        lines = summary_lines(kpis_from_tables(tables, run.exercise, lang), lang)
+        problems += _text_problems(f"summary ({lang})", "\n".join(lines))
+    for csv_path in sorted(result.folder.glob("kpi_*.csv")):
+        problems += _csv_problems(csv_path)
+    assert problems == []

@@ -15,7 +15,16 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LANGUAGES", "check_language", "label_keys", "labels", "region_label", "t", "t_or"]
+__all__ = [
+    "LANGUAGES",
+    "check_language",
+    "count_label",
+    "label_keys",
+    "labels",
+    "region_label",
+    "t",
+    "t_or",
+]
 
 LANGUAGES: tuple[str, ...] = ("en", "nl")
 
@@ -81,3 +90,9 @@ def t_or(key: str, fallback: str, lang: str = "en") -> str:
     if text is None:
         text = labels("en").get(key)
     return fallback if text is None else text
+
+
+def count_label(noun: str, n: int, lang: str = "en") -> str:
+    """``1 unit`` / ``2 units`` (``1 eenheid`` / ``2 eenheden``) from ``count.<noun>``."""
+    form = "one" if n == 1 else "other"
+    return t(f"count.{noun}.{form}", lang, n=n)

@@ -6,7 +6,9 @@ Kept apart from the drawing so the rules are testable without matplotlib:
 - a region's requests are packed into as few rows as possible, leaving room after each bar
   for its label, so a national run with hundreds of requests stays readable; the plan also
   says where each label goes, so the drawing puts it exactly in the room packing left;
-- units are grouped by capability (first used first) and numbered naturally (-2 before -10).
+- units are grouped by capability (first used first) and numbered naturally (-2 before -10);
+  units reserved for main task 1 or unavailable for the whole window share one lane
+  (``BDE13 ×3``), so a national run's idle units do not fill the panel.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ __all__ = [
     "scarce_capabilities",
 ]
 
+LABEL_KEY = "\x00label:"
+"""Packing key prefix of a label that needs a row of its own (a bar across the window)."""
+
+FOLDED_STATES = ("reserved", "unavailable")
+"""Units in one of these states for the whole window share one lane per capability."""
+
 # requests whose bar ends in a marker: their label starts further right, clear of it
 END_MARKS = ("denied", "open", "withdrawn")
 
@@ -47,7 +55,8 @@ class LabelPlace:
     """Where a request bar's label goes, in minutes of the time axis.
 
     ``side`` is "after" the bar (``x`` is the label's left edge), "before" it (``x`` is its
-    right edge) or "on" it (``x`` is its left edge, drawn on a light box). ``x0``..``x1`` is
+    right edge) or, when the bar spans the window, "row": on a row of its own below or above,
+    at the bar's start (``plan.label_row``), so a label is never drawn over its own bar. ``x0``..``x1`` is
     the room the label takes, the same room the packing reserved.
     """
 
@@ -64,7 +73,10 @@ class TimelinePlan:
     rows: list[Row] = field(default_factory=list)
     request_row: dict[str, int] = field(default_factory=dict)
     request_label: dict[str, LabelPlace] = field(default_factory=dict)
-    units: list[str] = field(default_factory=list)
+    label_row: dict[str, int] = field(default_factory=dict)  # labels on a row of their own
+    units: list[str] = field(default_factory=list)  # lane labels of the units panel
+    unit_lane: dict[str, int] = field(default_factory=dict)  # unit id -> its lane
+    unit_caps: list[str] = field(default_factory=list)  # capability of each unit lane
     capabilities: list[str] = field(default_factory=list)
 
     @property
@@ -156,8 +168,9 @@ def plan_lanes(
         before = max(start, t0) - pad
         if before - width - pad >= t0:  # the bar runs to the right edge
             return LabelPlace("before", before, before - width - pad, before)
-        # neither fits: on the bar itself
-        return LabelPlace("on", max(start, t0) + pad, max(start, t0), max(start, t0))
+        # neither fits (the bar spans the window): on a row of its own, never over its bar
+        x = max(start, t0) + pad
+        return LabelPlace("row", x, x - pad, x + width + pad)
 
     for region in order:
         plan.rows.append(Row("region", region))
@@ -169,21 +182,46 @@ def plan_lanes(
                 continue
             start, end = float(req_start[rid]), float(req_end[rid])
             label = plan.request_label[rid] = place(rid, start, end)
-            bars.append((rid, min(start, label.x0), max(end, label.x1)))
+            if label.side == "row":  # the label is packed like a bar of its own
+                bars.append((rid, start, end))
+                bars.append((LABEL_KEY + rid, label.x0, label.x1))
+            else:
+                bars.append((rid, min(start, label.x0), max(end, label.x1)))
         packed = pack_rows(bars, gap=(t1 - t0) * 0.004)
         base = len(plan.rows)
         for _ in range(max(packed.values(), default=-1) + 1):
             plan.rows.append(Row("requests", region))
-        for rid, k in packed.items():
-            plan.request_row[rid] = base + k
+        for key, k in packed.items():
+            if key.startswith(LABEL_KEY):
+                plan.label_row[key[len(LABEL_KEY) :]] = base + k
+            else:
+                plan.request_row[key] = base + k
 
     busy = T.units[
         (T.units["state"] != "available") & _overlaps(T.units["start"], T.units["end"], t0, t1)
     ]
     first_use = busy.groupby("capability")["start"].min().sort_values(kind="stable")
     for cap in first_use.index:
-        names = busy.loc[busy["capability"] == cap, "unit"].unique().tolist()
-        plan.units.extend(sorted(names, key=natural_key))
+        mine = busy[busy["capability"] == cap]
+        names = sorted(mine["unit"].unique().tolist(), key=natural_key)
+        idle: dict[str, list[str]] = {}
+        for name, lane in mine.groupby("unit"):
+            states = set(lane["state"])
+            whole = lane["start"].min() <= t0 and lane["end"].max() >= t1
+            if whole and len(states) == 1 and states <= set(FOLDED_STATES):
+                idle.setdefault(states.pop(), []).append(str(name))
+        folded = {u for group in idle.values() if len(group) > 1 for u in group}
+        for name in names:
+            if name not in folded:
+                plan.unit_lane[name] = len(plan.units)
+                plan.units.append(name)
+                plan.unit_caps.append(cap)
+        for _state, group in sorted(idle.items()):
+            if len(group) > 1:  # one line for units out of play the whole window
+                for name in group:
+                    plan.unit_lane[name] = len(plan.units)
+                plan.units.append(f"{cap} ×{len(group)}")
+                plan.unit_caps.append(cap)
     plan.capabilities = scarce_capabilities(T, t0, t1)
     return plan
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from matplotlib.lines import Line2D
 
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import panel_title, text_width_in
 from sim.analysis.labels import t, t_or
 from sim.analysis.labelset import Label, LabelSet
+from sim.analysis.msel_text import inject_reason_label
 from sim.analysis.timefmt import format_t
 
 if TYPE_CHECKING:
@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 
     from sim.analysis.timeline import Timeline
 
-__all__ = ["KEY_GLYPH", "draw_inject_key", "draw_inject_strip", "fit_text"]
+__all__ = [
+    "KEY_GLYPH",
+    "draw_inject_key",
+    "draw_inject_strip",
+    "fit_text",
+    "place_injects",
+    "strip_height_in",
+]
 
 KEY_GLYPH = {
     "scenario": "▲",
@@ -41,30 +48,50 @@ KEY_SYMBOL_IN = 0.1  # width of the symbol column, inches
 KEY_GREY = "#6A6A6A"  # skipped and not-reached injects
 
 
-def draw_inject_strip(tl: Timeline, ax: Axes) -> None:
-    lang = tl.lang
-    ax.set_yticks([])
-    ax.set_ylim(-0.6, 3.2)
-    for side in ("left", "right"):
-        ax.spines[side].set_visible(False)
+LEVEL_IN = 0.3
+"""Height of one row of inject markers: a 12 pt marker and its 7 pt number above it."""
+
+
+def place_injects(tl: Timeline) -> list[tuple[float, int, str, str, str]]:
+    """``(t, row, label, state, marker group)`` per inject in the window: each marker goes on
+    the lowest row where it and its number clear the previous one; rows are added as needed,
+    so markers never overlap (the strip grows instead)."""
     level_end: list[float] = []
-    placed: dict[str, list[tuple[float, float]]] = {}
-    texts: list[tuple[float, float, str, str]] = []
+    places = []
     for row in tl.injects.itertuples(index=False):
         label = tl.marker_label.get(row.inject, row.inject)
         width = (len(label) * 0.075 + 0.2) * tl.minutes_per_inch
         level = next((i for i, end in enumerate(level_end) if row.t >= end), None)
         if level is None:
-            if len(level_end) < 3:
-                level = len(level_end)
-                level_end.append(0.0)
-            else:
-                level = int(np.argmin(level_end))
+            level = len(level_end)
+            level_end.append(0.0)
         level_end[level] = row.t + width
         group = fs.INJECT_GROUP.get(row.type or "", "information")
-        key = group if row.state == "fired" else "skipped"
-        placed.setdefault(key, []).append((row.t, level))
-        texts.append((row.t, level, label, row.state))
+        places.append(
+            (row.t, level, label, row.state, group if row.state == "fired" else "skipped")
+        )
+    return places
+
+
+def strip_height_in(places: list[tuple[float, int, str, str, str]]) -> float:
+    """The strip's height for its rows of markers (at least three rows, as before)."""
+    rows = max((p[1] for p in places), default=0) + 1
+    return max(3, rows) * LEVEL_IN + 0.15
+
+
+def draw_inject_strip(tl: Timeline, ax: Axes) -> None:
+    lang = tl.lang
+    places = tl.inject_places
+    rows = max(3, max((p[1] for p in places), default=0) + 1)
+    ax.set_yticks([])
+    ax.set_ylim(-0.6, rows - 0.4)
+    for side in ("left", "right"):
+        ax.spines[side].set_visible(False)
+    placed: dict[str, list[tuple[float, float]]] = {}
+    texts: list[tuple[float, float, str, str]] = []
+    for x, level, label, state, key in places:
+        placed.setdefault(key, []).append((x, level))
+        texts.append((x, level, label, state))
     handles: list[Any] = []
     for group, style in fs.INJECT_STYLE.items():
         pts = placed.get(group, [])
@@ -99,7 +126,7 @@ def draw_inject_strip(tl: Timeline, ax: Axes) -> None:
         ax.add_line(line)
         handles.append(line)
     numbers = [
-        Label(x, level + 0.42, label, "center", "black" if state == "fired" else "#777777")
+        Label(x, level + 0.3, label, "center", "black" if state == "fired" else "#777777")
         for x, level, label, state in texts
     ]
     ax.add_artist(LabelSet(numbers, fontsize=7, weight="bold", va="bottom", gid="inject-numbers"))
@@ -119,11 +146,16 @@ def draw_inject_key(tl: Timeline, ax: Axes) -> None:
     column_in = (tl.t1 - tl.t0) / tl.minutes_per_inch / tl.key_cols
     ax.text(0, -1.2, t("timeline.inject_key", lang), fontweight="bold", fontsize=8.5, va="center")
     if tl.inject_handles:
+        # right after the key's title, never over it (a projector page is narrower)
+        title_in = text_width_in([t("timeline.inject_key", lang)], 8.5, "bold") + 0.15
+        handles = tl.inject_handles
+        wide = sum(text_width_in([h.get_label()], 7.0) + 0.45 for h in handles)
+        legend_rows = 1 if wide <= column_in * tl.key_cols - title_in else 2
         ax.legend(
-            handles=tl.inject_handles,
-            loc="center right",
-            bbox_to_anchor=(1.0, 1.0 - 0.2 / (per_col + 1.0)),
-            ncols=len(tl.inject_handles),
+            handles=handles,
+            loc="center left",
+            bbox_to_anchor=(title_in / (column_in * tl.key_cols), 1.0 - 0.2 / (per_col + 1.0)),
+            ncols=-(-len(handles) // legend_rows),
             markerscale=0.75,
             handletextpad=0.3,
             columnspacing=1.2,
@@ -148,7 +180,8 @@ def draw_inject_key(tl: Timeline, ax: Axes) -> None:
         title = row.title or t_or(f"inject_type.{row.type}", str(row.type), lang)
         if not fired:
             note = t(f"inject_state.{row.state}", lang)
-            title += f"  ({note}{': ' + str(row.reason) if row.reason else ''})"
+            reason = inject_reason_label(row.reason, lang)
+            title += f"  ({note}{': ' + reason if reason else ''})"
         colour = None if fired else KEY_GREY
         x = col + pad / column_in  # data x: one key column is one unit wide
         labels += [

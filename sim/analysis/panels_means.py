@@ -18,7 +18,7 @@ from matplotlib.ticker import MultipleLocator
 
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import bars, held, panel_title, rect, shade_sections, text_width_in
-from sim.analysis.labels import t
+from sim.analysis.labels import count_label, t
 from sim.analysis.labelset import Label, LabelSet
 
 if TYPE_CHECKING:
@@ -31,13 +31,13 @@ __all__ = ["draw_capacity", "draw_queue", "draw_units"]
 
 def draw_units(tl: Timeline, ax: Axes) -> None:
     lang, units = tl.lang, tl.plan.units
-    y_of = {u: i for i, u in enumerate(units)}
+    y_of = tl.plan.unit_lane  # unit id -> lane (idle units may share one)
     n = len(units)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_yticks(range(n), units)
     ax.tick_params(axis="y", length=0)
     panel_title(ax, t("timeline.units_title", lang))
-    caps = [u.rsplit("-", 1)[0] for u in units]
+    caps = tl.plan.unit_caps
     shade_sections(ax, [i for i in range(n) if i == 0 or caps[i] != caps[i - 1]], n)
     tl.inject_lines(ax)
     sel = tl.T.units[
@@ -133,7 +133,7 @@ def draw_capacity(tl: Timeline, ax: Axes) -> None:
                 PolyCollection(rects, facecolors=fs.VERMILLION, edgecolors="none", zorder=2.2),
                 autolim=False,
             )
-        labels.append(t("timeline.capacity_lane", lang, capability=cap, units=int(top)))
+        labels.append(f"{cap} ({count_label('unit', int(top), lang)})")
         claims = tl.T.mt1[(tl.T.mt1["capability"] == cap) & (tl.T.mt1["state"] == "claim")]
         for conflict, group in claims.groupby("conflict"):
             ax.plot(

@@ -104,7 +104,7 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
         autolim=False,
     )  # fmt: skip
     ax.add_collection(
-        PolyCollection(unmet_rects, facecolors="#FBE1CF", edgecolors=fs.UNMET, hatch="////",
+        PolyCollection(unmet_rects, facecolors="#FBE1CF", edgecolors=fs.UNMET, hatch="\\\\\\\\",
                        linewidths=0.4, zorder=2.1),
         autolim=False,
     )  # fmt: skip
@@ -181,17 +181,8 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
             beside.append(Label(place.x, y, label, "left"))
         elif place.side == "before":
             beside.append(Label(place.x, y, label, "right"))
-        else:  # on the bar, on a light box so hatches do not hide it
-            ax.text(
-                place.x,
-                y,
-                label,
-                va="center",
-                ha="left",
-                fontsize=7,
-                zorder=6,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.6},
-            )
+        else:  # the bar spans the window: the label has a row of its own
+            beside.append(Label(place.x, plan.label_row.get(rid, y), label, "left"))
         tl.bar_texts += 1
     ax.add_artist(LabelSet(beside, fontsize=7, gid="request-labels", zorder=4))
     # markers: denied, substituted, partial, open, withdrawn
@@ -231,7 +222,7 @@ def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
     handles: list[Any] = [
         Patch(facecolor=levels(0.45), edgecolor="#555555", label=t("legend.level", lang)),
         Patch(facecolor="#BDBDBD", edgecolor="#777777", label=t("legend.crisis_active", lang)),
-        Patch(facecolor="#FBE1CF", edgecolor=fs.UNMET, hatch="////",
+        Patch(facecolor="#FBE1CF", edgecolor=fs.UNMET, hatch="\\\\\\\\",
               label=t("legend.unmet", lang)),
         Patch(facecolor=fs.UNMET, edgecolor="#7A2E00", label=t("legend.unmet_life_safety", lang)),
         Line2D([], [], linestyle="none", marker="^", markerfacecolor="black",

@@ -10,115 +10,34 @@ add the language (``timeline.nl.png``, ``report.nl.html``) and a time window add
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis import FORMATS, check_formats
 from sim.analysis.labels import check_language
-from sim.analysis.tables import Event, JournalError, RunTables, validate_journal
-from sim.exercise.times import format_t
-from sim.journal import read_events
+from sim.analysis.runread import RunDir, RunFolderError, load_run, output_stem
+from sim.analysis.tables import RunTables
 
 if TYPE_CHECKING:
     from sim.exercise import Exercise
 
 __all__ = [
     "FORMATS",
+    "PRESETS",
     "RunFolder",
     "RunFolderError",
     "check_formats",
     "load_run",
     "output_stem",
     "render_loaded",
+    "render_projector",
     "render_run",
 ]
 
 
-class RunFolderError(ValueError):
-    """The run folder cannot be analysed; the message is one line naming the file."""
-
-
-@dataclass
-class RunFolder:
-    """What the analysis reads from a run folder."""
-
-    path: Path
-    events: list[Event]
-    exercise: Exercise | None = None
-    exercise_problem: str | None = None
-    manifest: dict[str, Any] = field(default_factory=dict)
-    name: str | None = None  # the run's id while it is written under a hidden name
-
-    @property
-    def run_id(self) -> str:
-        return self.name or self.path.resolve().name
-
-
-def load_run(run_dir: str | Path, exercise: Exercise | None = None) -> RunFolder:
-    """Read a run folder; raise RunFolderError (one line, naming the file) when unusable.
-
-    A missing or broken ``effective.yaml`` is not fatal: it is noted in ``exercise_problem``
-    and the figures fall back to ids instead of names. ``exercise``: the run's exercise when the
-    caller already holds it (``ttx run``), so ``effective.yaml`` need not be validated again.
-    """
-    path = Path(run_dir)
-    if not path.exists():
-        raise RunFolderError(f"{path}: error: no such run folder")
-    if not path.is_dir():
-        raise RunFolderError(f"{path}: error: not a folder (give the run folder, not a file)")
-    journal = path / "events.jsonl"
-    if not journal.is_file():
-        raise RunFolderError(f"{journal}: error: no journal in this run folder")
-    try:
-        events = read_events(journal)
-        validate_journal(events, str(journal))
-    except (JournalError, ValueError) as exc:
-        raise RunFolderError(str(exc).splitlines()[0]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RunFolderError(f"{journal}: error: cannot read: {exc}") from None
-    run = RunFolder(path, events)
-    effective = path / "effective.yaml"
-    if exercise is not None:
-        run.exercise = exercise
-    elif effective.is_file():
-        run.exercise, run.exercise_problem = _load_exercise(effective)
-    else:
-        run.exercise_problem = f"{effective}: warning: missing; names and objectives left out"
-    manifest = path / "run.json"
-    if manifest.is_file():
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-            run.manifest = data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            run.manifest = {}
-    return run
-
-
-def _load_exercise(path: Path) -> tuple[Exercise | None, str | None]:
-    from sim.exercise import ExerciseFileError, load_exercise
-
-    try:
-        return load_exercise(path), None
-    except ExerciseFileError as exc:
-        first = str(exc.issues[0]) if exc.issues else str(exc)
-        return None, f"{first.splitlines()[0]} (figures use ids instead of names)"
-
-
-def output_stem(
-    name: str, lang: str = "en", t_from: float | None = None, t_to: float | None = None
-) -> str:
-    """``timeline``, ``timeline.nl``, ``timeline_0200-0600`` …: one file name per view."""
-    stem = name
-    if t_from is not None or t_to is not None:
-        a = format_t(t_from or 0.0)[2:].replace(":", "")
-        b = format_t(t_to)[2:].replace(":", "") if t_to is not None else "ENDEX"
-        stem += f"_{a}-{b}"
-    if lang != "en":
-        stem += f".{lang}"
-    return stem
+RunFolder = RunDir
+"""The run folder as the analysis reads it (``sim.rundir.RunDir``; old name kept)."""
 
 
 def render_run(
@@ -130,17 +49,77 @@ def render_run(
     t_from: float | None = None,
     t_to: float | None = None,
     exercise: Exercise | None = None,
+    preset: str = "print",
+    regions: list[str] | None = None,
+    capabilities: list[str] | None = None,
+    crises: list[str] | None = None,
 ) -> list[Path]:
-    """Draw the timeline (and the report) of one run folder; return the files written."""
+    """Draw the timeline (and the report) of one run folder; return the files written.
+
+    ``preset``: ``print`` (one tall figure) or ``projector`` (16:9 pages, see
+    ``sim.analysis.projector``). ``regions``/``capabilities``/``crises`` choose what is shown
+    (ValueError names one the run does not have)."""
     check_language(lang)
     chosen = check_formats(formats)
-    return render_loaded(
-        load_run(run_dir, exercise), lang, chosen, report, t_from=t_from, t_to=t_to
-    )
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+    run = load_run(run_dir, exercise)
+    selection = {"regions": regions, "capabilities": capabilities, "crises": crises}
+    if preset == "projector" or any(v is not None for v in selection.values()):
+        from sim.analysis.tables import build_tables
+        from sim.analysis.viewfilter import filter_tables
+
+        tables = filter_tables(build_tables(run.events, validate=False), **selection)
+        suffix = _selection_suffix(selection)
+        if preset == "projector":
+            return render_projector(run, lang, chosen, tables, t_from, t_to, suffix)
+        return render_loaded(
+            run, lang, chosen, False, t_from=t_from, t_to=t_to, tables=tables, suffix=suffix
+        )
+    return render_loaded(run, lang, chosen, report, t_from=t_from, t_to=t_to)
+
+
+PRESETS: tuple[str, ...] = ("print", "projector")
+"""``ttx plot --preset``: one tall figure for print and zooming, or 16:9 pages for a room."""
+
+
+def _selection_suffix(selection: dict[str, list[str] | None]) -> str:
+    """``_VR22+VR23`` …: a chosen view gets its own file name (never replaces the whole run)."""
+    names = [n for values in selection.values() if values for n in values]
+    if not names:
+        return ""
+    text = "+".join(names)
+    return "_" + (text if len(text) <= 60 else text[:57] + "…")
+
+
+def render_projector(
+    run: RunDir,
+    lang: str,
+    formats: list[str],
+    tables: RunTables,
+    t_from: float | None = None,
+    t_to: float | None = None,
+    suffix: str = "",
+) -> list[Path]:
+    """Write the projector deck: ``projector-01-injects.png``, ``projector-02-regions-1.png`` …
+    (``.nl.png`` in Dutch), 1920 × 1080 px each."""
+    from sim.analysis import figstyle as fs
+    from sim.analysis.projector import PAGE_DPI, iter_projector_pages
+    from sim.fileio import write_bytes_atomic
+
+    written: list[Path] = []
+    pages = iter_projector_pages(tables, run.exercise, lang, t_from, t_to)
+    for k, page in enumerate(pages, 1):  # saved and let go one by one
+        stem = output_stem(f"projector{suffix}-{k:02d}-{page.name}", lang, t_from, t_to)
+        for fmt in formats:
+            target = run.path / f"{stem}.{fmt}"
+            write_bytes_atomic(target, fs.figure_bytes(page.figure, fmt, dpi=PAGE_DPI))
+            written.append(target)
+    return written
 
 
 def render_loaded(
-    run: RunFolder,
+    run: RunDir,
     lang: str,
     formats: list[str],
     report: bool = True,
@@ -149,6 +128,7 @@ def render_loaded(
     t_to: float | None = None,
     tables: RunTables | None = None,
     kpi_tables: dict[str, Any] | None = None,
+    suffix: str = "",
 ) -> list[Path]:
     """``render_run`` for a run already read: ``ttx run`` passes the tables and KPIs (in
     ``lang``) it built from the same journal, so nothing is read or built twice."""
@@ -160,7 +140,7 @@ def render_loaded(
     if tables is None:
         tables = build_tables(run.events, validate=False)
     fig = draw_timeline_tables(tables, run.exercise, lang, t_from, t_to)
-    stem = output_stem("timeline", lang, t_from, t_to)
+    stem = output_stem(f"timeline{suffix}", lang, t_from, t_to)
     written: list[Path] = []
     png: bytes | None = None
     for fmt in formats:

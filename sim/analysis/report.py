@@ -21,9 +21,11 @@ from jinja2 import Environment, PackageLoader
 
 from sim import __version__
 from sim.analysis import figstyle as fs
-from sim.analysis.kpis import OUTCOMES, kpis_from_tables, summary_lines
+from sim.analysis.kpis import OUTCOMES, kpis_from_tables, set_off_lines, summary_lines
 from sim.analysis.labels import check_language, region_label, t, t_or
-from sim.analysis.render import RunFolder, load_run, output_stem
+from sim.analysis.reasons import reason_label
+from sim.analysis.runread import RunDir, load_run, output_stem
+from sim.analysis.summary import bounded_duration
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.analysis.timefmt import calendar_label, format_duration, format_t
 from sim.fileio import write_text_atomic
@@ -31,27 +33,32 @@ from sim.fileio import write_text_atomic
 if TYPE_CHECKING:
     from sim.exercise import Exercise
 
-__all__ = ["render_report", "write_report", "write_report_for"]
+__all__ = ["render_report", "report_context", "write_report", "write_report_for"]
 
 _MANIFEST_KEYS = ("version", "tool_version", "command", "overrides", "exercise_sha256")
 """run.json fields shown in the overview (seed and policy are already among the run facts)."""
 
 
-def write_report(run_dir: str | Path, lang: str = "en") -> Path:
-    """Write ``report.html`` (``report.<lang>.html`` for other languages) into the run folder."""
-    return write_report_for(load_run(run_dir), lang)
+def write_report(run_dir: str | Path, lang: str = "en", formats: Sequence[str] = ("html",)) -> Path:
+    """Write ``report.html`` (``report.<lang>.html`` for other languages; ``.docx`` with
+    ``formats``) into the run folder."""
+    return write_report_for(load_run(run_dir), lang, formats=formats)
 
 
 def write_report_for(
-    run: RunFolder,
+    run: RunDir,
     lang: str = "en",
     *,
     tables: RunTables | None = None,
     kpi_tables: dict[str, pd.DataFrame] | None = None,
     timeline_png: bytes | None = None,
+    formats: Sequence[str] = ("html",),
 ) -> Path:
-    """``write_report`` for a run folder already loaded (``render_run`` shares its tables)."""
-    html = render_report(
+    """``write_report`` for a run folder already loaded (``render_run`` shares its tables).
+
+    ``formats``: ``html`` and/or ``docx``; returns the last path written. A malformed
+    ``aar.yaml`` raises ``sim.analysis.aar.AarError`` (``FILE:LINE:COL`` lines)."""
+    context = report_context(
         run.events,
         run.exercise,
         lang,
@@ -61,13 +68,43 @@ def write_report_for(
         run_id=run.run_id,
         manifest=run.manifest,
         problem=run.exercise_problem if run.exercise is None else None,
+        run=run,
     )
-    path = run.path / f"{output_stem('report', lang)}.html"
-    write_text_atomic(path, html)
+    path = run.path
+    for fmt in formats:
+        path = run.path / f"{output_stem('report', lang)}.{fmt}"
+        if fmt == "docx":
+            from sim.analysis.report_docx import docx_bytes
+            from sim.fileio import write_bytes_atomic
+
+            write_bytes_atomic(path, docx_bytes(context, lang))
+        else:
+            write_text_atomic(path, _html(context, lang))
     return path
 
 
 def render_report(
+    events: Sequence[Event],
+    exercise: Exercise | None = None,
+    lang: str = "en",
+    **kwargs: Any,
+) -> str:
+    """The report as one HTML string (figures embedded)."""
+    return _html(report_context(events, exercise, lang, **kwargs), lang)
+
+
+def _html(context: dict[str, Any], lang: str) -> str:
+    env = Environment(
+        loader=PackageLoader("sim.analysis", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = env.get_template("report.html.j2")
+    return template.render(**context, t=lambda key, **kw: t(key, lang, **kw))
+
+
+def report_context(
     events: Sequence[Event],
     exercise: Exercise | None = None,
     lang: str = "en",
@@ -78,8 +115,9 @@ def render_report(
     run_id: str | None = None,
     manifest: dict[str, Any] | None = None,
     problem: str | None = None,
-) -> str:
-    """The report as one HTML string (figures embedded)."""
+    run: RunDir | None = None,
+) -> dict[str, Any]:
+    """Everything the HTML and Word reports show, as display strings and PNG bytes."""
     check_language(lang)
     T = tables if tables is not None else build_tables(events)
     K = kpi_tables if kpi_tables is not None else kpis_from_tables(T, exercise, lang)
@@ -87,30 +125,56 @@ def render_report(
         from sim.analysis.timeline import draw_timeline_tables
 
         timeline_png = fs.figure_bytes(draw_timeline_tables(T, exercise, lang), "png")
+    from sim.analysis.aar import load_aar
+    from sim.analysis.aar_evidence import objective_rows, session_notes
     from sim.analysis.heatmap import draw_heatmap_table
 
-    heat_png = fs.figure_bytes(draw_heatmap_table(K["heatmap"], exercise, lang), "png")
+    heat = draw_heatmap_table(K["heatmap"], exercise, lang, travel=K.get("heatmap_travel"))
+    heat_png = fs.figure_bytes(heat, "png")
+    aar = load_aar(run.aar_path, exercise) if run is not None else None
+    decisions = run.decisions() if run is not None else []
+    notes = run.notes() if run is not None else []
     context = _Context(T, K, exercise, lang).build()
     context.update(
+        timeline_png=timeline_png,
+        heatmap_png=heat_png,
         timeline_img=_data_uri(timeline_png),
         heatmap_img=_data_uri(heat_png),
         run_id=run_id or "",
         manifest=[
-            (key, _manifest_value(manifest[key]))
+            (t_or(f"manifest.{key}", key, lang), _manifest_value(manifest[key]))
             for key in _MANIFEST_KEYS
             if manifest and manifest.get(key) not in (None, "", [])
         ],
         problem=problem,
         version=__version__,
+        aar_objectives=objective_rows(T, exercise, decisions, notes, aar, lang),
+        session_notes=session_notes(notes, lang),
+        aar=_aar_view(aar, lang),
     )
-    env = Environment(
-        loader=PackageLoader("sim.analysis", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    template = env.get_template("report.html.j2")
-    return template.render(**context, t=lambda key, **kw: t(key, lang, **kw))
+    return context
+
+
+def _aar_view(aar: Any, lang: str) -> dict[str, Any] | None:
+    """The evaluators' lists and plan as display strings (None: no aar.yaml yet)."""
+    if aar is None:
+        return None
+    return {
+        "evaluators": ", ".join(aar.evaluators),
+        "strengths": list(aar.strengths),
+        "improvements": list(aar.improvements),
+        "plan": [
+            {
+                "issue": p.issue,
+                "action": p.corrective_action,
+                "element": t(f"aar.element.{p.capability_element}", lang),
+                "responsible": p.responsible,
+                "start": p.start.isoformat() if p.start else "–",
+                "completion": p.completion.isoformat() if p.completion else "–",
+            }
+            for p in aar.improvement_plan
+        ],
+    }
 
 
 def _manifest_value(value: Any) -> str:
@@ -122,6 +186,11 @@ def _manifest_value(value: Any) -> str:
 
 def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _text(value: Any, empty: str = "–") -> str:
+    """A table cell: the value as text, ``empty`` for None, NaN and the empty string."""
+    return empty if _missing(value) or value == "" else str(value)
 
 
 def _missing(value: Any) -> bool:
@@ -199,7 +268,9 @@ class _Context:
 
     def msel(self) -> list[dict[str, Any]]:
         lang, rows = self.lang, []
-        for r in self.K["injects"].itertuples(index=False):
+        lines = set_off_lines(self.T, lang)
+        seqs = self.T.injects["seq"].tolist()
+        for seq, r in zip(seqs, self.K["injects"].itertuples(index=False), strict=True):
             if not _missing(r.scheduled):
                 planned = format_t(float(r.scheduled))
             elif isinstance(r.trigger, str) and r.trigger:
@@ -217,9 +288,9 @@ class _Context:
                     "title": r.title,
                     "message": self._message(r.inject),
                     "expected": r.expected_action,
-                    "objectives": ", ".join(r.objectives),
+                    "objectives": r.objectives,
                     "reason": r.reason if isinstance(r.reason, str) else "",
-                    "set_off": list(r.set_off),
+                    "set_off": lines.get(seq, []),
                 }
             )
         return rows
@@ -239,18 +310,20 @@ class _Context:
                     "region": self.region(d.region),
                     "decision": t_or(f"decision.{d.state}", str(d.state), lang),
                     "state_class": d.state,
-                    "asked": d.requested_capability or "–",
+                    "asked": d.requested_capability
+                    if isinstance(d.requested_capability, str)
+                    else "–",
                     "granted": granted,
                     "units": ", ".join(d.units),
-                    "decider": d.decider or "–",
+                    "decider": _text(d.decider),
                     "priority": "–" if _missing(d.priority) else f"{float(d.priority):.2f}",
-                    "reason": d.reason or "",
+                    "reason": reason_label(d.reason, lang),
                 }
             )
         return rows
 
     def regions(self) -> list[dict[str, Any]]:
-        rows = []
+        lang, rows = self.lang, []
         for r in self.K["regions"].itertuples(index=False):
             rows.append(
                 {
@@ -262,7 +335,9 @@ class _Context:
                     "served": r.served,
                     "denied": r.denied,
                     "open": r.open,
-                    "decision": self.dur(r.median_time_to_decision_min),
+                    "decision": bounded_duration(
+                        r.median_time_to_decision_min, r.median_time_to_decision_lower_bound, lang
+                    ),
                     "waited": self.dur(r.hours_waited * 60),
                 }
             )
@@ -271,14 +346,23 @@ class _Context:
     def capabilities(self) -> list[dict[str, Any]]:
         rows = []
         for c in self.K["capabilities"].itertuples(index=False):
+            own = not _missing(c.units) and c.units > 0
+            avail = c.unit_hours_available if own and c.unit_hours_available > 0 else None
+
+            def share(hours: float, avail: float | None = avail) -> str:
+                return "–" if avail is None else f"{hours / avail:.0%}"
+
             rows.append(
                 {
                     "capability": c.capability,
                     "name": c.name,
-                    "units": "–" if _missing(c.units) else str(int(c.units)),
+                    "units": str(int(c.units)) if own else t("kpi.pool", self.lang),
                     "utilisation": "–" if _missing(c.utilisation) else f"{c.utilisation:.0%}",
+                    "on_scene": share(c.unit_hours_on_scene),
+                    "committed": share(c.unit_hours_committed),
+                    "returning": share(c.unit_hours_returning),
                     "in_use": f"{c.unit_hours_in_use:.1f}",
-                    "available": f"{c.unit_hours_available:.1f}",
+                    "available": f"{c.unit_hours_available:.1f}" if own else "–",
                     "saturated": self.dur(c.hours_saturated * 60),
                     "requests": c.requests,
                     "denials": c.denials,
@@ -305,13 +389,16 @@ class _Context:
                     "route": r.route or "–",
                     "life_safety": t("col.yes" if r.life_safety else "col.no", lang),
                     "submitted": self.when(r.submitted),
-                    "decision": self.dur(r.time_to_decision_min),
-                    "on_scene": self.dur(r.time_to_first_on_scene_min),
+                    "decision": bounded_duration(r.time_to_decision_min, r.decision_censored, lang),
+                    "on_scene": bounded_duration(
+                        r.time_to_first_on_scene_min, r.on_scene_censored, lang
+                    ),
                     "queued": self.dur(r.queued_min) if r.queued_min else "–",
-                    "outcome": t_or(f"outcome.{r.outcome}", str(r.outcome), lang),
+                    "outcome": t_or(f"outcome.{r.outcome}", str(r.outcome), lang)
+                    + (f": {t(f'open_state.{r.open_state}', lang)}" if r.open_state else ""),
                     "outcome_class": r.outcome,
                     "units": r.units,
-                    "reason": r.reason if isinstance(r.reason, str) else "",
+                    "reason": reason_label(r.reason, lang),
                 }
             )
         return rows

@@ -329,7 +329,7 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
 
 
 _PHASE_OF_STATE = {
-    "submitted": "handling",
+    "submitted": "waiting",
     "intake": "handling",
     "legal_check": "handling",
     "capacity_check": "handling",
@@ -345,8 +345,17 @@ _PHASE_OF_DECISION = {
     "queued": "queued",
     "denied": None,
 }
-REQUEST_PHASES: tuple[str, ...] = ("handling", "queued", "tasking", "travel", "on_scene", "release")
-"""Bar segments of a request: hub handling, waiting in the queue, decision to tasking order,
+REQUEST_PHASES: tuple[str, ...] = (
+    "waiting",
+    "handling",
+    "queued",
+    "tasking",
+    "travel",
+    "on_scene",
+    "release",
+)
+"""Bar segments of a request: in the in-tray until hub staff picks it up, hub handling (intake,
+checks, decision), waiting in the queue, decision to tasking order,
 tasking to first unit on scene (mobilising and travel), on scene, released to closed."""
 
 

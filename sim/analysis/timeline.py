@@ -23,15 +23,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter, NullLocator
 
 from sim.analysis import FORMATS, check_formats
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
 from sim.analysis.figstyle import INJECT_GROUP
-from sim.analysis.labels import region_label, t, t_or
+from sim.analysis.labels import count_label, region_label, t, t_or
 from sim.analysis.lanes import TimelinePlan, plan_lanes
-from sim.analysis.panels_injects import draw_inject_key, draw_inject_strip
+from sim.analysis.panels_injects import (
+    draw_inject_key,
+    draw_inject_strip,
+    place_injects,
+    strip_height_in,
+)
 from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
 from sim.analysis.panels_regions import draw_regions, region_legend
 from sim.analysis.tables import Event, RunTables, build_tables
@@ -53,6 +58,8 @@ __all__ = [
 ]
 
 FIG_WIDTH = 16.0  # inches: A3 landscape with margins
+PANELS = ("injects", "regions", "units", "capacity", "queue", "key")
+"""Panels top to bottom; a projector page draws a few of them."""
 AXES_WIDTH = 10.4  # least width of the time axis (margins are capped): packing room for labels
 MAX_MARGIN_IN = 2.8  # lane labels and legends never take more than this on either side
 LABEL_PAD_IN = 0.04  # between a request bar and its label, and after the label
@@ -140,9 +147,25 @@ class Timeline:
 
     max_texts = MAX_BAR_TEXTS
 
-    def __init__(self, T: RunTables, exercise: Exercise | None, lang: str, t0: float, t1: float):
+    def __init__(
+        self,
+        T: RunTables,
+        exercise: Exercise | None,
+        lang: str,
+        t0: float,
+        t1: float,
+        *,
+        fig_width: float = FIG_WIDTH,
+        panels: Sequence[str] = PANELS,
+        legends: bool = True,
+        page_height: float | None = None,
+        title: str | None = None,
+    ):
         self.T, self.ex, self.lang, self.t0, self.t1 = T, exercise, lang, t0, t1
-        self.minutes_per_inch = (t1 - t0) / AXES_WIDTH
+        self.fig_width, self.panels, self.legends = fig_width, tuple(panels), legends
+        self.page_height, self.page_title = page_height, title
+        self.collected_legends: list[tuple[str, list[Any], list[str]]] = []
+        self.minutes_per_inch = (t1 - t0) / min(AXES_WIDTH, fig_width * 0.65)
         self.bar_texts = 0
         self.request_labels = {
             row["request"]: _request_label(row) for row in T.requests.to_dict("records")
@@ -178,16 +201,20 @@ class Timeline:
         return region_label(self.ex, region)
 
     def crisis_name(self, crisis: str) -> str:
-        name = ""
+        """``peel: Deurnese Peel heath fire`` when it fits the lane-label margin, else the
+        crisis kind (``peel: wildfire``), else the id: never a name cut off."""
+        spans = self.T.crisis_spans
+        kinds = spans.loc[spans["crisis"] == crisis, "kind"]
+        kind = kinds.iloc[0] if len(kinds) and isinstance(kinds.iloc[0], str) else ""
+        choices = []
         if self.ex is not None:
             name = next((c.name for c in self.ex.crises if c.id == crisis), "")
-        if not name:
-            spans = self.T.crisis_spans
-            kind = spans.loc[spans["crisis"] == crisis, "kind"]
-            if len(kind) and isinstance(kind.iloc[0], str):
-                name = t_or(f"crisis_kind.{kind.iloc[0]}", kind.iloc[0], self.lang)
-        text = f"{crisis}: {name}" if name else crisis
-        return text if len(text) <= 30 else text[:29] + "…"
+            if name:
+                choices.append(f"{crisis}: {name}")
+        if kind:
+            choices.append(f"{crisis}: {t_or(f'crisis_kind.{kind}', kind, self.lang)}")
+        room = MAX_MARGIN_IN - 0.3
+        return next((c for c in choices if text_width_in([c], 7.5) <= room), crisis)
 
     # layout -------------------------------------------------------------------------------------
 
@@ -199,15 +226,19 @@ class Timeline:
         key_entries = len(self.injects) + len(self.not_reached)
         self.key_cols = 1 if key_entries <= 6 else 2 if key_entries <= 24 else 3
         key_rows = -(-key_entries // self.key_cols) if key_entries else 0
+        legend = self._legend_height if self.legends else (lambda entries: 0.0)
+        left, right = self._margins()
+        self.minutes_per_inch = (self.t1 - self.t0) / (self.fig_width - left - right)
+        self.inject_places = place_injects(self)
         heights = {
-            "injects": 0.62,
+            "injects": strip_height_in(self.inject_places),
             "regions": max(
                 len(plan.rows) * REGION_ROW_IN + 0.1,
-                self._legend_height(len(region_legend(self, sizing=True))),
+                legend(len(region_legend(self, sizing=True))),
             ),
-            "units": max(len(plan.units) * UNIT_ROW_IN + 0.1, self._legend_height(9)),
-            "capacity": max(len(plan.capabilities) * CAP_ROW_IN + 0.1, self._legend_height(6)),
-            "queue": max(0.9, self._legend_height(4)),
+            "units": max(len(plan.units) * UNIT_ROW_IN + 0.1, legend(9)),
+            "capacity": max(len(plan.capabilities) * CAP_ROW_IN + 0.1, legend(6)),
+            "queue": max(0.9, legend(4)),
             "key": key_rows * KEY_ROW_IN + 0.3,
         }
         if not plan.units:
@@ -216,38 +247,54 @@ class Timeline:
             heights.pop("capacity")
         if not key_rows:
             heights.pop("key")
+        heights = {name: h for name, h in heights.items() if name in self.panels}
+        if "key" in heights and "injects" not in heights:
+            raise ValueError("the inject key needs the inject strip (panels 'injects', 'key')")
         gaps = {name: GAP_ABOVE_IN.get(name, GAP_ABOVE_IN["panel"]) for name in heights}
+        first = next(iter(heights), None)
+        if first is not None and first != "key":  # the top panel carries the top tick labels
+            gaps[first] = GAP_ABOVE_IN["injects"]
         # AXIS_LABELS_IN: tick labels and x label under the last time panel
         total = TOP_IN + sum(heights.values()) + sum(gaps.values()) + AXIS_LABELS_IN + BOTTOM_IN
-        left, right = self._margins()
-        self.minutes_per_inch = (self.t1 - self.t0) / (FIG_WIDTH - left - right)
-        fig = Figure(figsize=(FIG_WIDTH, total))
+        self.content_height = total
+        if self.page_height is not None:
+            total = max(total, self.page_height)  # a page: content from the top, room below
+        W = self.fig_width
+        fig = Figure(figsize=(W, total))
         axes: dict[str, Axes] = {}
         shared: Axes | None = None
         top = total - TOP_IN
-        width = (FIG_WIDTH - left - right) / FIG_WIDTH
+        width = (W - left - right) / W
         for name, height in heights.items():
             top -= gaps[name]
-            if name == "key":
+            if name == "key" and shared is not None:
                 top -= AXIS_LABELS_IN
-            rect = (left / FIG_WIDTH, (top - height) / total, width, height / total)
-            ax = fig.add_axes(rect, sharex=None if name == "key" else shared, label=name)
+            rect = (left / W, (top - height) / total, width, height / total)
+            ax = fig.add_axes(rect, label=name)
             if name != "key":
                 shared = shared or ax
             axes[name] = ax
             top -= height
         self.axes = axes
         self._title(fig, total)
-        draw_inject_strip(self, axes["injects"])
-        draw_regions(self, axes["regions"])
+        if "injects" in axes:  # the key takes its marker handles from the strip
+            draw_inject_strip(self, axes["injects"])
+        if "regions" in axes:
+            draw_regions(self, axes["regions"])
         if "units" in axes:
             draw_units(self, axes["units"])
         if "capacity" in axes:
             draw_capacity(self, axes["capacity"])
-        draw_queue(self, axes["queue"])
+        if "queue" in axes:
+            draw_queue(self, axes["queue"])
         if "key" in axes:
             draw_inject_key(self, axes["key"])
-        self._time_axis([ax for name, ax in axes.items() if name != "key"])
+        timed = [ax for name, ax in axes.items() if name != "key"]
+        if timed:
+            self._time_axis(timed)
+            if timed[0] is not axes.get("injects"):  # top tick labels above: title clears them
+                top = timed[0]
+                top.set_title(top.get_title(loc="left"), loc="left", y=1.0, pad=30)
         return fig
 
     def _margins(self) -> tuple[float, float]:
@@ -262,9 +309,7 @@ class Timeline:
             for r in plan.rows
             if r.kind != "requests"
         ]
-        caps = [
-            t("timeline.capacity_lane", lang, capability=c, units=99) for c in plan.capabilities
-        ]
+        caps = [f"{c} ({count_label('unit', 99, lang)})" for c in plan.capabilities]
         left = max(
             text_width_in(lane_labels, 7.5, weight="bold"),
             text_width_in([*plan.units, *caps], 7.5),
@@ -273,7 +318,7 @@ class Timeline:
         legend_labels = [t(k, lang) for k in _LEGEND_KEYS] + [
             h.get_label() for h in region_legend(self, sizing=True)
         ]
-        right = text_width_in(legend_labels, 7.0) + 0.55
+        right = text_width_in(legend_labels, 7.0) + 0.55 if self.legends else 0.1
         return min(left + 0.2, MAX_MARGIN_IN), min(right + 0.15, MAX_MARGIN_IN)
 
     def _title(self, fig: Figure, height: float) -> None:
@@ -291,10 +336,18 @@ class Timeline:
             parts.append(f"{t('timeline.window', lang)} {format_t(self.t0)}–{format_t(self.t1)}")
         if not info.finished:
             parts.append(t("timeline.unfinished", lang))
+        heading = f"{t('timeline.title', lang)}: {title}"
+        facts = " · ".join(parts)
+        if self.page_title:  # a projector page: what the page shows, then the run, cut to fit
+            from sim.analysis.panels_injects import fit_text
+
+            room = (self.fig_width - 0.3) * 0.9  # measured regular, drawn bold
+            heading = fit_text(self.page_title, room, 11) or self.page_title
+            facts = fit_text(f"{title} · {facts}", room, 11) or facts
         fig.text(
-            0.12 / FIG_WIDTH,
+            0.12 / self.fig_width,
             1 - 0.12 / height,
-            f"{t('timeline.title', lang)}: {title}\n" + " · ".join(parts),
+            f"{heading}\n{facts}",
             ha="left",
             va="top",
             fontsize=11,
@@ -315,23 +368,29 @@ class Timeline:
             )
             return f"{text}\n{calendar_label(start, x, lang, date=with_date)}"
 
-        bottom = axes[-1]
-        bottom.xaxis.set_major_locator(MultipleLocator(major))
-        bottom.xaxis.set_minor_locator(MultipleLocator(minor))
-        bottom.xaxis.set_major_formatter(FuncFormatter(fmt))
-        bottom.set_xlim(self.t0, self.t1)
+        bottom, top = axes[-1], axes[0]
+        # NOTE: the panels do not share one x axis (same limits and locators set on each): a
+        # shared axis would give every panel the minor ticks too, and creating those tick
+        # objects was a third of the drawing time of a national timeline
         for ax in axes:
+            ax.set_xlim(self.t0, self.t1)
+            ax.xaxis.set_major_locator(MultipleLocator(major))
+            edge = ax is bottom or ax is top
+            ax.xaxis.set_minor_locator(MultipleLocator(minor) if edge else NullLocator())
+            ax.xaxis.set_major_formatter(FuncFormatter(fmt) if edge else NullFormatter())
             ax.grid(axis="x", which="major", color="#D0D0D0", linewidth=0.6, zorder=0)
             ax.set_axisbelow(True)
             if ax is not bottom:
                 ax.tick_params(axis="x", labelbottom=False)
-        top = axes[0]
         top.tick_params(axis="x", labeltop=True, top=True)
         for label in top.get_xticklabels(which="major"):
             label.set_fontsize(7)
         bottom.set_xlabel(t("timeline.xlabel_calendar" if start else "timeline.xlabel", lang))
 
     def legend(self, ax: Axes, handles: list[Any], title: str) -> None:
+        if not self.legends:  # a projector page: the key page shows them all
+            self.collected_legends.append((title, handles, [h.get_label() for h in handles]))
+            return
         ax.legend(
             handles=handles,
             title=title,

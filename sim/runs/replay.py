@@ -20,15 +20,12 @@ from typing import Any
 from sim.decisionlog import DecisionLog, DecisionLogError, read_decisions
 from sim.exercise import load_exercise_text, parse_override
 from sim.journal import Journal, canonical
+from sim.rundir import RunFolderError
 from sim.runs.fingerprint import model_fingerprint
 from sim.runs.session import Session, SessionError
 from sim.runs.versions import package_versions
 
 __all__ = ["ReplayResult", "RunFolderError", "replay"]
-
-
-class RunFolderError(Exception):
-    """The folder is not a complete run folder (missing or unreadable files)."""
 
 
 @dataclass
