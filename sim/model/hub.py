@@ -31,9 +31,11 @@ from sim.model.rng import Streams
 
 if TYPE_CHECKING:
     from sim.decisionlog import DecisionLog
-    from sim.model.defence import Defence
+    from sim.model.capacity import CapacityBook
     from sim.model.demand import DemandBook
+    from sim.model.pool import GenericPool
     from sim.model.requests import RequestDesk
+    from sim.model.unitlife import UnitLife
 
 __all__ = ["Hub"]
 
@@ -86,13 +88,17 @@ class Hub:
 
     def connect(
         self,
-        defence: Defence,
+        book: CapacityBook,
+        life: UnitLife,
+        pool: GenericPool,
         demand: DemandBook,
         requests: RequestDesk,
         crisis_active: Callable[[str], bool],
         on_change: Callable[[], None],
     ) -> None:
-        self.defence = defence
+        self.book = book
+        self.life = life
+        self.pool = pool
         self.demand = demand
         self.requests = requests
         self.crisis_active = crisis_active
@@ -171,7 +177,7 @@ class Hub:
             if not req.open:
                 return
             public_order = any(self.tag_routes.get(t) in ("PW57", "PW58") for t in req.tags)
-            problem = legal_problem(req, self.defence.capabilities, public_order)
+            problem = legal_problem(req, self.book.capabilities, public_order)
             if problem is not None:  # DJZ's test is a rule, not a choice: logged as such
                 denial = Decision("denied", reason=f"legal test: {problem}", by=LEGAL_TEST)
                 self._apply(req, denial, None)
@@ -242,15 +248,15 @@ class Hub:
         Two caches: the movable units change only with these capabilities' unit states (and
         pending reallocations); their priorities only with the unmet shares (``demand.version``).
         """
-        defence = self.defence
+        book = self.book
         caps = tuple(capabilities)
-        unit_key = (tuple(defence.epoch.get(c, 0) for c in capabilities), self.moves.version)
+        unit_key = (tuple(book.epoch.get(c, 0) for c in capabilities), self.moves.version)
         hit = self._deployment_cache.get(caps)
         if hit is not None and hit[0] == (unit_key, self.demand.version):
             return hit[1]
         units_hit = self._movable_cache.get(caps)
         if units_hit is None or units_hit[0] != unit_key:
-            movable = [u for u in defence.deployed_units(capabilities) if self.moves.movable(u)]
+            movable = [u for u in book.deployed_units(capabilities) if self.moves.movable(u)]
             self._movable_cache[caps] = units_hit = (unit_key, movable)
         priority = self._priority
         out = sorted(
@@ -268,16 +274,16 @@ class Hub:
         """Regional use as it stands; deployments on demand; candidates filled per request."""
         return HubView(
             [],
-            self.defence.units_in_use_by_region(),
+            self.book.units_in_use_by_region(),
             self.spec.hysteresis,
             self._deployments,
-            self.defence.nearest_travel,
+            self.book.nearest_travel,
         )
 
     def view(self, req: Request, snapshot: HubView | None = None) -> HubView:
         base = snapshot or self.snapshot()
         return HubView(
-            self.defence.candidates(req),
+            self.book.candidates(req),
             base.region_units_in_use,
             base.hysteresis,
             self._deployments,
@@ -305,12 +311,12 @@ class Hub:
         by = self._log(req, d, asked) if log else d.by.removeprefix("policy:")
         units: list[Unit] = []
         if d.outcome in GRANTING and d.capability is not None:
-            units = self.defence.grant(req, d.capability, d.units)
+            units = self.book.grant(req, d.capability, d.units)
         self.record_decision(req, d, units, by)
         if d.outcome == "queued":
             self._enqueue(req)
             if asked is not None and asked != self.env.now:  # a deferred answer: wait for change
-                self._exam_key[req] = self.defence.exam_key(req, self.decider.rescans_all)
+                self._exam_key[req] = self.book.exam_key(req, self.decider.rescans_all)
                 self._unexamined.pop(req, None)
             self.requests.emit(req, "queued", reason=d.reason)
             self._emit_queue()
@@ -327,14 +333,14 @@ class Hub:
         req.partial = req.partial or d.outcome == "partial"
         self.requests.emit(req, "tasked", units=[u.id for u in units], decision=d.outcome)
         tasking = self.streams.draw(self.steps_for(req).tasking, req.stream)
-        self.defence.deploy(units, req, tasking)
+        self.life.deploy(units, req, tasking)
         self._emit_queue()
         self.changed()
 
     def record_decision(self, req: Request, d: Decision, units: list[Unit], by: str) -> None:
         needed = None
-        if req.capability is not None and req.capability in self.defence.capabilities:
-            size = self.defence.capabilities[req.capability].unit_size
+        if req.capability is not None and req.capability in self.book.capabilities:
+            size = self.book.capabilities[req.capability].unit_size
             needed = units_needed(req.quantity, req.measure, size)
         self.record(
             "decision",
@@ -360,7 +366,7 @@ class Hub:
     def _enqueue(self, req: Request) -> None:
         """Queue a request, indexed by the capabilities whose changes could help it."""
         self.queued[req] = None
-        for cap in self.defence.relevant(req):
+        for cap in self.book.relevant(req):
             self._queued_by_cap.setdefault(cap, {})[req] = None
         if req not in self._exam_key:
             self._unexamined[req] = None
@@ -370,7 +376,7 @@ class Hub:
         if req not in self.queued:
             return False
         del self.queued[req]
-        for cap in self.defence.relevant(req):
+        for cap in self.book.relevant(req):
             self._queued_by_cap[cap].pop(req, None)
         self._unexamined.pop(req, None)
         return True
@@ -419,9 +425,9 @@ class Hub:
         """
         if self.env.now < self.outage_until or not self.queued:
             return
-        decider, defence = self.decider, self.defence
+        decider, book = self.decider, self.book
         snapshot = self.snapshot()
-        dirty = defence.dirty.keys()
+        dirty = book.dirty.keys()
         forced = {r for r in self.queued if decider.may_reallocate(r)} if hourly else set()
         everything = decider.rescans_all
         if everything:
@@ -432,14 +438,14 @@ class Hub:
                 chosen.update(self._queued_by_cap.get(cap, {}))
             chosen.update(dict.fromkeys(forced))
             pool = list(chosen)  # order does not matter: sorted below
-        defence.dirty = {}
+        book.dirty = {}
         for r in pool:  # the picture changed: score on today's unmet need (§8.3 rule 5)
             r.priority = self._priority(r)
         order = sorted(pool, key=lambda r: (*decider.order_key(r, snapshot), r.seq))
         for req in order:
             if req not in self.queued or not req.open or req in self.awaiting:
                 continue
-            key = defence.exam_key(req, everything)
+            key = book.exam_key(req, everything)
             if key == self._exam_key.get(req) and req not in forced:
                 continue  # nothing it could use has changed: the answer would be the same
             view = self.view(req, snapshot)
@@ -482,7 +488,7 @@ class Hub:
     # -- national mobilisation -------------------------------------------------------------------
     def consider_mobilisation(self) -> None:
         """The decider decides on national mobilisation of the generic pool (§8.3)."""
-        waiting = self.defence.pool_waiting(self.queued)
+        waiting = self.pool.waiting(self.queued)
         if waiting is None:
             return
         if self.decider.mobilise(waiting, self.spec.mobilisation_threshold):
@@ -490,12 +496,12 @@ class Hub:
 
     def mobilise(self, who: str, asked: float | None = None) -> str | None:
         """Mobilise the generic pool now; returns why not, or None when it was done."""
-        waiting = self.defence.pool_waiting(self.queued)
+        waiting = self.pool.waiting(self.queued)
         if waiting is None:
             return "the generic pool is already mobilised or this exercise has none"
         ids = [r.id for r in waiting]
         self.decisions(self.env.now, "mobilisation", None, who, {"waiting": ids}, asked=asked)
-        self.defence.mobilise(ids)
+        self.pool.mobilise(ids)
         return None
 
     # -- settings ----------------------------------------------------------------------------------

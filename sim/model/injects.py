@@ -148,7 +148,7 @@ class InjectRunner:
             return run.active and run.level is not None and run.level >= level
         if cond.free_units_below:
             ((cap, k),) = cond.free_units_below.items()
-            return w.defence.free(cap) < k
+            return w.defence.book.free(cap) < k
         if cond.request_denied is not None:
             return cond.request_denied in w.requests.denied_in
         if cond.request_queued is not None:
@@ -245,16 +245,16 @@ class InjectRunner:
             return ("fired", None, req.id)
         if kind == "capacity_change":
             assert inj.capacity is not None
-            w.defence.capacity_change(
+            w.defence.mt1.capacity_change(
                 inj.capacity.capability, inj.capacity.units, inj.capacity.reason or inj.title
             )
             return ("fired", None, None)
         if kind in {"mt1_claim", "mt1_release"}:
             assert inj.mt1 is not None
             if kind == "mt1_claim":
-                w.defence.mt1_claim(inj.mt1.capability, inj.mt1.units, inj.id)
+                w.defence.mt1.claim(inj.mt1.capability, inj.mt1.units, inj.id)
             else:
-                w.defence.mt1_release(inj.mt1.capability, inj.mt1.units, inj.id)
+                w.defence.mt1.release(inj.mt1.capability, inj.mt1.units, inj.id)
             return ("fired", None, None)
         if kind == "hub_change":
             assert inj.hub is not None

@@ -136,7 +136,7 @@ class RequestDesk:
         military = w.demand.military.get(key, {})
         tags = [*need, *(t for t in also if t not in need)]
         out = {t: need.get(t, 0) - civil.get(t, 0) - military.get(t, 0) for t in tags}
-        demand, underway = w.demand, w.defence.underway
+        demand, underway = w.demand, w.defence.book.underway
         for r in self.open_at.get(key, ()):
             if not r.granted_units:  # not decided yet: the ask itself counts
                 for t in r.tags:
@@ -191,10 +191,10 @@ class RequestDesk:
 
     def _deliverable(self, tag: str, route: str) -> str | None:
         """None if some capability delivers ``tag`` on ``route``; else why not (cached)."""
-        key = (tag, route, len(self.w.defence.capabilities))
+        key = (tag, route, len(self.w.defence.book.capabilities))
         hit = self._deliverable_cache.get(key, "")
         if hit == "":
-            caps = [c for c in self.w.defence.capabilities.values() if tag in c.tags]
+            caps = [c for c in self.w.defence.book.capabilities.values() if tag in c.tags]
             hit = (
                 "no_capability"
                 if not caps
@@ -250,7 +250,7 @@ class RequestDesk:
             requester=REQUESTER_FOR_ROUTE[route],
             effect=f"{w.ex.tags[tag].name} for {spec.name or spec.id}",
             tags=[tag],
-            capability=w.defence.advised_capability(tag, route, region, gap),
+            capability=w.defence.book.advised_capability(tag, route, region, gap),
             quantity=gap,
             urgency=spec.urgency,
             life_safety=spec.life_safety and w.tag_life_safety(tag),
@@ -314,7 +314,7 @@ class RequestDesk:
                 if req.units and any(u.request is req for u in req.units):
                     for unit in list(req.units):
                         if unit.request is req:
-                            self.w.defence.release(unit, "crisis ended")
+                            self.w.defence.life.release(unit, "crisis ended")
                 else:
                     self.close(req, "withdrawn", "crisis ended before assistance arrived")
 

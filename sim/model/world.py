@@ -55,7 +55,7 @@ class World:
         self.demand = DemandBook(self)
         self.crises = Crises(self)
         self.requests = RequestDesk(self)
-        self.defence = Defence(self)
+        self.defence = Defence(exercise, env, record, streams, self.demand, self.tag_measure)
         self.hub = Hub(
             env,
             record,
@@ -66,11 +66,22 @@ class World:
             streams,
             decider,
         )
+        defence = self.defence
         self.hub.connect(
-            self.defence,
+            defence.book,
+            defence.life,
+            defence.pool,
             self.demand,
             self.requests,
             lambda crisis: self.crises.runs[crisis].active,
+            self.changed,
+        )
+        defence.connect(
+            self.hub.review,
+            self.hub.poke,
+            self.requests.emit,
+            self.requests.on_units_gone,
+            self.requests.all,
             self.changed,
         )
         self.injects = InjectRunner(self)
