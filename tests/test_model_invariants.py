@@ -250,10 +250,10 @@ def check_bookkeeping(world: World) -> None:
     regions = Counter(u.request.region for u in units if u.tasked and u.request)
     assert world.defence.book.units_in_use_by_region() == dict(regions)
     hub = world.hub
-    for cap, queued in hub._queued_by_cap.items():
+    for cap, queued in hub.queue.by_cap.items():
         assert set(queued) <= set(hub.queued), cap
     for req in hub.queued:
-        assert all(req in hub._queued_by_cap[c] for c in world.defence.book.relevant(req)), req.id
+        assert all(req in hub.queue.by_cap[c] for c in world.defence.book.relevant(req)), req.id
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -72,7 +72,7 @@ class Reallocations:
         latency = hub.streams.draw(dist, req.stream)
         self.moving.add(unit.id)
         self.version += 1
-        hub._dequeue(req)
+        hub.queue.remove(req)
         self._record("ordered", req, unit, self._detail(victim, latency, req))
         hub.requests.emit(
             req, "queued", reason=f"reallocation of {unit.id} ordered; decision latency"
