@@ -232,7 +232,8 @@ def _load_yaml(name: str) -> Any:
 @cache
 def _standard_reference_cached() -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for name in ("regions.yaml", "capabilities.yaml", "ladders.yaml", "tags.yaml", "places.yaml"):
+    names = ("regions.yaml", "capabilities.yaml", "ladders.yaml", "tags.yaml", "places.yaml")
+    for name in (*names, "geography.yaml"):
         data.update(_load_yaml(name))
     return data
 

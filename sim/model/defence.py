@@ -32,11 +32,11 @@ def geography_of(exercise: Exercise) -> Geography:
     """The exercise's travel constants as the model's ``Geography``."""
     g = exercise.geography
     return Geography(
-        road_factor=g.road_factor,
-        convoy_kmh=g.convoy_kmh,
-        mount_up_min=g.mount_up_min,
-        air_overhead_min=g.air_overhead_min,
-        air_cruise_kmh=g.air_cruise_kmh,
+        road_factor=float(g.road_factor),
+        convoy_kmh=float(g.convoy_kmh),
+        mount_up_min=float(g.mount_up_min),
+        air_overhead_min=float(g.air_overhead_min),
+        air_cruise_kmh=float(g.air_cruise_kmh),
     )
 
 
