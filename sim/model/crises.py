@@ -13,6 +13,10 @@ out). Otherwise a fast-burning seed would skip the MSEL's later injects.
 
 A region's level is the highest level of its active crises. Each level's team (CoPI, ROT, GBT,
 RBT, …) becomes active after its activation delay [GK §8.4]; teams stay active once up.
+
+Collaborators come through ``connect(CrisesParts)`` before t = 0: a crisis touches the demand
+picture, the request desk, the injects' storyline and the journal, and those parts are built
+after it, so one small dataclass of exactly those parts replaces the world it used to hold.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Every inject ends with exactly one journal event: ``fired``, ``skipped`` (fired 
 effect, e.g. escalating a crisis that has ended) or ``not_reached`` at ENDEX. Manual injects wait
 for a facilitator (live play or a recorded decision log); in a batch run they are not reached.
 Conditions are checked, in MSEL order, whenever the picture changes; each fires once.
+
+Collaborators come through ``connect(InjectParts)`` before t = 0: an inject can change any
+part (crises, requests, Defence, the hub), so one small dataclass of exactly those parts replaces
+the world it used to hold.
 """
 
 from __future__ import annotations

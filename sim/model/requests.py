@@ -7,6 +7,10 @@ delivers the effect; the route follows the effect (Wvr art. 51 by default, Polit
 police tasks, 58 for guarding, MSOB for other support) and the requester follows the route
 (§8.3 rule 2). After a denial a region does not ask again for that effect until the level changes.
 Scripted request injects arrive at the LOCC directly: the players or EXCON drafted them.
+
+Collaborators come through ``connect(DeskParts)`` before t = 0: the desk reads the crises, the
+demand picture, Defence and the hub, most built after it, so one small dataclass of exactly the
+parts it uses replaces the world it used to hold.
 """
 
 from __future__ import annotations
