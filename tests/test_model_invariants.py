@@ -238,22 +238,22 @@ def check_invariants(events: list[dict[str, Any]], endex: float) -> None:
 
 def check_bookkeeping(world: World) -> None:
     """The indexes the model keeps for speed agree with a count from scratch at ENDEX."""
-    units = [u for us in world.defence.units.values() for u in us]
+    units = [u for us in world.defence.book.units.values() for u in us]
     underway = Counter(id(u.request) for u in units if u.request and u.state in UNDERWAY)
     for req in world.requests.all:
-        counted = world.defence.underway(req)
+        counted = world.defence.book.underway(req)
         assert counted == underway[id(req)], (req.id, counted, underway[id(req)])
     sites = Counter(
         (u.cap_id, u.request.crisis, u.request.region) for u in units if u.tasked and u.request
     )
-    assert world.defence._site_use == dict(sites)
+    assert world.defence.book.site_use == dict(sites)
     regions = Counter(u.request.region for u in units if u.tasked and u.request)
-    assert world.defence.units_in_use_by_region() == dict(regions)
+    assert world.defence.book.units_in_use_by_region() == dict(regions)
     hub = world.hub
-    for cap, queued in hub._queued_by_cap.items():
+    for cap, queued in hub.queue.by_cap.items():
         assert set(queued) <= set(hub.queued), cap
     for req in hub.queued:
-        assert all(req in hub._queued_by_cap[c] for c in world.defence.relevant(req)), req.id
+        assert all(req in hub.queue.by_cap[c] for c in world.defence.book.relevant(req)), req.id
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

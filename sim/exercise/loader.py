@@ -140,8 +140,12 @@ def _merge_reference(data: dict[str, Any], marks: Marks) -> tuple[dict[str, Any]
             else:
                 table[key] = value
         merged[section] = table
-    if use_standard and "generic_pool" not in data:
-        merged["generic_pool"] = base.get("generic_pool")
+    for section in ("generic_pool", "geography"):  # one record each: the file's keys win
+        patch = data.get(section)
+        if use_standard and section not in data:
+            merged[section] = base.get(section)
+        elif use_standard and isinstance(patch, dict) and isinstance(base.get(section), dict):
+            merged[section] = _deep_merge(base[section], patch)
     removal = data.get("remove")
     if isinstance(removal, dict):
         for section in ("regions", "capabilities"):

@@ -29,7 +29,15 @@ from sim.exercise.base import (
     Strict,
 )
 from sim.exercise.distributions import Distribution, DistributionField, dist
-from sim.exercise.reference import Capability, GenericPool, Ladder, Place, Region, TagInfo
+from sim.exercise.reference import (
+    Capability,
+    GenericPool,
+    Geography,
+    Ladder,
+    Place,
+    Region,
+    TagInfo,
+)
 from sim.exercise.times import ScenarioTime, format_duration
 
 __all__ = [
@@ -548,6 +556,7 @@ class Exercise(Strict):
     tags: dict[Id, TagInfo] = Field(default_factory=dict)
     places: dict[Id, Place] = Field(default_factory=dict, description="the gazetteer of sites")
     generic_pool: GenericPool | None = None
+    geography: Geography = Geography()
     remove: Removal = Removal()
     hub: Hub = Hub()
     crises: list[Crisis] = Field(default_factory=list)

@@ -22,6 +22,7 @@ __all__ = [
     "Capability",
     "CivilCapacity",
     "GenericPool",
+    "Geography",
     "Ladder",
     "LadderLevel",
     "Place",
@@ -214,6 +215,36 @@ class GenericPool(Strict):
 
     ramp: list[RampPoint] = Field(min_length=1)
     historical_guarantee: Count = 4600
+    # the pool as a capability (the defaults are the shipped values, capabilities.yaml)
+    name: str = "Generic Defence manpower (ICMS/VCMS)"
+    base: str = "distributed"
+    lat: float = Field(52.10, ge=-90, le=90, description="where its units set out from")
+    lon: float = Field(5.30, ge=-180, le=180)
+    unit_size: int = Field(
+        100, ge=1, le=10_000, description="troops per unit (a company-sized block)"
+    )
+    rest: DistributionField = Field(default_factory=lambda: dist("8h"))
+    tags: list[Id] = Field(
+        default_factory=lambda: ["manpower", "sandbags", "evacuation", "guarding", "trucks"],
+        description="effects it delivers (those the exercise knows)",
+    )
+    sources: list[str] = Field(default_factory=lambda: ["S26", "S19"])
+
+
+class Geography(Strict):
+    """Travel constants: road factor, convoy speed, mount-up, air overhead and cruise [INF]."""
+
+    road_factor: float = Field(1.3, gt=0, le=10, description="road km per great-circle km")
+    convoy_kmh: float = Field(70.0, gt=0, le=500, description="road convoy speed")
+    mount_up_min: float = Field(
+        30.0, ge=0, le=1440, description="minutes to mount up before a drive"
+    )
+    air_overhead_min: float = Field(
+        15.0, ge=0, le=1440, description="minutes of start-up and landing"
+    )
+    air_cruise_kmh: float = Field(
+        240.0, gt=0, le=3000, description="cruise speed if a capability has none"
+    )
 
 
 def _load_yaml(name: str) -> Any:
@@ -226,7 +257,8 @@ def _load_yaml(name: str) -> Any:
 @cache
 def _standard_reference_cached() -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for name in ("regions.yaml", "capabilities.yaml", "ladders.yaml", "tags.yaml", "places.yaml"):
+    names = ("regions.yaml", "capabilities.yaml", "ladders.yaml", "tags.yaml", "places.yaml")
+    for name in (*names, "geography.yaml"):
         data.update(_load_yaml(name))
     return data
 

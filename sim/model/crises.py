@@ -13,22 +13,32 @@ out). Otherwise a fast-burning seed would skip the MSEL's later injects.
 
 A region's level is the highest level of its active crises. Each level's team (CoPI, ROT, GBT,
 RBT, …) becomes active after its activation delay [GK §8.4]; teams stay active once up.
+
+Collaborators come through ``connect(CrisesParts)`` before t = 0: a crisis touches the demand
+picture, the request desk, the injects' storyline and the journal, and those parts are built
+after it, so one small dataclass of exactly those parts replaces the world it used to hold.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim.exercise.models import Crisis, Inject
+from sim.exercise.models import Crisis, Exercise, Inject
+from sim.exercise.reference import Ladder
 from sim.model.sites import crisis_sites
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.journal import Recorder
+    from sim.model.demand import DemandBook
+    from sim.model.injects import InjectRunner
+    from sim.model.requests import RequestDesk
+    from sim.model.rng import Streams
 
-__all__ = ["Crises", "CrisisRun", "RegionRun"]
+__all__ = ["Crises", "CrisesParts", "CrisisRun", "RegionRun"]
 
 
 def _names(inj: Inject) -> str | None:
@@ -81,22 +91,42 @@ class RegionRun:
     teams: dict[int, str] = field(default_factory=dict)  # level -> "activating" | "active"
 
 
+@dataclass
+class CrisesParts:
+    """What the crises work with: the clock, journal and streams, the exercise and its ladder, the
+    demand picture (need per level), the request desk (regions ask), the injects (the storyline
+    that holds a crisis open) and the world's change hook."""
+
+    env: simpy.Environment
+    record: Recorder
+    streams: Streams
+    ex: Exercise
+    ladder: Ladder
+    demand: DemandBook
+    requests: RequestDesk
+    injects: InjectRunner
+    changed: Callable[[], None]
+
+
 class Crises:
-    def __init__(self, world: World) -> None:
-        self.w = world
-        self.runs: dict[str, CrisisRun] = {c.id: CrisisRun(c) for c in world.ex.crises}
+    def __init__(self, exercise: Exercise) -> None:
+        self.runs: dict[str, CrisisRun] = {c.id: CrisisRun(c) for c in exercise.crises}
         self.regions: dict[str, RegionRun] = {}
-        holds = {c.id for c in world.ex.crises if c.hold_for_injects}
-        self.holding = _storyline(world.ex.injects, holds)
+        holds = {c.id for c in exercise.crises if c.hold_for_injects}
+        self.holding = _storyline(exercise.injects, holds)
         self.conditional: dict[str, list[str]] = {}
-        for inj in world.ex.injects:
+        for inj in exercise.injects:
             crisis = _names(inj)
             if crisis in holds and inj.id not in self.holding.get(crisis, ()):
                 self.conditional.setdefault(crisis, []).append(inj.id)
 
+    def connect(self, ctx: CrisesParts) -> None:
+        """The parts it works with, handed in before t = 0 (a dataclass: it needs many)."""
+        self.ctx = ctx
+
     def held(self, crisis_id: str) -> bool:
         """Injects of the storyline still to come name this crisis: it may not end by itself."""
-        injects = self.w.injects
+        injects = self.ctx.injects
         return any(i not in injects.done for i in self.holding.get(crisis_id, ())) or any(
             injects.is_scheduled(i) for i in self.conditional.get(crisis_id, ())
         )
@@ -110,10 +140,10 @@ class Crises:
     def start(self) -> None:
         for run in self.runs.values():
             if run.spec.onset is not None:
-                self.w.env.process(self._onset_at(run, run.spec.onset))
+                self.ctx.env.process(self._onset_at(run, run.spec.onset))
 
     def _onset_at(self, run: CrisisRun, t: float) -> Any:
-        yield self.w.env.timeout(t)
+        yield self.ctx.env.timeout(t)
         if not run.active and not run.ended:
             self.onset(run.spec.id, cause="onset")
 
@@ -123,14 +153,14 @@ class Crises:
         if run.active or run.ended:
             return False
         run.active = True
-        self._set(run, run.spec.start_level, "onset", cause, crisis_sites(self.w.ex, run.spec))
-        run.process = self.w.env.process(self._escalation(run))
+        self._set(run, run.spec.start_level, "onset", cause, crisis_sites(self.ctx.ex, run.spec))
+        run.process = self.ctx.env.process(self._escalation(run))
         if run.spec.hns is not None:  # a movement is over when its execution window closes
-            self.w.env.process(self._window(run, run.spec.hns.window))
+            self.ctx.env.process(self._window(run, run.spec.hns.window))
         return True
 
     def _window(self, run: CrisisRun, minutes: float) -> Any:
-        yield self.w.env.timeout(minutes)
+        yield self.ctx.env.timeout(minutes)
         if run.active:
             self.end(run.spec.id, cause="window")
 
@@ -139,7 +169,7 @@ class Crises:
         run = self.runs[crisis_id]
         if not run.active:
             return False
-        ladder = self.w.ladder
+        ladder = self.ctx.ladder
         level = max(ladder.min_level, min(ladder.max_level, level))
         if level == run.level:
             return False
@@ -161,10 +191,10 @@ class Crises:
             return False
         run.active = False
         run.ended = True
-        w = self.w
-        w.record(
+        ctx = self.ctx
+        ctx.record(
             "crisis",
-            w.env.now,
+            ctx.env.now,
             crisis=crisis_id,
             state="end",
             level=run.level,
@@ -173,21 +203,21 @@ class Crises:
                 "cause": cause,
                 "kind": run.spec.kind,
                 "regions": list(run.spec.regions),
-                "unmet_share": round(w.demand.dwell_share(crisis_id), 6),
+                "unmet_share": round(ctx.demand.dwell_share(crisis_id), 6),
             },
         )
         if (
             run.process is not None
             and run.process.is_alive
-            and w.env.active_process is not run.process
+            and ctx.env.active_process is not run.process
         ):
             run.process.interrupt("end")
-        w.demand.set_level(crisis_id, None)
+        ctx.demand.set_level(crisis_id, None)
         for region in run.spec.regions:
             self.region(region).crises.remove(crisis_id)
             self._update_region(region)
-        w.requests.on_crisis_end(crisis_id)
-        w.changed()
+        ctx.requests.on_crisis_end(crisis_id)
+        ctx.changed()
         return True
 
     def _end_below(self, run: CrisisRun) -> int:
@@ -202,14 +232,14 @@ class Crises:
         cause: str,
         sites: dict[str, dict[str, Any]] | None = None,
     ) -> None:
-        w = self.w
+        ctx = self.ctx
         previous = run.level
-        share = round(w.demand.dwell_share(run.spec.id), 6) if previous is not None else 0.0
+        share = round(ctx.demand.dwell_share(run.spec.id), 6) if previous is not None else 0.0
         run.level = level
         run.peak = level if run.peak is None else max(run.peak, level)
-        w.record(
+        ctx.record(
             "crisis",
-            w.env.now,
+            ctx.env.now,
             crisis=run.spec.id,
             state=state,
             level=level,
@@ -228,64 +258,69 @@ class Crises:
                 r.crises.append(run.spec.id)
         for region in run.spec.regions:
             self._update_region(region)
-        w.demand.set_level(run.spec.id, level)
+        ctx.demand.set_level(run.spec.id, level)
         for region in run.spec.regions:  # a new level may justify asking again after a denial
-            w.requests.on_demand_change(run.spec.id, region)
-        w.changed()
+            ctx.requests.on_demand_change(run.spec.id, region)
+        ctx.changed()
 
     def _update_region(self, region_id: str) -> None:
-        w = self.w
+        ctx = self.ctx
         r = self.region(region_id)
         levels = [self.runs[c].level for c in r.crises if self.runs[c].level is not None]
-        new = max(levels) if levels else w.ladder.min_level
+        new = max(levels) if levels else ctx.ladder.min_level
         if new == r.level and r.teams:
             return
         old = r.level
         r.level = new
-        w.record(
+        ctx.record(
             "region",
-            w.env.now,
+            ctx.env.now,
             region=region_id,
             state="level",
             level=new,
             detail={"from": old, "crises": list(r.crises)},
         )
-        for rung in w.ladder.levels:
+        for rung in ctx.ladder.levels:
             if rung.level <= new and rung.team and rung.level not in r.teams:
                 r.teams[rung.level] = "activating"
                 delay = (
-                    w.streams.draw(rung.activation, f"teams/{region_id}")
+                    ctx.streams.draw(rung.activation, f"teams/{region_id}")
                     if rung.activation
                     else 0.0
                 )
-                w.env.process(self._activate(r, rung.level, rung.team, delay))
+                ctx.env.process(self._activate(r, rung.level, rung.team, delay))
 
     def _activate(self, r: RegionRun, level: int, team: str, delay: float) -> Any:
-        yield self.w.env.timeout(delay)
+        yield self.ctx.env.timeout(delay)
         r.teams[level] = "active"
-        self.w.record(
-            "team", self.w.env.now, region=r.id, level=level, state="active", detail={"team": team}
+        self.ctx.record(
+            "team",
+            self.ctx.env.now,
+            region=r.id,
+            level=level,
+            state="active",
+            detail={"team": team},
         )
-        self.w.requests.on_region_change(r.id)
+        self.ctx.requests.on_region_change(r.id)
 
     def can_request(self, region_id: str) -> bool:
         """Wvr art. 51 requests come once the team of the ladder's request level is active."""
         r = self.region(region_id)
         return (
-            r.level >= self.w.ladder.request_level
-            and r.teams.get(self.w.ladder.request_level) == "active"
+            r.level >= self.ctx.ladder.request_level
+            and r.teams.get(self.ctx.ladder.request_level) == "active"
         )
 
     # -- the escalation process ---------------------------------------------------------------
     def _escalation(self, run: CrisisRun) -> Any:
-        w = self.w
+        ctx = self.ctx
         spec = run.spec
         esc = spec.escalation
-        rng_dwell = w.streams(f"dwell/{spec.id}")
-        rng_move = w.streams(f"escalation/{spec.id}")
-        max_level = esc.max_level if esc.max_level is not None else w.ladder.max_level
+        rng_dwell = ctx.streams(f"dwell/{spec.id}")
+        rng_move = ctx.streams(f"escalation/{spec.id}")
+        max_level = esc.max_level if esc.max_level is not None else ctx.ladder.max_level
         while run.active:
-            w.demand.start_dwell(spec.id)
+            ctx.demand.start_dwell(spec.id)
             assert run.level is not None
             level_spec = spec.levels.get(run.level)
             dist = (
@@ -294,16 +329,16 @@ class Crises:
                 else esc.dwell
             )
             dwell = dist.sample(rng_dwell) / (
-                1.0 + esc.speedup_unmet * w.demand.crisis_share(spec.id)
+                1.0 + esc.speedup_unmet * ctx.demand.crisis_share(spec.id)
             )
             u = rng_move.random()  # drawn now so interrupts do not shift later draws
             try:
-                yield w.env.timeout(dwell)
+                yield ctx.env.timeout(dwell)
             except simpy.Interrupt as stop:
                 if stop.cause == "end":
                     return
                 continue
-            unmet = w.demand.dwell_share(spec.id)
+            unmet = ctx.demand.dwell_share(spec.id)
             p_up = (
                 (esc.p_up_met + (esc.p_up_unmet - esc.p_up_met) * unmet)
                 if run.level < max_level

@@ -11,13 +11,16 @@ including why the region does not ask for a need it cannot cover (``not_asked``,
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import Any
 
+import simpy
+
+from sim.exercise.models import Crisis
+from sim.exercise.reference import Region, TagInfo
+from sim.journal import Recorder
 from sim.model.entities import Unit
-
-if TYPE_CHECKING:
-    from sim.model.world import World
 
 __all__ = ["DemandBook"]
 
@@ -26,8 +29,23 @@ _NONE: dict[str, int] = {}  # read-only stand-in for "no entry"
 
 
 class DemandBook:
-    def __init__(self, world: World) -> None:
-        self.w = world
+    def __init__(
+        self,
+        env: simpy.Environment,
+        record: Recorder,
+        crisis_specs: dict[str, Crisis],
+        regions: Mapping[str, Region],
+        tags: Mapping[str, TagInfo],
+        tag_measure: Callable[[str], str],
+        tag_life_safety: Callable[[str], bool],
+    ) -> None:
+        self.env = env
+        self.record = record
+        self.crisis_specs = crisis_specs
+        self.regions = regions
+        self.tags = tags
+        self.tag_measure = tag_measure
+        self.tag_life_safety = tag_life_safety
         self.need: dict[Key, dict[str, int]] = {}
         self.civil: dict[Key, dict[str, int]] = {}
         self.military: dict[Key, dict[str, int]] = {}
@@ -39,15 +57,26 @@ class DemandBook:
         self._keys: dict[str, list[Key]] = {}  # crisis -> its (crisis, region) keys
         self._acc: dict[str, list[float]] = {}  # crisis -> [integral, t_last, share_now, t_start]
 
+    def connect(
+        self,
+        active_crises_in: Callable[[str], list[str]],
+        not_asked: Callable[[str, str, list[str]], dict[str, Any]],
+        on_demand_change: Callable[[str, str], None],
+    ) -> None:
+        """The crises (which are active where) and the request desk, built after the book."""
+        self.active_crises_in = active_crises_in
+        self.not_asked = not_asked
+        self.on_demand_change = on_demand_change
+
     # -- need ---------------------------------------------------------------------------
     def level_demand(self, crisis_id: str, level: int) -> dict[str, int]:
-        spec = self.w.crisis_specs[crisis_id]
+        spec = self.crisis_specs[crisis_id]
         candidates = [lv for lv in spec.levels if lv <= level and spec.levels[lv].demand]
         return dict(spec.levels[max(candidates)].demand) if candidates else {}
 
     def set_level(self, crisis_id: str, level: int | None) -> None:
         """Set the need of a crisis in each of its regions for its new level (None: ended)."""
-        spec = self.w.crisis_specs[crisis_id]
+        spec = self.crisis_specs[crisis_id]
         demand = self.level_demand(crisis_id, level) if level is not None else {}
         n = len(spec.regions)
         for region in spec.regions:
@@ -65,7 +94,7 @@ class DemandBook:
         return shared or list(req.tags[:1])
 
     def unit_amount(self, unit: Unit, tag: str) -> int:
-        return unit.capability.unit_size if self.w.tag_measure(tag) == "persons" else 1
+        return unit.capability.unit_size if self.tag_measure(tag) == "persons" else 1
 
     def add_unit(self, unit: Unit, sign: int) -> None:
         req = unit.request
@@ -75,7 +104,7 @@ class DemandBook:
         mil = self.military.setdefault(key, {})
         for tag in self.contribution_tags(unit):
             mil[tag] = mil.get(tag, 0) + sign * self.unit_amount(unit, tag)
-        if req.crisis in self.w.active_crises_in(req.region):
+        if req.crisis in self.active_crises_in(req.region):
             # military cover does not move civil capacity between crises: only this one changes
             self._publish(key)
 
@@ -86,14 +115,13 @@ class DemandBook:
         With ``changed`` (the crisis whose need changed), only that crisis and those whose civil
         share moved are published: the others show exactly what they showed before.
         """
-        w = self.w
-        civil_left = dict(w.ex.regions[region].civil.model_dump())
-        for crisis_id in w.active_crises_in(region):
+        civil_left = dict(self.regions[region].civil.model_dump())
+        for crisis_id in self.active_crises_in(region):
             key = (crisis_id, region)
             need = self.need.get(key, {})
             civil: dict[str, int] = {}
             for tag, q in need.items():
-                kind = w.ex.tags[tag].civil if tag in w.ex.tags else None
+                kind = self.tags[tag].civil if tag in self.tags else None
                 if kind is None:
                     continue
                 take = min(q, civil_left.get(kind, 0))
@@ -126,15 +154,15 @@ class DemandBook:
         rows = tuple((tag, n, civil.get(tag, 0), mil.get(tag, 0)) for tag, n in need.items())
         shares = []  # unmet share per tag with unmet need (the others add 0.0)
         life = False
-        life_crisis = self.w.crisis_specs[crisis_id].life_safety
+        life_crisis = self.crisis_specs[crisis_id].life_safety
         for tag, n, c, m in rows:
             if n - c - m > 0:
                 shares.append((n - c - m) / n)
-                if life_crisis and not life and self.w.tag_life_safety(tag):
+                if life_crisis and not life and self.tag_life_safety(tag):
                     life = True
         share = round(sum(shares) / len(rows), 6) if rows else 0.0
         unmet_tags = [tag for tag, n, c, m in rows if n - c - m > 0]
-        not_asked = self.w.requests.not_asked(crisis_id, region, unmet_tags) if unmet_tags else {}
+        not_asked = self.not_asked(crisis_id, region, unmet_tags) if unmet_tags else {}
         signature = (share, life, rows, not_asked)
         if self._last.get(key) == signature:
             return  # most calls: nothing this crisis shows in this region changed
@@ -148,27 +176,27 @@ class DemandBook:
         self.share[key] = share
         self.life_unmet[key] = life
         self._update_crisis_share(crisis_id)
-        self.w.record(
+        self.record(
             "demand",
-            self.w.env.now,
+            self.env.now,
             crisis=crisis_id,
             region=region,
             value=share,
             qty=sum(1 for v in tags.values() if v["unmet"] > 0),
             detail={"tags": tags, "life_safety_unmet": life, "not_asked": not_asked},
         )
-        self.w.requests.on_demand_change(crisis_id, region)
+        self.on_demand_change(crisis_id, region)
 
     # -- time-averaged unmet share, for escalation ----------------------------------------
     def crisis_share(self, crisis_id: str) -> float:
         keys = self._keys.get(crisis_id)
         if keys is None:
-            regions = self.w.crisis_specs[crisis_id].regions
+            regions = self.crisis_specs[crisis_id].regions
             keys = self._keys[crisis_id] = [(crisis_id, r) for r in regions]
         return sum(map(self.share.get, keys, repeat(0.0))) / len(keys)
 
     def _update_crisis_share(self, crisis_id: str) -> None:
-        now = self.w.env.now
+        now = self.env.now
         acc = self._acc.get(crisis_id)
         if acc is None:
             self._acc[crisis_id] = [0.0, now, self.crisis_share(crisis_id), now]
@@ -178,12 +206,12 @@ class DemandBook:
         acc[2] = self.crisis_share(crisis_id)
 
     def start_dwell(self, crisis_id: str) -> None:
-        now = self.w.env.now
+        now = self.env.now
         self._acc[crisis_id] = [0.0, now, self.crisis_share(crisis_id), now]
 
     def dwell_share(self, crisis_id: str) -> float:
         """Unmet share averaged over time since the dwell started."""
-        now = self.w.env.now
+        now = self.env.now
         acc = self._acc.get(crisis_id)
         if acc is None:
             return self.crisis_share(crisis_id)

@@ -54,7 +54,6 @@ class Request:
     substituted: bool = False
     partial: bool = False
     ever_on_scene: bool = False
-    contribution: int = 0  # what the granted units supply, in the tag's measure
     site: Site | None = None  # where the effect is needed (sites.py); None: the region's seat
 
     @property
@@ -91,7 +90,6 @@ class Unit:
     lon: float
     state: str = "available"
     request: Request | None = None
-    site: tuple[float, float] | None = None
     process: Any = None
     mt1_pending: bool = False  # return to base, then be reserved for main task 1
     unavailable_pending: bool = False

@@ -23,23 +23,27 @@ from sim.exercise.models import Crisis
 from sim.exercise.models import Hub as HubSpec
 from sim.journal import Recorder
 from sim.model.deciders import Answer, Decider
-from sim.model.entities import Request, Unit, units_needed
-from sim.model.hubview import Decision, Deployment, HubView, priority_score
+from sim.model.entities import Request, Unit
+from sim.model.hubqueue import RequestQueue
+from sim.model.hubrecord import LEGAL_TEST, log_choice, record_decision
+from sim.model.hubsight import HubSight
+from sim.model.hubview import GRANTING, Decision, HubView
 from sim.model.legal import legal_problem
 from sim.model.reallocation import Reallocations
+from sim.model.review import still_needed
 from sim.model.rng import Streams
 
 if TYPE_CHECKING:
     from sim.decisionlog import DecisionLog
-    from sim.model.defence import Defence
+    from sim.model.capacity import CapacityBook
     from sim.model.demand import DemandBook
+    from sim.model.pool import GenericPool
     from sim.model.requests import RequestDesk
+    from sim.model.unitlife import UnitLife
 
-__all__ = ["Hub"]
+__all__ = ["GRANTING", "Hub"]
 
 CYCLE_MIN = 60.0
-GRANTING = frozenset(("approved", "partial", "substitute"))
-LEGAL_TEST = "rule:legal-test"  # who, in decisions.jsonl, for DJZ's denials
 
 
 class Hub:
@@ -72,32 +76,34 @@ class Hub:
         self.finished = False  # set at ENDEX: a dropped world's generators journal nothing
         self.waiting: list[tuple[Any, ...]] = []
         self._in_waiting: dict[Request, None] = {}  # waiting for hub staff
-        self.queued: dict[Request, None] = {}  # an ordered set: queue order, O(1) membership
         self.awaiting: dict[Request, float] = {}  # put to the players -> when asked
-        self._queued_by_cap: dict[str, dict[Request, None]] = {}  # capability -> queued requests
-        self._unexamined: dict[Request, None] = {}  # queued, never re-examined
-        self._exam_key: dict[Request, Any] = {}  # capacity epochs at the last re-examination
-        self._scores: dict[Request, tuple[float, float]] = {}  # (unmet share, priority score)
         self._poke_pending = False
         self._last_queue: tuple[int, int, int] | None = None
-        self._deployment_cache: dict[tuple[str, ...], tuple[Any, list[Deployment]]] = {}
-        self._movable_cache: dict[tuple[str, ...], tuple[Any, list[Unit]]] = {}
         self.weights = {k[2:]: v for k, v in spec.policy_params.items() if k.startswith("w_")}
 
     def connect(
         self,
-        defence: Defence,
+        book: CapacityBook,
+        life: UnitLife,
+        pool: GenericPool,
         demand: DemandBook,
         requests: RequestDesk,
         crisis_active: Callable[[str], bool],
         on_change: Callable[[], None],
     ) -> None:
-        self.defence = defence
+        self.book = book
+        self.life = life
+        self.pool = pool
         self.demand = demand
         self.requests = requests
         self.crisis_active = crisis_active
         self.changed = on_change
+        self.queue = RequestQueue(book.relevant)
+        self.queued = self.queue.queued  # the queue's ordered set, read by the views
+        self.sight = HubSight(book, demand, self.crisis_specs, self.weights, self.spec.hysteresis)
+        self._priority = self.sight.priority
         self.moves = Reallocations(self)
+        self.sight.connect(self.moves)
 
     def start(self) -> None:
         self.env.process(self._cycle())
@@ -119,19 +125,6 @@ class Hub:
         self._dispatch()
         if self.queued:
             self.poke()
-
-    def _priority(self, req: Request) -> float:
-        """P of §7 on the current unmet share; cached until that share changes."""
-        if req.crisis is None:
-            return priority_score({}, req.urgency, 1.0, self.weights)
-        share = self.demand.share.get((req.crisis, req.region), 1.0)
-        cached = self._scores.get(req)
-        if cached is not None and cached[0] == share:
-            return cached[1]
-        impact = self.crisis_specs[req.crisis].impact
-        score = priority_score(impact, req.urgency, share, self.weights)
-        self._scores[req] = (share, score)
-        return score
 
     def _dispatch(self) -> None:
         while self.busy < self.staff and self.waiting and self.env.now >= self.outage_until:
@@ -171,7 +164,7 @@ class Hub:
             if not req.open:
                 return
             public_order = any(self.tag_routes.get(t) in ("PW57", "PW58") for t in req.tags)
-            problem = legal_problem(req, self.defence.capabilities, public_order)
+            problem = legal_problem(req, self.book.capabilities, public_order)
             if problem is not None:  # DJZ's test is a rule, not a choice: logged as such
                 denial = Decision("denied", reason=f"legal test: {problem}", by=LEGAL_TEST)
                 self._apply(req, denial, None)
@@ -215,103 +208,30 @@ class Hub:
         self._apply(req, decision, asked, log=False)  # logged by whoever answered, when
 
     def check(self, req: Request, d: Decision) -> str | None:
-        """Why a decision cannot be carried out now (None: it can). Policies never fail this;
-        an answer from outside the world (players, a recorded log) is checked before use."""
-        if not req.open:
-            return f"{req.id} is closed"
-        if d.outcome not in GRANTING:
-            return None
-        if d.capability is None:
-            return f"{d.outcome} needs a capability"
-        option = next((c for c in self.view(req).candidates if c.capability == d.capability), None)
-        if option is None:
-            return f"{d.capability} cannot serve {req.id}"
-        if not option.legal:
-            return f"route {req.route} does not allow {d.capability}"
-        if d.units < 1:
-            return "at least 1 unit"
-        if d.units > option.free:
-            return f"only {option.free} x {d.capability} free"
-        if not option.support_ok:
-            return f"no free support crew for {d.capability}"
-        return None
-
-    def _deployments(self, capabilities: list[str]) -> list[Deployment]:
-        """Deployed units of these capabilities with current priorities.
-
-        Two caches: the movable units change only with these capabilities' unit states (and
-        pending reallocations); their priorities only with the unmet shares (``demand.version``).
-        """
-        defence = self.defence
-        caps = tuple(capabilities)
-        unit_key = (tuple(defence.epoch.get(c, 0) for c in capabilities), self.moves.version)
-        hit = self._deployment_cache.get(caps)
-        if hit is not None and hit[0] == (unit_key, self.demand.version):
-            return hit[1]
-        units_hit = self._movable_cache.get(caps)
-        if units_hit is None or units_hit[0] != unit_key:
-            movable = [u for u in defence.deployed_units(capabilities) if self.moves.movable(u)]
-            self._movable_cache[caps] = units_hit = (unit_key, movable)
-        priority = self._priority
-        out = sorted(
-            [
-                Deployment(u.id, u.cap_id, u.request, priority(u.request), u.request.life_safety)
-                for u in units_hit[1]
-                if u.request is not None
-            ],
-            key=_cheapest_first,
-        )
-        self._deployment_cache[caps] = ((unit_key, self.demand.version), out)
-        return out
+        """Why a decision cannot be carried out now (None: it can); see ``HubSight.check``."""
+        return self.sight.check(req, d)
 
     def snapshot(self) -> HubView:
-        """Regional use as it stands; deployments on demand; candidates filled per request."""
-        return HubView(
-            [],
-            self.defence.units_in_use_by_region(),
-            self.spec.hysteresis,
-            self._deployments,
-            self.defence.nearest_travel,
-        )
+        return self.sight.snapshot()
 
     def view(self, req: Request, snapshot: HubView | None = None) -> HubView:
-        base = snapshot or self.snapshot()
-        return HubView(
-            self.defence.candidates(req),
-            base.region_units_in_use,
-            base.hysteresis,
-            self._deployments,
-            base.travel_source,
-        )
+        """What the decider sees for ``req`` (hubsight.py)."""
+        return self.sight.view(req, snapshot)
 
     def _log(self, req: Request, d: Decision, asked: float | None) -> str:
-        """Write the choice to the decision log; returns the journal's name for who made it."""
         who = d.by or self.decider.who
-        choice = {"outcome": d.outcome, "capability": d.capability, "units": d.units}
-        self.decisions(
-            self.env.now,
-            "request",
-            req.id,
-            who,
-            {**choice, "reason": d.reason},
-            d.alternatives,
-            asked=self.env.now if asked is None else asked,
-        )
-        if who == LEGAL_TEST:
-            return self.decider.policy  # the journal has always named the policy here
-        return who.removeprefix("policy:")
+        return log_choice(self.decisions, self.env.now, req, d, asked, who, self.decider.policy)
 
     def _apply(self, req: Request, d: Decision, asked: float | None, log: bool = True) -> None:
         by = self._log(req, d, asked) if log else d.by.removeprefix("policy:")
         units: list[Unit] = []
         if d.outcome in GRANTING and d.capability is not None:
-            units = self.defence.grant(req, d.capability, d.units)
+            units = self.book.grant(req, d.capability, d.units)
         self.record_decision(req, d, units, by)
         if d.outcome == "queued":
-            self._enqueue(req)
+            self.queue.add(req)
             if asked is not None and asked != self.env.now:  # a deferred answer: wait for change
-                self._exam_key[req] = self.defence.exam_key(req, self.decider.rescans_all)
-                self._unexamined.pop(req, None)
+                self.queue.examined(req, self.book.exam_key(req, self.decider.rescans_all))
             self.requests.emit(req, "queued", reason=d.reason)
             self._emit_queue()
             self.changed()
@@ -320,65 +240,25 @@ class Hub:
             self.requests.close(req, "denied", d.reason)
             self.changed()
             return
-        self._dequeue(req)
+        self.queue.remove(req)
         req.granted_capability = d.capability
         req.granted_units += len([u for u in units if u.support_for is None])
         req.substituted = req.substituted or d.outcome == "substitute"
         req.partial = req.partial or d.outcome == "partial"
         self.requests.emit(req, "tasked", units=[u.id for u in units], decision=d.outcome)
         tasking = self.streams.draw(self.steps_for(req).tasking, req.stream)
-        self.defence.deploy(units, req, tasking)
+        self.life.deploy(units, req, tasking)
         self._emit_queue()
         self.changed()
 
     def record_decision(self, req: Request, d: Decision, units: list[Unit], by: str) -> None:
-        needed = None
-        if req.capability is not None and req.capability in self.defence.capabilities:
-            size = self.defence.capabilities[req.capability].unit_size
-            needed = units_needed(req.quantity, req.measure, size)
-        self.record(
-            "decision",
-            self.env.now,
-            request=req.id,
-            region=req.region,
-            crisis=req.crisis,
-            state=d.outcome,
-            capability=d.capability,
-            qty=len([u for u in units if u.support_for is None]),
-            detail={
-                "reason": d.reason,
-                "decider": by,
-                "priority": req.priority,
-                "units": [u.id for u in units],
-                "requested_capability": req.capability,
-                "requested_units": needed,
-                "alternatives": list(d.alternatives),
-            },
-        )
+        record_decision(self.record, self.env.now, self.book.capabilities, req, d, units, by)
 
     # -- queued requests -----------------------------------------------------------------------
-    def _enqueue(self, req: Request) -> None:
-        """Queue a request, indexed by the capabilities whose changes could help it."""
-        self.queued[req] = None
-        for cap in self.defence.relevant(req):
-            self._queued_by_cap.setdefault(cap, {})[req] = None
-        if req not in self._exam_key:
-            self._unexamined[req] = None
-
-    def _dequeue(self, req: Request) -> bool:
-        """Take a request off the queue; False if it was not queued."""
-        if req not in self.queued:
-            return False
-        del self.queued[req]
-        for cap in self.defence.relevant(req):
-            self._queued_by_cap[cap].pop(req, None)
-        self._unexamined.pop(req, None)
-        return True
-
     def requeue(self, req: Request, reason: str) -> None:
         """Back in the queue, to be examined afresh (a reallocation fell through)."""
-        self._exam_key.pop(req, None)
-        self._enqueue(req)
+        self.queue.unseen(req)
+        self.queue.add(req)
         self.requests.emit(req, "queued", reason=reason)
         self._emit_queue()
         self.poke()
@@ -391,13 +271,13 @@ class Hub:
         if req in self._in_waiting:
             del self._in_waiting[req]
             self._emit_queue()
-        if self._dequeue(req):
+        if self.queue.remove(req):
             self._emit_queue()
         if self.awaiting.pop(req, None) is not None:
             self.decider.withdraw(req.id)
             self._emit_queue()
-        self._exam_key.pop(req, None)
-        self._scores.pop(req, None)
+        self.queue.unseen(req)
+        self.sight.forget(req)
 
     def poke(self) -> None:
         """Re-examine the queued requests soon (once per moment, however many pokes)."""
@@ -419,28 +299,22 @@ class Hub:
         """
         if self.env.now < self.outage_until or not self.queued:
             return
-        decider, defence = self.decider, self.defence
+        decider, book = self.decider, self.book
         snapshot = self.snapshot()
-        dirty = defence.dirty.keys()
+        dirty = book.dirty.keys()
         forced = {r for r in self.queued if decider.may_reallocate(r)} if hourly else set()
         everything = decider.rescans_all
-        if everything:
-            pool = list(self.queued)
-        else:
-            chosen = dict(self._unexamined)
-            for cap in dirty:
-                chosen.update(self._queued_by_cap.get(cap, {}))
-            chosen.update(dict.fromkeys(forced))
-            pool = list(chosen)  # order does not matter: sorted below
-        defence.dirty = {}
+        # order does not matter: sorted below
+        pool = list(self.queued) if everything else self.queue.due(dirty, forced)
+        book.dirty = {}
         for r in pool:  # the picture changed: score on today's unmet need (§8.3 rule 5)
             r.priority = self._priority(r)
         order = sorted(pool, key=lambda r: (*decider.order_key(r, snapshot), r.seq))
         for req in order:
             if req not in self.queued or not req.open or req in self.awaiting:
                 continue
-            key = defence.exam_key(req, everything)
-            if key == self._exam_key.get(req) and req not in forced:
+            key = book.exam_key(req, everything)
+            if self.queue.same(req, key) and req not in forced:
                 continue  # nothing it could use has changed: the answer would be the same
             view = self.view(req, snapshot)
             answer = decider.decide(req, view)
@@ -453,36 +327,16 @@ class Hub:
                 self.moves.order(req, victim, decider.who, asked=self.env.now)
                 snapshot = self.snapshot()
             else:
-                self._exam_key[req] = key
-                self._unexamined.pop(req, None)
+                self.queue.examined(req, key)
 
     def review(self, unit: Unit) -> bool:
-        """24-hour review: keep the unit while its effect is still needed (§8.3 rule 9)."""
-        req = unit.request
-        if req is None or req.crisis is None or not self.crisis_active(req.crisis):
-            return False
-        if (
-            req.duration is not None
-            and req.submitted is not None
-            and self.env.now >= req.submitted + req.duration
-        ):
-            return False
-        demand = self.demand
-        key = (req.crisis, req.region)
-        for tag in demand.contribution_tags(unit):
-            need = demand.need.get(key, {}).get(tag, 0)
-            civil = demand.civil.get(key, {}).get(tag, 0)
-            mil = demand.military.get(key, {}).get(tag, 0)
-            if need - civil - (mil - demand.unit_amount(unit, tag)) > 0:
-                return True
-        return unit.support_for is not None and any(
-            u.tasked and u.request is req and u.support_for is None for u in req.units
-        )
+        """24-hour review: keep the unit while its effect is still needed (review.py)."""
+        return still_needed(unit, self.env.now, self.demand, self.crisis_active)
 
     # -- national mobilisation -------------------------------------------------------------------
     def consider_mobilisation(self) -> None:
         """The decider decides on national mobilisation of the generic pool (§8.3)."""
-        waiting = self.defence.pool_waiting(self.queued)
+        waiting = self.pool.waiting(self.queued)
         if waiting is None:
             return
         if self.decider.mobilise(waiting, self.spec.mobilisation_threshold):
@@ -490,12 +344,12 @@ class Hub:
 
     def mobilise(self, who: str, asked: float | None = None) -> str | None:
         """Mobilise the generic pool now; returns why not, or None when it was done."""
-        waiting = self.defence.pool_waiting(self.queued)
+        waiting = self.pool.waiting(self.queued)
         if waiting is None:
             return "the generic pool is already mobilised or this exercise has none"
         ids = [r.id for r in waiting]
         self.decisions(self.env.now, "mobilisation", None, who, {"waiting": ids}, asked=asked)
-        self.defence.mobilise(ids)
+        self.pool.mobilise(ids)
         return None
 
     # -- settings ----------------------------------------------------------------------------------
@@ -546,7 +400,3 @@ class Hub:
             detail["awaiting"] = awaiting
             total += sum(1 for r in self.awaiting if r not in self.queued)
         self.record("queue", self.env.now, value=float(total), detail=detail)
-
-
-def _cheapest_first(d: Deployment) -> tuple[float, str]:
-    return (d.priority, d.unit)

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sim.model.entities import Request
 
 __all__ = [
+    "GRANTING",
     "OUTCOMES",
     "Candidate",
     "Decision",
@@ -23,6 +24,7 @@ __all__ = [
 ]
 
 OUTCOMES = ("approved", "partial", "substitute", "queued", "denied")
+GRANTING = frozenset(("approved", "partial", "substitute"))  # outcomes that task units
 _CLASS_VALUE = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
 
 

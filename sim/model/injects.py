@@ -4,19 +4,31 @@ Every inject ends with exactly one journal event: ``fired``, ``skipped`` (fired 
 effect, e.g. escalating a crisis that has ended) or ``not_reached`` at ENDEX. Manual injects wait
 for a facilitator (live play or a recorded decision log); in a batch run they are not reached.
 Conditions are checked, in MSEL order, whenever the picture changes; each fires once.
+
+Collaborators come through ``connect(InjectParts)`` before t = 0: an inject can change any
+part (crises, requests, Defence, the hub), so one small dataclass of exactly those parts replaces
+the world it used to hold.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sim.exercise.models import Condition, Inject
+from sim.exercise.models import Condition, Exercise, Inject
 from sim.exercise.times import format_duration
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    import simpy
 
-__all__ = ["InjectRunner"]
+    from sim.journal import Recorder
+    from sim.model.crises import Crises
+    from sim.model.defence import Defence
+    from sim.model.hub import Hub
+    from sim.model.requests import RequestDesk
+
+__all__ = ["InjectParts", "InjectRunner"]
 
 
 def _trigger_text(inj: Inject) -> str | None:
@@ -35,24 +47,42 @@ def _trigger_text(inj: Inject) -> str | None:
     return None
 
 
+@dataclass
+class InjectParts:
+    """What the injects act on: every part a scripted event can change (crises, requests, Defence
+    units and main task 1, the hub's settings) and the clock, journal and exercise."""
+
+    env: simpy.Environment
+    record: Recorder
+    ex: Exercise
+    crises: Crises
+    requests: RequestDesk
+    defence: Defence
+    hub: Hub
+    changed: Callable[[], None]
+
+
 class InjectRunner:
-    def __init__(self, world: World) -> None:
-        self.w = world
+    def __init__(self, exercise: Exercise) -> None:
         self.done: dict[str, str] = {}
         self._dependents: dict[str, list[Inject]] = {}
         self._watching: list[Inject] = []
         self._scheduled: set[str] = set()
         self.due: dict[str, float] = {}  # scheduled injects -> when they fire (a delay moves it)
-        self.by_id = {i.id: i for i in world.ex.injects}
+        self.by_id = {i.id: i for i in exercise.injects}
         self.adhoc: list[Inject] = []  # typed in by the facilitator during a live session
         self.fired_at: dict[str, float] = {}  # fired or skipped -> when (for the live view)
         self.reasons: dict[str, str] = {}  # skipped -> why
 
+    def connect(self, ctx: InjectParts) -> None:
+        """The parts it works with, handed in before t = 0 (a dataclass: it needs many)."""
+        self.ctx = ctx
+
     def start(self) -> None:
-        for inj in self.w.ex.injects:
+        for inj in self.ctx.ex.injects:
             trig = inj.trigger
             if inj.time is not None:
-                self._schedule(inj, inj.time - self.w.env.now)
+                self._schedule(inj, inj.time - self.ctx.env.now)
             elif trig is not None and trig.after is not None:
                 self._dependents.setdefault(trig.after, []).append(inj)
             elif trig is not None and trig.when is not None:
@@ -64,12 +94,12 @@ class InjectRunner:
 
     def _schedule(self, inj: Inject, delay: float) -> None:
         self._scheduled.add(inj.id)
-        due = self.w.env.now + max(0.0, delay)
+        due = self.ctx.env.now + max(0.0, delay)
         self.due[inj.id] = due
-        self.w.env.process(self._at(inj, due))
+        self.ctx.env.process(self._at(inj, due))
 
     def _at(self, inj: Inject, due: float) -> Any:
-        yield self.w.env.timeout(due - self.w.env.now)
+        yield self.ctx.env.timeout(due - self.ctx.env.now)
         if self.due.get(inj.id) == due:  # not moved by a facilitator's delay meanwhile
             self.fire(inj)
 
@@ -93,15 +123,15 @@ class InjectRunner:
         """Take a pending inject out of the storyline; injects after it are not triggered."""
         inj = self.pending(inject_id)
         self.done[inj.id] = "skipped"
-        self.fired_at[inj.id] = self.w.env.now
+        self.fired_at[inj.id] = self.ctx.env.now
         self.reasons[inj.id] = reason
         self.due.pop(inj.id, None)
         if inj in self._watching:
             self._watching.remove(inj)
-        w = self.w
-        w.record(
+        ctx = self.ctx
+        ctx.record(
             "inject",
-            w.env.now,
+            ctx.env.now,
             inject=inj.id,
             state="skipped",
             crisis=inj.crisis or (inj.request.crisis if inj.request else None),
@@ -114,9 +144,9 @@ class InjectRunner:
         inj = self.pending(inject_id)
         if inj.id not in self.due:
             raise ValueError(f"inject {inj.id} is not scheduled yet (it waits for its trigger)")
-        due = max(self.w.env.now, self.due[inj.id] + minutes)
+        due = max(self.ctx.env.now, self.due[inj.id] + minutes)
         self.due[inj.id] = due
-        self.w.env.process(self._at(inj, due))
+        self.ctx.env.process(self._at(inj, due))
         return due
 
     def add_adhoc(self, inj: Inject) -> None:
@@ -138,39 +168,39 @@ class InjectRunner:
                 self._schedule(inj, inj.trigger.delay)
 
     def _holds(self, cond: Condition) -> bool:
-        w = self.w
+        ctx = self.ctx
         if cond.region_level:
             ((region, level),) = cond.region_level.items()
-            return w.crises.region(region).level >= level
+            return ctx.crises.region(region).level >= level
         if cond.crisis_level:
             ((crisis, level),) = cond.crisis_level.items()
-            run = w.crises.runs[crisis]
+            run = ctx.crises.runs[crisis]
             return run.active and run.level is not None and run.level >= level
         if cond.free_units_below:
             ((cap, k),) = cond.free_units_below.items()
-            return w.defence.free(cap) < k
+            return ctx.defence.book.free(cap) < k
         if cond.request_denied is not None:
-            return cond.request_denied in w.requests.denied_in
+            return cond.request_denied in ctx.requests.denied_in
         if cond.request_queued is not None:
-            return cond.request_queued in w.requests.queued_in
+            return cond.request_queued in ctx.requests.queued_in
         return False
 
     # -- effects ---------------------------------------------------------------------------------
     def fire(self, inj: Inject) -> None:
-        w = self.w
+        ctx = self.ctx
         if inj.id in self.done:
             return
         result = self._apply(inj)
         state, reason, request = result
         self.done[inj.id] = state
-        self.fired_at[inj.id] = w.env.now
+        self.fired_at[inj.id] = ctx.env.now
         if reason is not None:
             self.reasons[inj.id] = reason
         region = inj.request.region if inj.request is not None else None
         crisis = inj.crisis or (inj.request.crisis if inj.request is not None else None)
-        w.record(
+        ctx.record(
             "inject",
-            w.env.now,
+            ctx.env.now,
             inject=inj.id,
             state=state,
             crisis=crisis,
@@ -181,7 +211,7 @@ class InjectRunner:
         for dep in self._dependents.get(inj.id, []):
             assert dep.trigger is not None
             self._schedule(dep, dep.trigger.delay)
-        w.changed()
+        ctx.changed()
 
     def _detail(self, inj: Inject, reason: str | None) -> dict[str, Any]:
         return {
@@ -201,9 +231,9 @@ class InjectRunner:
         }
 
     def _apply(self, inj: Inject) -> tuple[str, str | None, str | None]:
-        w = self.w
+        ctx = self.ctx
         kind = inj.type
-        crises = w.crises
+        crises = ctx.crises
         if kind == "crisis_onset":
             assert inj.crisis is not None
             ok = crises.onset(inj.crisis, cause="inject")
@@ -241,38 +271,38 @@ class InjectRunner:
             assert inj.request is not None
             if inj.request.crisis is not None and crises.runs[inj.request.crisis].ended:
                 return ("skipped", "crisis has ended", None)
-            req = w.requests.scripted(inj.request, inj.id)
+            req = ctx.requests.scripted(inj.request, inj.id)
             return ("fired", None, req.id)
         if kind == "capacity_change":
             assert inj.capacity is not None
-            w.defence.capacity_change(
+            ctx.defence.mt1.capacity_change(
                 inj.capacity.capability, inj.capacity.units, inj.capacity.reason or inj.title
             )
             return ("fired", None, None)
         if kind in {"mt1_claim", "mt1_release"}:
             assert inj.mt1 is not None
             if kind == "mt1_claim":
-                w.defence.mt1_claim(inj.mt1.capability, inj.mt1.units, inj.id)
+                ctx.defence.mt1.claim(inj.mt1.capability, inj.mt1.units, inj.id)
             else:
-                w.defence.mt1_release(inj.mt1.capability, inj.mt1.units, inj.id)
+                ctx.defence.mt1.release(inj.mt1.capability, inj.mt1.units, inj.id)
             return ("fired", None, None)
         if kind == "hub_change":
             assert inj.hub is not None
             h = inj.hub
             if h.staff is not None:
-                w.hub.set_staff(h.staff, inj.id)
+                ctx.hub.set_staff(h.staff, inj.id)
             if h.policy is not None:
-                w.hub.set_policy(h.policy, inj.id)
+                ctx.hub.set_policy(h.policy, inj.id)
             if h.reallocation_authority is not None:
-                w.hub.set_authority(h.reallocation_authority, inj.id)
+                ctx.hub.set_authority(h.reallocation_authority, inj.id)
             if h.outage is not None:
-                w.hub.outage(h.outage, inj.id)
+                ctx.hub.outage(h.outage, inj.id)
             return ("fired", None, None)
         return ("fired", None, None)  # information, decision_point: journaled for the players
 
     def finish(self) -> None:
-        w = self.w
-        for inj in [*w.ex.injects, *self.adhoc]:
+        ctx = self.ctx
+        for inj in [*ctx.ex.injects, *self.adhoc]:
             if inj.id not in self.done:
                 reason = (
                     "manual inject not fired by a facilitator"
@@ -281,9 +311,9 @@ class InjectRunner:
                 )
                 if inj.id in self._scheduled:
                     reason = "scheduled after ENDEX"
-                w.record(
+                ctx.record(
                     "inject",
-                    w.env.now,
+                    ctx.env.now,
                     inject=inj.id,
                     state="not_reached",
                     crisis=inj.crisis or (inj.request.crisis if inj.request else None),

@@ -60,7 +60,7 @@ class Reallocations:
     def order(self, req: Request, victim: Deployment, who: str, asked: float | None) -> None:
         """Order a move; it takes effect after the decision latency (§8.3 rule 8, [S47e])."""
         hub = self.hub
-        unit = hub.defence.unit(victim.unit)
+        unit = hub.book.unit(victim.unit)
         choice = {"unit": unit.id, "from_request": victim.request.id, "to_request": req.id}
         hub.decisions(hub.env.now, "reallocation", unit.id, who, choice, asked=asked)
         spec = hub.spec
@@ -72,7 +72,7 @@ class Reallocations:
         latency = hub.streams.draw(dist, req.stream)
         self.moving.add(unit.id)
         self.version += 1
-        hub._dequeue(req)
+        hub.queue.remove(req)
         self._record("ordered", req, unit, self._detail(victim, latency, req))
         hub.requests.emit(
             req, "queued", reason=f"reallocation of {unit.id} ordered; decision latency"
@@ -113,6 +113,6 @@ class Reallocations:
         req.granted_units += 1
         req.partial = req.partial or req.granted_units < needed
         hub.requests.emit(req, "tasked", units=[unit.id], decision="reallocation")
-        hub.defence.reassign(unit, req)
+        hub.life.reassign(unit, req)
         hub._emit_queue()
         hub.changed()

@@ -7,21 +7,35 @@ delivers the effect; the route follows the effect (Wvr art. 51 by default, Polit
 police tasks, 58 for guarding, MSOB for other support) and the requester follows the route
 (§8.3 rule 2). After a denial a region does not ask again for that effect until the level changes.
 Scripted request injects arrive at the LOCC directly: the players or EXCON drafted them.
+
+Collaborators come through ``connect(DeskParts)`` before t = 0: the desk reads the crises, the
+demand picture, Defence and the hub, most built after it, so one small dataclass of exactly the
+parts it uses replaces the world it used to hold.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sim.exercise.models import RequestSpec
+from sim.exercise.models import Crisis, Exercise, RequestSpec
+from sim.exercise.reference import Ladder
 from sim.model.entities import UNDERWAY, Request
 from sim.model.legal import route_allows
 from sim.model.sites import resolve
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    import simpy
 
-__all__ = ["NOT_ASKED", "REQUESTER_FOR_ROUTE", "RequestDesk"]
+    from sim.journal import Recorder
+    from sim.model.crises import Crises
+    from sim.model.defence import Defence
+    from sim.model.demand import DemandBook
+    from sim.model.hub import Hub
+    from sim.model.rng import Streams
+
+__all__ = ["NOT_ASKED", "REQUESTER_FOR_ROUTE", "DeskParts", "RequestDesk"]
 
 # Why a region does not ask for unmet demand (the ``not_asked`` of a demand event).
 NOT_ASKED = {
@@ -44,9 +58,29 @@ REQUESTER_FOR_ROUTE = {
 }
 
 
+@dataclass
+class DeskParts:
+    """What the request desk works with: the clock, journal and streams, the exercise (tags, sites,
+    hub steps), the crises (levels, teams), the demand picture (gaps), Defence (units on their way,
+    the RMOA's advice, release) and the hub (submit, forget)."""
+
+    env: simpy.Environment
+    record: Recorder
+    streams: Streams
+    ex: Exercise
+    ladder: Ladder
+    crisis_specs: dict[str, Crisis]
+    demand: DemandBook
+    crises: Crises
+    defence: Defence
+    hub: Hub
+    active_crises_in: Callable[[str], list[str]]
+    tag_measure: Callable[[str], str]
+    tag_life_safety: Callable[[str], bool]
+
+
 class RequestDesk:
-    def __init__(self, world: World) -> None:
-        self.w = world
+    def __init__(self, exercise: Exercise) -> None:
         self.all: list[Request] = []
         self._drafting: set[tuple[str, str, str]] = set()
         self.open_at: dict[tuple[str | None, str], list[Request]] = {}  # (crisis, region) -> open
@@ -57,17 +91,24 @@ class RequestDesk:
         self._deliverable_cache: dict[tuple[str, str, int], str | None] = {}
 
     # -- creating requests ------------------------------------------------------------------
+
+    def connect(self, ctx: DeskParts) -> None:
+        """The parts it works with, handed in before t = 0 (a dataclass: it needs many)."""
+        self.ctx = ctx
+
     def _new(self, stem: str, site: Any = None, **kw: Any) -> Request:
         """A new request; ``stem`` names what it asks for independently of the policy (the
         crisis, region and effect, or the inject), and its n-th ask gets stream ``stem/n``.
         ``site`` is the request's own site reference, if it names one (sites.py)."""
         seq = len(self.all) + 1
         n = self._asks[stem] = self._asks.get(stem, 0) + 1
-        req = Request(id=f"R{seq:03d}", seq=seq, created=self.w.env.now, stream=f"{stem}/{n}", **kw)
-        crisis = self.w.crisis_specs.get(req.crisis) if req.crisis else None
-        req.site = resolve(self.w.ex, req.region, crisis, site)
+        req = Request(
+            id=f"R{seq:03d}", seq=seq, created=self.ctx.env.now, stream=f"{stem}/{n}", **kw
+        )
+        crisis = self.ctx.crisis_specs.get(req.crisis) if req.crisis else None
+        req.site = resolve(self.ctx.ex, req.region, crisis, site)
         tag = req.tags[0]
-        req.measure = self.w.tag_measure(tag)
+        req.measure = self.ctx.tag_measure(tag)
         self.all.append(req)
         self.open_at.setdefault((req.crisis, req.region), []).append(req)
         return req
@@ -78,9 +119,9 @@ class RequestDesk:
             self.queued_in.update(("any", req.region))
         elif state == "closed" and detail.get("outcome") == "denied":
             self.denied_in.update(("any", req.region))
-        self.w.record(
+        self.ctx.record(
             "request",
-            self.w.env.now,
+            self.ctx.env.now,
             request=req.id,
             state=state,
             region=req.region,
@@ -96,12 +137,12 @@ class RequestDesk:
         self.emit(req, "drafted", site=req.site.detail())
 
     def scripted(self, spec: RequestSpec, inject_id: str) -> Request:
-        w = self.w
-        crisis = w.crisis_specs.get(spec.crisis) if spec.crisis else None
+        ctx = self.ctx
+        crisis = ctx.crisis_specs.get(spec.crisis) if spec.crisis else None
         life = spec.life_safety
         if life is None:
             life = bool(
-                crisis and crisis.life_safety and any(w.tag_life_safety(t) for t in spec.tags)
+                crisis and crisis.life_safety and any(ctx.tag_life_safety(t) for t in spec.tags)
             )
         req = self._new(
             f"request/inject/{inject_id}",
@@ -121,7 +162,7 @@ class RequestDesk:
             site=spec.site,
         )
         self.emit_drafted(req)
-        w.hub.submit(req)
+        ctx.hub.submit(req)
         return req
 
     # -- subsidiarity ---------------------------------------------------------------------------
@@ -129,14 +170,14 @@ class RequestDesk:
         """Per tag: need not covered by civil means, units on scene, units on their way or open
         asks (negative: more than needed). One pass over the site's open requests for all tags;
         ``also`` adds tags the level no longer needs."""
-        w = self.w
+        ctx = self.ctx
         key = (crisis_id, region)
-        need = w.demand.need.get(key, {})
-        civil = w.demand.civil.get(key, {})
-        military = w.demand.military.get(key, {})
+        need = ctx.demand.need.get(key, {})
+        civil = ctx.demand.civil.get(key, {})
+        military = ctx.demand.military.get(key, {})
         tags = [*need, *(t for t in also if t not in need)]
         out = {t: need.get(t, 0) - civil.get(t, 0) - military.get(t, 0) for t in tags}
-        demand, underway = w.demand, w.defence.underway
+        demand, underway = ctx.demand, ctx.defence.book.underway
         for r in self.open_at.get(key, ()):
             if not r.granted_units:  # not decided yet: the ask itself counts
                 for t in r.tags:
@@ -158,27 +199,27 @@ class RequestDesk:
         self._evaluate(crisis_id, region)
 
     def on_region_change(self, region: str) -> None:
-        for crisis_id in self.w.active_crises_in(region):
+        for crisis_id in self.ctx.active_crises_in(region):
             self._evaluate(crisis_id, region)
-            self.w.demand.refresh((crisis_id, region))  # a team is up: a reason may be gone
+            self.ctx.demand.refresh((crisis_id, region))  # a team is up: a reason may be gone
 
     def _evaluate(self, crisis_id: str, region: str) -> None:
-        w = self.w
-        spec = w.crisis_specs[crisis_id]
-        run = w.crises.runs[crisis_id]
+        ctx = self.ctx
+        spec = ctx.crisis_specs[crisis_id]
+        run = ctx.crises.runs[crisis_id]
         if not spec.auto_requests or not run.active:
             return
-        team_ready = w.crises.can_request(region)
+        team_ready = ctx.crises.can_request(region)
         gaps: dict[str, int] | None = None
         site = (crisis_id, region)
         # covered tags are skipped: open asks and units on their way only lower a gap
-        for tag in w.demand.uncovered(site):
+        for tag in ctx.demand.uncovered(site):
             key = (crisis_id, region, tag)
             if key in self._drafting:
                 continue
             if key in self._denied_at_level and self._denied_at_level[key] == run.level:
                 continue
-            route = w.ex.tags[tag].route
+            route = ctx.ex.tags[tag].route
             if route == "WVR51" and not team_ready:
                 continue  # the voorzitter asks once the ROT is up; a burgemeester needs no team
             if self._deliverable(tag, route) is not None:
@@ -191,10 +232,10 @@ class RequestDesk:
 
     def _deliverable(self, tag: str, route: str) -> str | None:
         """None if some capability delivers ``tag`` on ``route``; else why not (cached)."""
-        key = (tag, route, len(self.w.defence.capabilities))
+        key = (tag, route, len(self.ctx.defence.book.capabilities))
         hit = self._deliverable_cache.get(key, "")
         if hit == "":
-            caps = [c for c in self.w.defence.capabilities.values() if tag in c.tags]
+            caps = [c for c in self.ctx.defence.book.capabilities.values() if tag in c.tags]
             hit = (
                 "no_capability"
                 if not caps
@@ -209,11 +250,11 @@ class RequestDesk:
 
         NOTE: on the demand event's path, so the gaps are computed once, and only if needed.
         """
-        w = self.w
-        if not w.crisis_specs[crisis_id].auto_requests:
+        ctx = self.ctx
+        if not ctx.crisis_specs[crisis_id].auto_requests:
             return dict.fromkeys(tags, "no_auto_requests")
         out: dict[str, str] = {}
-        level = w.crises.runs[crisis_id].level
+        level = ctx.crises.runs[crisis_id].level
         gaps: dict[str, int] | None = None
         open_ = self.open_at.get((crisis_id, region), ())
         for tag in tags:
@@ -223,11 +264,11 @@ class RequestDesk:
             if key in self._denied_at_level and self._denied_at_level[key] == level:
                 out[tag] = "denied_at_level"
                 continue
-            info = w.ex.tags.get(tag)
+            info = ctx.ex.tags.get(tag)
             route = info.route if info is not None else "WVR51"
             why = self._deliverable(tag, route)
-            if why is None and route == "WVR51" and not w.crises.can_request(region):
-                low = w.crises.region(region).level < w.ladder.request_level
+            if why is None and route == "WVR51" and not ctx.crises.can_request(region):
+                low = ctx.crises.region(region).level < ctx.ladder.request_level
                 why = "below_request_level" if low else "waiting_for_team"
             if why is None and not any(tag in r.tags for r in open_):
                 if gaps is None:
@@ -240,40 +281,40 @@ class RequestDesk:
 
     def _draft_start(self, crisis_id: str, region: str, tag: str, route: str, gap: int) -> None:
         """The region (with its RMOA) starts drafting a request for the current ``gap``."""
-        w = self.w
-        spec = w.crisis_specs[crisis_id]
+        ctx = self.ctx
+        spec = ctx.crisis_specs[crisis_id]
         req = self._new(
             f"request/{crisis_id}/{region}/{tag}",
             region=region,
             crisis=crisis_id,
             route=route,
             requester=REQUESTER_FOR_ROUTE[route],
-            effect=f"{w.ex.tags[tag].name} for {spec.name or spec.id}",
+            effect=f"{ctx.ex.tags[tag].name} for {spec.name or spec.id}",
             tags=[tag],
-            capability=w.defence.advised_capability(tag, route, region, gap),
+            capability=ctx.defence.book.advised_capability(tag, route, region, gap),
             quantity=gap,
             urgency=spec.urgency,
-            life_safety=spec.life_safety and w.tag_life_safety(tag),
+            life_safety=spec.life_safety and ctx.tag_life_safety(tag),
             scripted=False,
             inject=None,
         )
         self.emit_drafted(req)
-        w.env.process(self._draft(req, tag))
+        ctx.env.process(self._draft(req, tag))
 
     def _draft(self, req: Request, tag: str) -> Any:
         """After drafting, send what is still needed (the picture may have changed meanwhile)."""
-        w = self.w
-        yield w.env.timeout(w.streams.draw(w.ex.hub.drafting, req.stream))
+        ctx = self.ctx
+        yield ctx.env.timeout(ctx.streams.draw(ctx.ex.hub.drafting, req.stream))
         assert req.crisis is not None
         self._drafting.discard((req.crisis, req.region, tag))
         if not req.open:
             return
         gap = self.gap(req.crisis, req.region, tag) + req.quantity  # not counting itself
-        if not w.crises.runs[req.crisis].active or gap <= 0:
+        if not ctx.crises.runs[req.crisis].active or gap <= 0:
             self.close(req, "withdrawn", "no longer needed when the draft was ready")
             return
         req.quantity = gap
-        w.hub.submit(req)
+        ctx.hub.submit(req)
 
     # -- closing --------------------------------------------------------------------------------
     def close(self, req: Request, outcome: str, reason: str) -> None:
@@ -283,23 +324,23 @@ class RequestDesk:
         self.emit(req, "closed", outcome=outcome, reason=reason)
         self.open_at[(req.crisis, req.region)].remove(req)
         if outcome == "denied" and req.crisis is not None and not req.scripted:
-            run = self.w.crises.runs[req.crisis]
+            run = self.ctx.crises.runs[req.crisis]
             for tag in req.tags:
                 self._denied_at_level[(req.crisis, req.region, tag)] = run.level
-        self.w.hub.forget(req)
+        self.ctx.hub.forget(req)
         if req.crisis is not None:
             self._evaluate(req.crisis, req.region)  # it returns at once for an ended crisis
-            if req.crisis in self.w.active_crises_in(req.region):
-                self.w.demand.refresh((req.crisis, req.region))  # e.g. now denied at this level
+            if req.crisis in self.ctx.active_crises_in(req.region):
+                self.ctx.demand.refresh((req.crisis, req.region))  # e.g. now denied at this level
 
     def on_units_gone(self, req: Request, reason: str) -> None:
         """Called when the last unit of a request is released."""
-        if any(u.request is req for u in req.units) or self.w.hub.is_queued(req):
+        if any(u.request is req for u in req.units) or self.ctx.hub.is_queued(req):
             return
         if not req.open:
             return
         if not req.ever_on_scene:  # stood down before any unit arrived
-            crisis_over = req.crisis is not None and not self.w.crises.runs[req.crisis].active
+            crisis_over = req.crisis is not None and not self.ctx.crises.runs[req.crisis].active
             self.close(req, "withdrawn" if crisis_over else "stood_down", reason)
             return
         self.emit(req, "released", reason=reason)
@@ -314,7 +355,7 @@ class RequestDesk:
                 if req.units and any(u.request is req for u in req.units):
                     for unit in list(req.units):
                         if unit.request is req:
-                            self.w.defence.release(unit, "crisis ended")
+                            self.ctx.defence.life.release(unit, "crisis ended")
                 else:
                     self.close(req, "withdrawn", "crisis ended before assistance arrived")
 

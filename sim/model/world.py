@@ -18,13 +18,13 @@ import simpy
 from sim.decisionlog import DecisionLog
 from sim.exercise.models import Crisis, Exercise
 from sim.journal import Recorder
-from sim.model.crises import Crises
+from sim.model.crises import Crises, CrisesParts
 from sim.model.deciders import Decider, make_decider
 from sim.model.defence import Defence
 from sim.model.demand import DemandBook
 from sim.model.hub import Hub
-from sim.model.injects import InjectRunner
-from sim.model.requests import RequestDesk
+from sim.model.injects import InjectParts, InjectRunner
+from sim.model.requests import DeskParts, RequestDesk
 from sim.model.rng import Streams
 
 __all__ = ["World", "build_world", "simulate"]
@@ -52,10 +52,18 @@ class World:
         self._checking = False
         self.started = False
         self.finished = False  # set after run_end: nothing may be journaled any more
-        self.demand = DemandBook(self)
-        self.crises = Crises(self)
-        self.requests = RequestDesk(self)
-        self.defence = Defence(self)
+        self.demand = DemandBook(
+            env,
+            record,
+            self.crisis_specs,
+            exercise.regions,
+            exercise.tags,
+            self.tag_measure,
+            self.tag_life_safety,
+        )
+        self.crises = Crises(exercise)
+        self.requests = RequestDesk(exercise)
+        self.defence = Defence(exercise, env, record, streams, self.demand, self.tag_measure)
         self.hub = Hub(
             env,
             record,
@@ -66,14 +74,62 @@ class World:
             streams,
             decider,
         )
-        self.hub.connect(
-            self.defence,
+        self.injects = InjectRunner(exercise)
+        self._connect()
+
+    def _connect(self) -> None:
+        """desmod's elaborate step: hand every part the parts it works with, before t = 0."""
+        env, record, streams, ex = self.env, self.record, self.streams, self.ex
+        demand, crises, requests, defence, hub = (
             self.demand,
+            self.crises,
             self.requests,
-            lambda crisis: self.crises.runs[crisis].active,
+            self.defence,
+            self.hub,
+        )
+        demand.connect(self.active_crises_in, requests.not_asked, requests.on_demand_change)
+        crises.connect(
+            CrisesParts(
+                env, record, streams, ex, self.ladder, demand, requests, self.injects, self.changed
+            )
+        )
+        requests.connect(
+            DeskParts(
+                env,
+                record,
+                streams,
+                ex,
+                self.ladder,
+                self.crisis_specs,
+                demand,
+                crises,
+                defence,
+                hub,
+                self.active_crises_in,
+                self.tag_measure,
+                self.tag_life_safety,
+            )
+        )
+        hub.connect(
+            defence.book,
+            defence.life,
+            defence.pool,
+            demand,
+            requests,
+            lambda crisis: crises.runs[crisis].active,
             self.changed,
         )
-        self.injects = InjectRunner(self)
+        defence.connect(
+            hub.review,
+            hub.poke,
+            requests.emit,
+            requests.on_units_gone,
+            requests.all,
+            self.changed,
+        )
+        self.injects.connect(
+            InjectParts(env, record, ex, crises, requests, defence, hub, self.changed)
+        )
 
     # -- helpers shared by the parts ----------------------------------------------------------------
     def tag_measure(self, tag: str) -> str:

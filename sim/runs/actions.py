@@ -118,7 +118,7 @@ def reallocate(session: Session, unit_id: str, request_id: str, who: str = "play
     world = session.world
     hub = world.hub
     try:
-        unit = world.defence.unit(unit_id)
+        unit = world.defence.book.unit(unit_id)
     except KeyError:
         raise SessionError(f"no unit {unit_id}") from None
     req = find_request(session, request_id)

@@ -102,7 +102,9 @@ class LiveSession:
         hub = world.hub
         ids = c.CompletionIds(
             requests=[r.id for r in world.requests.all if r.open],
-            units=[u.id for us in world.defence.units.values() for u in us if hub.moves.movable(u)],
+            units=[
+                u.id for us in world.defence.book.units.values() for u in us if hub.moves.movable(u)
+            ],
             injects=[i for i in world.injects.by_id if i not in world.injects.done],
             capabilities=self.capabilities,
         )

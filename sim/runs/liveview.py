@@ -125,7 +125,7 @@ def _level_code(s: Session, level: int | None) -> str | None:
 
 def _pending(s: Session) -> list[PendingView]:
     world = s.world
-    hub, defence = world.hub, world.defence
+    hub, defence = world.hub, world.defence.book
     decider = s.decider
     assert isinstance(decider, PlayersDecider)
     out = []
@@ -184,7 +184,7 @@ def _pending(s: Session) -> list[PendingView]:
 
 def _note(s: Session, req: Request, cap: str, free: int, needed: int) -> str:
     """What taking this capability means for the others waiting for it."""
-    hub, defence = s.world.hub, s.world.defence
+    hub, defence = s.world.hub, s.world.defence.book
     others = [
         r.id
         for r in [*hub.queued, *hub.awaiting]
@@ -215,14 +215,14 @@ def playing_capabilities(s: Session) -> set[str]:
         for part in (inj.capacity, inj.mt1):
             if part is not None:
                 named.add(part.capability)
-    caps = s.world.defence.capabilities
+    caps = s.world.defence.book.capabilities
     chosen = {cid for cid, cap in caps.items() if tags & set(cap.tags)} | (named & set(caps))
     chosen |= {need for cid in list(chosen) for need in caps[cid].needs}
     return chosen
 
 
 def _board(s: Session, playing: set[str]) -> list[UnitBoardRow]:
-    defence = s.world.defence
+    defence = s.world.defence.book
     rows = []
     for cap_id in sorted(defence.units):
         counts = defence.counts(cap_id)
@@ -260,12 +260,14 @@ def _regions(s: Session) -> list[RegionView]:
 
 def _mobilisation(s: Session) -> str | None:
     world = s.world
-    defence, hub = world.defence, world.hub
-    if "GENERIC" not in defence.capabilities:
+    pool, hub = world.defence.pool, world.hub
+    if "GENERIC" not in world.defence.book.capabilities:
         return None
-    if defence.mobilised_at is not None:
-        return f"mobilised at T+{int(defence.mobilised_at) // 60:02d}:{int(defence.mobilised_at) % 60:02d}"
-    waiting = defence.pool_waiting(hub.queued) or []
+    if pool.mobilised_at is not None:
+        return (
+            f"mobilised at T+{int(pool.mobilised_at) // 60:02d}:{int(pool.mobilised_at) % 60:02d}"
+        )
+    waiting = pool.waiting(hub.queued) or []
     threshold = hub.spec.mobilisation_threshold
     if s.advisor.mobilise(waiting, threshold):
         return f"{s.advisor.policy} would mobilise now: {len(waiting)} manpower requests waiting"
