@@ -19,7 +19,8 @@ demo: $(STAMP)
 	$(BIN)/ttx run exercises/tutorial.yaml
 
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+	$(BIN)/mypy
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -266,6 +266,14 @@ def _policies() -> list[str]:
 )
 @click.option("--no-plots", is_flag=True, help="skip the timeline and report")
 @click.option(
+    "--format",
+    "formats",
+    default="png",
+    show_default=True,
+    metavar="png,svg,pdf",
+    help="timeline formats (the report embeds the PNG)",
+)
+@click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default="en",
@@ -279,31 +287,33 @@ def run(
     out: str,
     sets: tuple[str, ...],
     no_plots: bool,
+    formats: str,
     lang: str,
 ) -> None:
     """Play EXERCISE to ENDEX and write a new run folder OUT/<exercise>/<run>/.
 
     Prints a summary; the last line of stdout is the run folder's path.
     """
-    overrides = list(sets)
-    if seed is not None:
-        overrides.append(f"exercise.seed={seed}")
-    if policy is not None:
-        overrides.append(f"hub.policy={policy}")
-    loaded = _load(exercise, tuple(overrides))
-    out_path = Path(out)
-    if out_path.exists() and not out_path.is_dir():
-        _fail_input(f"--out {out}: error: exists and is not a folder")
+    from sim.analysis import check_formats
+    from sim.cli_common import load_with_overrides, out_folder
+
     try:
-        out_path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _fail_input(f"--out {out}: error: cannot create: {exc.strerror}")
+        chosen = check_formats(formats.split(","))
+    except ValueError as exc:
+        _fail_input(f"--format {formats}: error: {exc}")
+    loaded = load_with_overrides(exercise, sets, seed, policy)
+    out_path = out_folder(out)
     from sim.analysis.kpis import summary_lines
     from sim.runs import run_exercise
 
     try:
         result = run_exercise(
-            loaded, out_path, command=["ttx", *sys.argv[1:]], plots=not no_plots, lang=lang
+            loaded,
+            out_path,
+            command=["ttx", *sys.argv[1:]],
+            plots=not no_plots,
+            lang=lang,
+            formats=chosen,
         )
     except OSError as exc:  # read-only, full, a file in the way, a name too long, /proc...
         import errno

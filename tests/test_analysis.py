@@ -745,7 +745,9 @@ def test_what_ttx_run_draws_is_what_plot_and_report_redraw(tmp_path: Path) -> No
     still be exactly what ``ttx plot`` and ``ttx report`` make from the folder alone."""
     from sim.cli import cli
 
-    result = CliRunner().invoke(cli, ["run", str(TUTORIAL), "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["run", str(TUTORIAL), "--out", str(tmp_path), "--format", "png,svg,pdf"]
+    )
     assert result.exit_code == 0, result.output
     folder = Path(result.stdout.strip().splitlines()[-1])
     first = {

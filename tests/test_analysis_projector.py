@@ -15,6 +15,7 @@ from sim.analysis.labelset import LabelSet
 from sim.analysis.projector import PAGE_DPI, projector_pages
 from sim.analysis.render import render_run
 from sim.analysis.tables import build_tables
+from sim.journal import read_events
 from sim.analysis.timeline import draw_timeline_tables
 from sim.analysis.viewfilter import filter_tables
 
@@ -48,7 +49,7 @@ def test_national_exercise_projector_pages(tmp_path: Path) -> None:
 
     loaded = load_exercise_full(ROOT / "exercises" / "national-stress-test.yaml")
     result = run_exercise(loaded, tmp_path, plots=False)
-    T = build_tables(result.events)
+    T = build_tables(read_events(result.folder / "events.jsonl"))
     pages = projector_pages(T, loaded.exercise, "nl")
     names = [p.name for p in pages]
     assert names[0].startswith("injects") and names[-1] == "key"

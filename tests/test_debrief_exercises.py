@@ -102,7 +102,9 @@ def _count(events: list[dict[str, Any]], kind: str, state: str) -> int:
 
 @pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
 def test_exercise_debrief_files_and_structure(path: Path, tmp_path: Path) -> None:
-    result = run_exercise(load_exercise_full(path), tmp_path, plots=True)
+    result = run_exercise(
+        load_exercise_full(path), tmp_path, plots=True, formats=["png", "svg", "pdf"]
+    )
     for name in ("timeline.png", "timeline.svg", "timeline.pdf", "report.html"):
         assert (result.folder / name).stat().st_size > 1000, name
     html = (result.folder / "report.html").read_text(encoding="utf-8")

@@ -37,8 +37,9 @@ def _request_line(d: dict[str, Any], lang: str) -> str:
     outcome = str(choice.get("outcome") or "")
     what = t_or(f"decision.{outcome}", outcome, lang)
     cap = choice.get("capability")
-    units = choice.get("units") or []
-    granted = f" {cap} ×{len(units)}" if cap and units else (f" {cap}" if cap else "")
+    units = choice.get("units")  # how many were granted (decisions.jsonl counts them)
+    count = len(units) if isinstance(units, list) else int(units or 0)
+    granted = f" {cap} ×{count}" if cap and count else (f" {cap}" if cap else "")
     reason = reason_label(choice.get("reason"), lang)
     tail = f" — {reason}" if reason else ""
     return f"{format_t(float(d.get('t') or 0))} {d.get('key')}: {what}{granted} ({_who(d.get('who'), lang)}){tail}"

@@ -192,12 +192,12 @@ def _summary_html(
         )
         fail_html = f"<h2>Failed replications ({len(failures)})</h2><ul>{items}</ul>"
     sens_html = ""
-    for v, items in sens.items():
-        if not items:
+    for v, ranked in sens.items():
+        if not ranked:
             continue
         body = "".join(
             f"<tr><td>{e(s.kpi)}</td><td>{s.r2:.2f}</td><td>{s.std:.3g}</td><td>{e(s.top_inject)}</td><td>{s.top_corr:+.2f}</td></tr>"
-            for s in items[:10]
+            for s in ranked[:10]
         )
         sens_html += (
             f"<h3>{e(v)}</h3><table><tr><th>KPI</th><th>adjusted R² (share explained by inject timing)</th>"

@@ -99,7 +99,7 @@ def bars(rects: list[Any], style: fs.BarStyle, gid: str, zorder: float) -> Colle
     if style.hatch:
         compound = Path.make_compound_path_from_polys(np.asarray(rects, dtype=float))
         return PathCollection([compound], **look)
-    return PolyCollection(rects, **look)
+    return PolyCollection(rects, **look)  # type: ignore[arg-type]
 
 
 def shade_sections(ax: Any, starts: list[int], end: int) -> None:

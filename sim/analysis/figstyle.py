@@ -168,7 +168,7 @@ file about 15% larger; the PNG is a debrief picture, not an archive."""
 @contextmanager
 def rc() -> Iterator[None]:
     """Matplotlib defaults plus ``RC``, whatever the user's matplotlibrc says."""
-    with mpl.rc_context(), mstyle.context("default"), mpl.rc_context(RC):
+    with mpl.rc_context(), mstyle.context("default"), mpl.rc_context(RC):  # type: ignore[arg-type]
         yield
 
 

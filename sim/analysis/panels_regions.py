@@ -87,7 +87,9 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
     ax.add_artist(LabelSet(codes, fontsize=7, clip=True, gid="level-codes", zorder=3))
 
     # crisis lanes: active span, unmet demand, level changes
-    span_rects, unmet_rects, ls_rects = [], [], []
+    span_rects: list[Any] = []
+    unmet_rects: list[Any] = []
+    ls_rects: list[Any] = []
     for span in T.crisis_spans.itertuples(index=False):
         for region in span.regions:
             y = crisis_y.get((region, span.crisis))
@@ -187,7 +189,7 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
     ax.add_artist(LabelSet(beside, fontsize=7, gid="request-labels", zorder=4))
     # markers: denied, substituted, partial, open, withdrawn
     marks = tl.T.marks
-    for mark, style in fs.MARK_STYLE.items():
+    for mark, mark_style in fs.MARK_STYLE.items():
         sel = marks[(marks["mark"] == mark) & marks["request"].isin(plan.request_row)]
         sel = sel[(sel["t"] >= tl.t0) & (sel["t"] <= tl.t1)]
         if not len(sel):
@@ -197,9 +199,9 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
             sel["t"].to_numpy(),
             [plan.request_row[r] for r in sel["request"]],
             linestyle="none",
-            marker=style["marker"],
-            markersize=style["size"],
-            markerfacecolor=style["color"],
+            marker=mark_style["marker"],
+            markersize=mark_style["size"],
+            markerfacecolor=mark_style["color"],
             markeredgecolor="black",
             markeredgewidth=0.8,
             zorder=5,
@@ -233,11 +235,11 @@ def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
             Patch(facecolor=style.face, edgecolor=style.edge, hatch=style.hatch,
                   label=t(f"phase.{phase}", lang))
         )  # fmt: skip
-    for mark, style in fs.MARK_STYLE.items():
+    for mark, mark_style in fs.MARK_STYLE.items():
         if mark in marks:
             handles.append(
-                Line2D([], [], linestyle="none", marker=style["marker"],
-                       markersize=style["size"] * 0.9, markerfacecolor=style["color"],
+                Line2D([], [], linestyle="none", marker=mark_style["marker"],
+                       markersize=mark_style["size"] * 0.9, markerfacecolor=mark_style["color"],
                        markeredgecolor="black", label=t(f"mark.{mark}", lang))
             )  # fmt: skip
     handles.append(Line2D([], [], linestyle="none", label=t("legend.life_safety", lang)))

@@ -293,8 +293,8 @@ class Timeline:
         if timed:
             self._time_axis(timed)
             if timed[0] is not axes.get("injects"):  # top tick labels above: title clears them
-                top = timed[0]
-                top.set_title(top.get_title(loc="left"), loc="left", y=1.0, pad=30)
+                head_ax = timed[0]
+                head_ax.set_title(head_ax.get_title(loc="left"), loc="left", y=1.0, pad=30)
         return fig
 
     def _margins(self) -> tuple[float, float]:
@@ -462,8 +462,8 @@ def _request_label(row: dict[str, Any]) -> str:
 def lane_names(fig: Figure) -> dict[str, list[str]]:
     """The lane labels of each panel (``regions``, ``units``, ``capacity``), for tests and
     accessibility text."""
-    names = {}
+    names: dict[str, list[str]] = {}
     for ax in fig.axes:
         if ax.get_label() in ("regions", "units", "capacity"):
-            names[ax.get_label()] = [tick.get_text() for tick in ax.get_yticklabels()]
+            names[str(ax.get_label())] = [tick.get_text() for tick in ax.get_yticklabels()]
     return names

@@ -266,7 +266,7 @@ class Crises:
     def _update_region(self, region_id: str) -> None:
         ctx = self.ctx
         r = self.region(region_id)
-        levels = [self.runs[c].level for c in r.crises if self.runs[c].level is not None]
+        levels = [lv for c in r.crises if (lv := self.runs[c].level) is not None]
         new = max(levels) if levels else ctx.ladder.min_level
         if new == r.level and r.teams:
             return

@@ -72,7 +72,7 @@ class Hub:
         self.staff = spec.staff
         self.busy = 0
         self.outage_until = 0.0
-        self.authority = spec.reallocation_authority
+        self.authority: str = spec.reallocation_authority
         self.finished = False  # set at ENDEX: a dropped world's generators journal nothing
         self.waiting: list[tuple[Any, ...]] = []
         self._in_waiting: dict[Request, None] = {}  # waiting for hub staff

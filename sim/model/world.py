@@ -215,7 +215,7 @@ class World:
             detail={
                 "outcomes": dict(sorted(outcomes.items())),
                 "open": [r.id for r in self.requests.all if r.open],
-                "events": len(self.record) if hasattr(self.record, "__len__") else None,
+                "events": _count(self.record),
             },
         )
         self.finished = True
@@ -272,6 +272,12 @@ class World:
         )
 
 
+def _count(record: Recorder) -> int | None:
+    """Events recorded so far, when the recorder counts them (the journal does)."""
+    length = getattr(record, "__len__", None)
+    return int(length()) if length is not None else None
+
+
 def build_world(
     exercise: Exercise,
     record: Recorder,
@@ -283,7 +289,8 @@ def build_world(
     ``decider`` is given."""
     streams = Streams(exercise.exercise.seed if seed is None else seed)
     hub = exercise.hub
-    chosen = decider if decider is not None else make_decider(hub.policy, hub.policy_params)
+    params = {str(k): v for k, v in hub.policy_params.items()}
+    chosen = decider if decider is not None else make_decider(hub.policy, params)
     return World(exercise, record, streams, chosen, simpy.Environment(), decisions)
 
 

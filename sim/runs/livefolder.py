@@ -103,13 +103,13 @@ class LiveFolder:
         write_manifest(self.path / "run.json", self.manifest)
         if plots:
             from sim.analysis.kpis import kpis_in_language
-            from sim.analysis.render import FORMATS, render_loaded
+            from sim.analysis.render import render_loaded
 
             run.manifest = self.manifest
             render_loaded(
                 run,
                 lang,
-                list(FORMATS),
+                ["png"],
                 tables=analysis,
                 kpi_tables=kpis_in_language(tables, analysis, lang),
             )

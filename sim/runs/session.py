@@ -66,7 +66,7 @@ class Session:
         self.log = DecisionLog(decisions, flush=flush)
         self.notes = NoteLog(notes, flush=flush)
         hub = exercise.hub
-        params: dict[str, float] = dict(hub.policy_params)
+        params = {str(k): v for k, v in hub.policy_params.items()}
         advisor = PolicyDecider(hub.policy, params)
         self.advisor = advisor
         self.recorded = list(recorded) if recorded is not None else None

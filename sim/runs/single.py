@@ -90,6 +90,7 @@ def run_exercise(
     command: list[str] | None = None,
     plots: bool = True,
     lang: str = "en",
+    formats: list[str] | None = None,
 ) -> RunResult:
     """Simulate ``loaded`` and write a complete, new results folder under ``out``."""
     ex = loaded.exercise
@@ -121,13 +122,13 @@ def run_exercise(
         write_manifest(folder.path("run.json"), manifest)
         if plots:
             from sim.analysis.kpis import kpis_in_language
-            from sim.analysis.render import FORMATS, render_loaded
+            from sim.analysis.render import render_loaded
 
             run.manifest, run.name = manifest, folder.name
             render_loaded(
                 run,
                 lang,
-                list(FORMATS),
+                formats or ["png"],
                 tables=analysis,
                 kpi_tables=kpis_in_language(tables, analysis, lang),  # the CSVs are in English
             )
