@@ -15,9 +15,9 @@ from sim.analysis.labelset import LabelSet
 from sim.analysis.projector import PAGE_DPI, projector_pages
 from sim.analysis.render import render_run
 from sim.analysis.tables import build_tables
-from sim.journal import read_events
 from sim.analysis.timeline import draw_timeline_tables
 from sim.analysis.viewfilter import filter_tables
+from sim.journal import read_events
 
 ROOT = Path(__file__).resolve().parent.parent
 

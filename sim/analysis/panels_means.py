@@ -185,6 +185,14 @@ def draw_queue(tl: Timeline, ax: Axes) -> None:
             handles.append(Patch(facecolor=fs.SKY, label=t("legend.waiting_staff", lang)))
             handles.append(Patch(facecolor="#FBE1CF", edgecolor=fs.VERMILLION, hatch="////",
                                  label=t("legend.queued_capacity", lang)))  # fmt: skip
+            # a live session's requests with the players (not also queued): the rest of value
+            players = np.maximum(held(q["value"]) - waiting - queued, 0.0)
+            if players.any():
+                ax.fill_between(xs, waiting + queued, waiting + queued + players, step="post",
+                                facecolor="#F0E442", edgecolor="#7A6F00", hatch="xx",
+                                linewidth=0, zorder=2)  # fmt: skip
+                handles.append(Patch(facecolor="#F0E442", edgecolor="#7A6F00", hatch="xx",
+                                     label=t("legend.awaiting_players", lang)))  # fmt: skip
         values = held(q["value"])
         ax.step(xs, values, where="post", color="black", linewidth=1.0, zorder=3)
         handles.append(Line2D([], [], color="black", linewidth=1.0,

@@ -224,7 +224,12 @@ class _Context:
         facts = [
             (t("run.exercise", lang), info.exercise),
             (t("run.seed", lang), "–" if info.seed is None else str(info.seed)),
-            (t("run.policy", lang), info.policy or "–"),
+            (
+                t("run.policy", lang),
+                t("run.players", lang, policy=info.policy or "–")
+                if info.decider == "players"
+                else info.policy or "–",
+            ),
             (t("report.startex", lang), self.when(0.0)["clock"] or "T+00:00"),
             (t("report.endex", lang), format_t(info.endex)),
             (t("report.ladder", lang), info.ladder or "–"),

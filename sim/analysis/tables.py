@@ -119,6 +119,7 @@ class RunInfo:
     t_end: float
     finished: bool
     outcomes: dict[str, int] = field(default_factory=dict)
+    decider: str | None = None  # who decided: policy:<name> or players (older runs: None)
 
     def level_code(self, level: int | None) -> str:
         """``GRIP3`` for 3 (or the number itself when the ladder does not name it)."""
@@ -145,13 +146,14 @@ def run_info(events: Sequence[Event]) -> RunInfo:
     finished = last is not None and last["kind"] == "run_end"
     endex = head.get("endex")
     t_end = float(last["t"]) if last is not None else 0.0
-    if finished or endex is None:
-        endex = t_end if endex is None else float(endex)
+    if finished or endex is None:  # the actual ENDEX (a live session may end before the plan)
+        endex = t_end
     return RunInfo(
         exercise=str(head.get("exercise") or "?"),
         title=str(head.get("title") or head.get("exercise") or ""),
         seed=head.get("seed"),
         policy=head.get("policy"),
+        decider=head.get("decider"),
         endex=float(endex),
         start=parse_start(head.get("start")),
         ladder=head.get("ladder"),

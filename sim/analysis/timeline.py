@@ -327,7 +327,9 @@ class Timeline:
         parts = [f"{t('run.exercise', lang)} {info.exercise}"]
         if info.seed is not None:
             parts.append(f"{t('run.seed', lang)} {info.seed}")
-        if info.policy:
+        if info.decider == "players":
+            parts.append(t("run.players", lang, policy=info.policy or "–"))
+        elif info.policy:
             parts.append(f"{t('run.policy', lang)} {info.policy}")
         parts.append(f"ENDEX {format_t(info.endex)}")
         if info.start is not None:

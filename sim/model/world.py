@@ -250,6 +250,7 @@ class World:
                 "title": ex.exercise.title,
                 "seed": self.seed,
                 "policy": self.hub.decider.policy,
+                "decider": self.hub.decider.who,
                 "endex": ex.exercise.duration,
                 "start": ex.exercise.start.isoformat() if ex.exercise.start else None,
                 "ladder": ex.exercise.ladder,
