@@ -66,6 +66,7 @@ class BarStyle:
 PHASE_STYLE: dict[str, BarStyle] = {
     "waiting": BarStyle("#E4E4E4", "...", "#555555"),
     "handling": BarStyle("#FFFFFF", None, "#555555"),
+    "awaiting": BarStyle("#F2D4E6", "xx", "#A8327A"),  # live sessions only (not the units' yellow)
     "queued": BarStyle("#FBE1CF", "////", VERMILLION),
     "tasking": BarStyle(BLUE, None, EDGE, "#FFFFFF"),
     "travel": BarStyle(ORANGE, "//"),

@@ -189,9 +189,9 @@ def draw_queue(tl: Timeline, ax: Axes) -> None:
             players = np.maximum(held(q["value"]) - waiting - queued, 0.0)
             if players.any():
                 ax.fill_between(xs, waiting + queued, waiting + queued + players, step="post",
-                                facecolor="#F0E442", edgecolor="#7A6F00", hatch="xx",
+                                facecolor="#F2D4E6", edgecolor="#A8327A", hatch="xx",
                                 linewidth=0, zorder=2)  # fmt: skip
-                handles.append(Patch(facecolor="#F0E442", edgecolor="#7A6F00", hatch="xx",
+                handles.append(Patch(facecolor="#F2D4E6", edgecolor="#A8327A", hatch="xx",
                                      label=t("legend.awaiting_players", lang)))  # fmt: skip
         values = held(q["value"])
         ax.step(xs, values, where="post", color="black", linewidth=1.0, zorder=3)

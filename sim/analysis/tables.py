@@ -335,6 +335,7 @@ _PHASE_OF_STATE = {
     "intake": "handling",
     "legal_check": "handling",
     "capacity_check": "handling",
+    "awaiting_decision": "awaiting",  # a live session: with the players
     "queued": "queued",
     "tasked": "travel",
     "first_on_scene": "on_scene",
@@ -350,6 +351,7 @@ _PHASE_OF_DECISION = {
 REQUEST_PHASES: tuple[str, ...] = (
     "waiting",
     "handling",
+    "awaiting",
     "queued",
     "tasking",
     "travel",
@@ -357,7 +359,7 @@ REQUEST_PHASES: tuple[str, ...] = (
     "release",
 )
 """Bar segments of a request: in the in-tray until hub staff picks it up, hub handling (intake,
-checks, decision), waiting in the queue, decision to tasking order,
+checks, decision), with the players (live sessions: awaiting their decision), waiting in the queue, decision to tasking order,
 tasking to first unit on scene (mobilising and travel), on scene, released to closed."""
 
 
