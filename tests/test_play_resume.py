@@ -88,3 +88,22 @@ def test_a_finished_session_is_not_resumed(tmp_path: Path) -> None:
     )  # fmt: skip
     assert again.returncode == 2
     assert again.stderr.strip().endswith("this session has ended; nothing to resume")
+
+
+def test_the_debrief_of_a_session_shows_the_facilitator_and_the_players(tmp_path: Path) -> None:
+    done = _play("tutorial", tmp_path)
+    folder = Path(done.stdout.strip().splitlines()[-1])
+    for lang, words in (
+        ("en", ("What the facilitator did", "paused the clock", "delayed inject 5", "called ENDEX",
+                "decided by the players")),
+        ("nl", ("Wat de oefenleiding deed", "klok gepauzeerd", "inject uitgesteld 5",
+                "ENDEX gegeven", "besluiten door de spelers")),
+    ):  # fmt: skip
+        made = subprocess.run(
+            [*TTX, "report", str(folder), "--lang", lang], capture_output=True, text=True,
+            cwd=ROOT, check=False,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        page = (folder / ("report.html" if lang == "en" else "report.nl.html")).read_text()
+        for word in words:
+            assert word in page, (lang, word)

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 from sim.analysis.labels import t, t_or
 from sim.analysis.msel_text import inject_reason_label
 from sim.analysis.reasons import reason_label
-from sim.analysis.timefmt import format_t
+from sim.analysis.timefmt import format_duration, format_t
 
 if TYPE_CHECKING:
     from sim.analysis.aar import Aar
     from sim.analysis.tables import RunTables
     from sim.exercise import Exercise
 
-__all__ = ["objective_rows", "session_notes"]
+__all__ = ["facilitator_actions", "objective_rows", "session_notes"]
 
 
 def _who(who: Any, lang: str) -> str:
@@ -155,3 +155,30 @@ def session_notes(notes: list[dict[str, Any]], lang: str = "en") -> list[str]:
         f"{format_t(float(n.get('t') or 0))} ({_who(n.get('who'), lang)}): {' '.join(str(n.get('text') or '').split())}"
         for n in rows
     ]
+
+
+def facilitator_actions(decisions: list[dict[str, Any]], lang: str = "en") -> list[str]:
+    """What the facilitator did in a live session (from ``decisions.jsonl``), in time order:
+    injects fired, skipped, delayed or typed in, the clock paused, resumed, sped up or jumped,
+    ENDEX called. Batch runs have none."""
+    out = []
+    for d in decisions:
+        if d.get("who") != "facilitator":
+            continue
+        choice = d.get("choice") or {}
+        action = str(choice.get("action") or d.get("kind") or "")
+        detail = ""
+        if action == "delay":
+            detail = f" +{format_duration(float(choice.get('minutes') or 0), lang)}"
+        elif action == "speed":
+            detail = f" ×{float(choice.get('speed') or 0):g}"
+        elif action == "jump":
+            detail = f" → {format_t(float(choice.get('to') or 0))}"
+        elif action == "skip" and choice.get("reason"):
+            detail = f": {choice['reason']}"
+        elif action == "adhoc":
+            detail = f": {' '.join(str(choice.get('text') or '').split())}"
+        what = t_or(f"aar.action.{action}", action, lang)
+        key = f" {d['key']}" if d.get("key") else ""
+        out.append(f"{format_t(float(d.get('t') or 0))} {what}{key}{detail}")
+    return out

@@ -126,7 +126,7 @@ def report_context(
 
         timeline_png = fs.figure_bytes(draw_timeline_tables(T, exercise, lang), "png")
     from sim.analysis.aar import load_aar
-    from sim.analysis.aar_evidence import objective_rows, session_notes
+    from sim.analysis.aar_evidence import facilitator_actions, objective_rows, session_notes
     from sim.analysis.heatmap import draw_heatmap_table
 
     heat = draw_heatmap_table(K["heatmap"], exercise, lang, travel=K.get("heatmap_travel"))
@@ -150,6 +150,7 @@ def report_context(
         version=__version__,
         aar_objectives=objective_rows(T, exercise, decisions, notes, aar, lang),
         session_notes=session_notes(notes, lang),
+        facilitator_actions=facilitator_actions(decisions, lang),
         aar=_aar_view(aar, lang),
     )
     return context

@@ -113,6 +113,10 @@ def docx_bytes(ctx: dict[str, Any], lang: str) -> bytes:
         items = aar[key] if aar else []
         for item in items or [t("aar.nothing_yet", lang)]:
             doc.add_paragraph(item, style="List Bullet")
+    if ctx.get("facilitator_actions"):
+        doc.add_heading(t("aar.facilitator_actions", lang), level=2)
+        for line in ctx["facilitator_actions"]:
+            doc.add_paragraph(line, style="List Bullet")
     if ctx["session_notes"]:
         doc.add_heading(t("aar.session_notes", lang), level=2)
         for line in ctx["session_notes"]:
