@@ -230,9 +230,9 @@ def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
         Line2D([], [], linestyle="none", marker="^", markerfacecolor="black",
                markeredgecolor="black", label=t("legend.escalation_inject", lang)),
     ]  # fmt: skip
-    shown = set(tl.T.phases["phase"]) if len(tl.T.phases) else set()
+    phases_drawn = set(tl.T.phases["phase"]) if len(tl.T.phases) else set()
     for phase, style in fs.PHASE_STYLE.items():
-        if phase == "awaiting" and phase not in shown:
+        if phase == "awaiting" and phase not in phases_drawn:
             continue  # only live sessions have it: batch figures keep their legend
         handles.append(
             Patch(facecolor=style.face, edgecolor=style.edge, hatch=style.hatch,
