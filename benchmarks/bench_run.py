@@ -32,7 +32,7 @@ from bench_timeline import bare, lanes_of  # noqa: E402
 from sim.analysis.timeline import draw_timeline  # noqa: E402
 from sim.exercise import load_exercise_full  # noqa: E402
 from sim.journal import Journal  # noqa: E402
-from sim.model import World  # noqa: E402
+from sim.model import build_world  # noqa: E402
 from sim.runs import run_exercise  # noqa: E402
 
 REPEAT = 3
@@ -52,12 +52,12 @@ def main() -> None:
     loaded = load_exercise_full(NATIONAL)
     ex = loaded.exercise
     journal = Journal()
-    World(ex, journal).run()
+    build_world(ex, journal).run()
     events = journal.events
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         run_exercise(loaded, out / "warm", plots=True)  # imports, font cache
-        t_sim = _best(lambda: World(ex, Journal()).run())
+        t_sim = _best(lambda: build_world(ex, Journal()).run())
         fig = draw_timeline(events, ex)
         lanes, _ = lanes_of(fig)
         size = tuple(fig.get_size_inches())

@@ -28,7 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from sim.exercise import Exercise, load_exercise, load_exercise_text  # noqa: E402
 from sim.journal import Journal  # noqa: E402
-from sim.model import World  # noqa: E402
+from sim.model import build_world  # noqa: E402
 
 BARE_EVENTS = 200_000
 NATIONAL = ROOT / "exercises" / "national-stress-test.yaml"
@@ -48,7 +48,7 @@ class _CountingEnvironment(simpy.Environment):
 def count_events(exercise: Exercise, seed: int) -> tuple[int, int]:
     """(SimPy events, journal events) of one run; counted in an untimed pass."""
     journal = Journal()
-    world = World(exercise, journal, seed=seed)
+    world = build_world(exercise, journal, seed=seed)
     world.env = _CountingEnvironment()
     world.run()
     return world.env.steps, len(journal)  # type: ignore[attr-defined]
@@ -58,7 +58,7 @@ def time_model(exercise: Exercise, seed: int) -> float:
     journal = Journal()  # in memory, as a run streams to disk
     gc.collect()  # the previous world's garbage is not this run's cost (timeit does the same)
     t0 = time.process_time()
-    World(exercise, journal, seed=seed).run()
+    build_world(exercise, journal, seed=seed).run()
     return time.process_time() - t0
 
 
@@ -190,7 +190,7 @@ def part(name: str, seed: int = 1) -> None:
     national = load_exercise(NATIONAL)
     exercises = {"national": national, "x10": scaled(national, 10)}
     if name in exercises:
-        World(exercises[name], Journal(), seed=seed).run()
+        build_world(exercises[name], Journal(), seed=seed).run()
     elif name == "bare":
         bare_simpy(BARE_EVENTS)
 
@@ -230,11 +230,11 @@ def breakdown(seed: int = 1, runs: int = 5) -> dict[str, float]:
     from collections import Counter
 
     national = load_exercise(NATIONAL)
-    World(national, Journal(), seed=seed).run()  # warm
+    build_world(national, Journal(), seed=seed).run()  # warm
     profile = cProfile.Profile()
     profile.enable()
     for k in range(runs):
-        World(national, Journal(), seed=seed + k).run()
+        build_world(national, Journal(), seed=seed + k).run()
     profile.disable()
     own: Counter[str] = Counter()
     for (filename, _, _), (_, _, tottime, _, _) in pstats.Stats(profile).stats.items():  # type: ignore[attr-defined]
