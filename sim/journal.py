@@ -16,6 +16,7 @@ from typing import IO, Any, Protocol
 __all__ = [
     "EVENT_KINDS",
     "KEYS",
+    "REQUEST_OUTCOMES",
     "Journal",
     "LineWriter",
     "Recorder",
@@ -60,6 +61,17 @@ EVENT_KINDS: tuple[str, ...] = (
     "clock",
 )
 
+
+REQUEST_OUTCOMES: tuple[str, ...] = (
+    "served",
+    "partly_served",
+    "substituted",
+    "denied",
+    "withdrawn",
+    "stood_down",
+    "open",
+)
+"""How a request ends (``request`` ``closed`` ``detail.outcome``), plus ``open`` at ENDEX."""
 
 _TEMPLATE: dict[str, Any] = dict.fromkeys(KEYS)
 _FIELDS = frozenset(KEYS) - {"seq", "t", "kind"}  # what callers may pass

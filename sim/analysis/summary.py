@@ -14,19 +14,11 @@ import pandas as pd
 
 from sim.analysis.labels import count_label, t
 from sim.analysis.timefmt import format_duration
+from sim.journal import REQUEST_OUTCOMES
 
 __all__ = ["OPEN_STATES", "OUTCOMES", "bounded_duration", "summary_lines"]
 
-OUTCOMES: tuple[str, ...] = (
-    "served",
-    "partly_served",
-    "substituted",
-    "denied",
-    "withdrawn",
-    "stood_down",
-    "open",
-)
-"""Request outcomes (``closed.detail.outcome``), plus ``open`` for requests open at ENDEX."""
+OUTCOMES = REQUEST_OUTCOMES
 
 OPEN_STATES: tuple[str, ...] = ("on_scene", "approved", "queued", "undecided", "draft")
 """Where a request open at ENDEX stood (``open_state``)."""

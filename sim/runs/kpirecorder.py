@@ -21,17 +21,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sim.journal import REQUEST_OUTCOMES
+
 __all__ = ["OUTCOMES", "KpiRecorder", "censored_quantile", "kpi_columns"]
 
-OUTCOMES: tuple[str, ...] = (
-    "served",
-    "partly_served",
-    "substituted",
-    "denied",
-    "withdrawn",
-    "stood_down",
-    "open",
-)
+OUTCOMES = REQUEST_OUTCOMES
 _SETTLING = frozenset({"approved", "partial", "substitute", "denied"})
 _TIMES = ("decision", "on_scene")
 
