@@ -28,7 +28,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from sim.exercise import Exercise, load_exercise, load_exercise_text  # noqa: E402
 from sim.journal import Journal  # noqa: E402
-from sim.model import build_world  # noqa: E402
+from sim.model import World, build_world  # noqa: E402
+from sim.model.deciders import make_decider  # noqa: E402
+from sim.model.rng import Streams  # noqa: E402
 
 BARE_EVENTS = 200_000
 NATIONAL = ROOT / "exercises" / "national-stress-test.yaml"
@@ -48,10 +50,12 @@ class _CountingEnvironment(simpy.Environment):
 def count_events(exercise: Exercise, seed: int) -> tuple[int, int]:
     """(SimPy events, journal events) of one run; counted in an untimed pass."""
     journal = Journal()
-    world = build_world(exercise, journal, seed=seed)
-    world.env = _CountingEnvironment()
+    env = _CountingEnvironment()
+    hub = exercise.hub
+    params = {str(k): v for k, v in hub.policy_params.items()}
+    world = World(exercise, journal, Streams(seed), make_decider(hub.policy, params), env)
     world.run()
-    return world.env.steps, len(journal)  # type: ignore[attr-defined]
+    return env.steps, len(journal)
 
 
 def time_model(exercise: Exercise, seed: int) -> float:
@@ -99,6 +103,9 @@ def scaled(exercise: Exercise, factor: int, *, civil: bool = True) -> Exercise:
             c2 = copy.deepcopy(c)
             c2["id"] = f"{c['id']}-{k}"
             c2["regions"] = sorted({shift[r] for r in c["regions"]})
+            if k:  # a copy moved to other regions works at their seats (a place stays put)
+                c2.pop("site", None)
+                c2.pop("sites", None)
             crises.append(c2)
         for i in data["injects"]:
             i2 = copy.deepcopy(i)
@@ -107,6 +114,8 @@ def scaled(exercise: Exercise, factor: int, *, civil: bool = True) -> Exercise:
                 i2["crisis"] = f"{i2['crisis']}-{k}"
             if i2.get("request"):
                 i2["request"]["region"] = shift[i2["request"]["region"]]
+                if k:
+                    i2["request"].pop("site", None)
                 if i2["request"].get("crisis"):
                     i2["request"]["crisis"] = f"{i2['request']['crisis']}-{k}"
             if i2.get("trigger") and i2["trigger"].get("after") is not None:
