@@ -242,3 +242,44 @@ def test_a_session_driven_by_a_wall_clock_replays_byte_for_byte(tmp_path: Path) 
     replay.play_recorded()
     replay.finish()
     assert again.getvalue() == events.getvalue()
+
+
+def test_function_keys_start_every_action_at_the_prompt() -> None:
+    """Every action is reachable by a key: F2 starts a decision on the first request awaiting
+    the players, Enter after the rest of the line sends it."""
+    import asyncio
+
+    from sim.console import ConsoleApp
+
+    live, _wall = _live()
+    seen: dict[str, str] = {}
+
+    async def drive() -> None:
+        app = ConsoleApp(live, "en", tick=0.05)
+        async with app.run_test(size=(200, 50)) as pilot:
+            app.prompt.value = "goto T+03:00"
+            await pilot.press("enter")
+            await pilot.pause()
+            for key in ("f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12", "f2"):
+                await pilot.press(key)
+                await pilot.pause()
+                seen[key] = app.prompt.value
+            await pilot.press(*"approve")
+            await pilot.press("enter")
+            await pilot.pause()
+            seen["status"] = app.status_text
+            app.prompt.value = "goto T+04:00"  # the decision point fires once the crew is out
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("f9")
+            await pilot.pause()
+            seen["f9 later"] = app.prompt.value
+
+    asyncio.run(drive())
+    assert seen["f2"] == "decide R001 "
+    assert [seen[k].split()[0] for k in ("f3", "f4", "f5", "f6", "f7", "f8", "f10", "f11", "f12")] == [
+        "fire", "skip", "delay", "inject", "reallocate", "mobilise", "note", "goto", "end",
+    ]  # fmt: skip
+    assert seen["f9"] == "answer "  # no decision point has fired yet
+    assert seen["f9 later"] == "answer 4 "  # the decision point that fired
+    assert "R001: approved" in seen["status"]

@@ -77,6 +77,19 @@ class ConsoleApp(App[None]):
         ("plus", "faster", "key.faster"),
         ("minus", "slower", "key.slower"),
         ("n", "next", "key.next"),
+        ("f2", "start('decide')", "key.decide"),
+        ("f10", "start('note')", "key.note"),
+    )
+    STARTS: tuple[tuple[str, str], ...] = (  # more keys that start a command at the prompt
+        ("f3", "fire"),
+        ("f4", "skip"),
+        ("f5", "delay"),
+        ("f6", "inject"),
+        ("f7", "reallocate"),
+        ("f8", "mobilise"),
+        ("f9", "answer"),
+        ("f11", "goto"),
+        ("f12", "end"),
     )
 
     def __init__(self, handle: SessionHandle, lang: str = "en", *, tick: float = TICK_SECONDS):
@@ -91,6 +104,8 @@ class ConsoleApp(App[None]):
         self._confirm_end = False
         for key, action, label in self.KEYS:
             self.bind(key, action, description=self.lab(label))
+        for key, word in self.STARTS:
+            self.bind(key, f"start('{word}')", show=False)
 
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -229,6 +244,27 @@ class ConsoleApp(App[None]):
 
     def action_next(self) -> None:
         self.submit_line("next")
+
+    def action_start(self, word: str) -> None:
+        """Start a command at the prompt, with what it most likely names already filled in
+        (the first request awaiting the players, the latest decision point); Enter sends it."""
+        view = self.view
+        text = f"{word} "
+        if view is not None and word == "decide" and view.pending:
+            text = f"decide {view.pending[0].key} "
+        elif view is not None and word == "answer":
+            points = [i for i in view.injects_fired if i.inject_type == "decision_point"]
+            if points:
+                text = f"answer {points[0].id} "
+        elif word == "inject":
+            text = "inject {type: information, message: "
+        elif word == "goto":
+            text = "goto T+"
+        elif word in ("mobilise", "end"):
+            text = word
+        self.prompt.focus()
+        self.prompt.value = text
+        self.prompt.cursor_position = len(text)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
