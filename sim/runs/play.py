@@ -22,6 +22,7 @@ from sim.model.deferring import RecordedDecider
 from sim.runs import commands as c
 from sim.runs.live import LiveSession
 from sim.runs.livefolder import LiveFolder
+from sim.runs.notes import NoteLog
 from sim.runs.session import Session, SessionError
 
 __all__ = ["PlayError", "Resumed", "new_session", "resume_session", "run_script"]
@@ -174,7 +175,7 @@ def resume_session(run_dir: Path) -> Resumed:
     folder.open("a")
     session.journal.retarget(folder.stream("events.jsonl"), flush=True)
     session.log.retarget(folder.stream("decisions.jsonl"), flush=True)
-    session.notes = type(session.notes)(folder.stream("notes.jsonl"), flush=True, lines=notes)
+    session.notes = NoteLog(folder.stream("notes.jsonl"), flush=True, lines=notes)
     after = _script_after(steps, len(lines), len(notes))
     speeds = [d["choice"]["speed"] for d in lines if d["choice"].get("action") == "speed"]
     speed = float(speeds[-1]) if speeds else float(manifest["live"].get("speed", 1.0))
