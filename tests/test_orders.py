@@ -7,8 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
-from sim.exercise import load_exercise_full, parse_override
+from sim.exercise import load_exercise_full, load_exercise_text, parse_override
+from sim.exercise.errors import ExerciseFileError
+from sim.exercise.models import Exercise
+from sim.exercise.msel import import_msel, render_msel
 from sim.runs import actions
 from sim.runs.session import Session, SessionError
 
@@ -177,3 +181,131 @@ def test_an_order_to_a_request_not_yet_at_the_hub_is_refused() -> None:
             break
     with pytest.raises(SessionError, match="has not reached the hub yet"):
         actions.reallocate_units(session, [busy[0].id], drafts[0].id)
+
+
+def _with_injects(path: Path, *injects: dict, sets: tuple[str, ...] = ()) -> Exercise:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["injects"].extend(injects)
+    return load_exercise_text(
+        yaml.safe_dump(data, sort_keys=False), str(path), [parse_override(x) for x in sets]
+    )
+
+
+def _run(ex: Exercise) -> tuple[Session, list[dict]]:
+    decisions = io.StringIO()
+    session = Session(ex, keep_events=True, decisions=decisions)
+    session.start()
+    session.finish()
+    return session, [json.loads(x) for x in decisions.getvalue().splitlines()]
+
+
+ORDER = {
+    "id": "R1",
+    "trigger": {"after": 10, "delay": "2h"},
+    "type": "reallocate",
+    "title": "LOCC orders all four Chinooks to the Meinweg",
+    "reallocate": {"capability": "FBO_CH47", "units": 4, "from_crisis": "peel", "to_request": 10},
+}
+
+
+def test_a_reallocate_inject_moves_four_chinooks_or_is_skipped_with_a_reason() -> None:
+    fired = 0
+    for seed in SEEDS:
+        ex = _with_injects(WILDFIRES, ORDER, sets=(f"exercise.seed={seed}", "hub.policy=fifo"))
+        session, lines = _run(ex)
+        (event,) = [
+            e for e in session.journal.events if e["kind"] == "inject" and e["inject"] == "R1"
+        ]
+        ordered = [x for x in lines if x["who"] == "inject:R1"]
+        if event["state"] == "fired":
+            fired += 1
+            assert sorted(x["key"] for x in ordered) == [f"FBO_CH47-{n}" for n in range(1, 5)]
+            assert len({x["choice"]["to_request"] for x in ordered}) == 1
+        else:
+            assert event["state"] == "skipped"
+            assert event["detail"]["reason"]
+            assert ordered == []
+    assert fired >= 18  # the four Chinooks still work in the Peel two hours after the request
+
+
+def test_a_reallocate_inject_replays_exactly() -> None:
+    ex = _with_injects(WILDFIRES, ORDER, sets=("exercise.seed=4", "hub.policy=fifo"))
+    session, lines = _run(ex)
+    assert any(x["who"] == "inject:R1" for x in lines)
+    replay = Session(ex, recorded=lines, keep_events=True, decisions=io.StringIO())
+    replay.play_recorded()
+    replay.finish()
+    assert replay.journal.text() == session.journal.text()
+
+
+def test_a_mobilise_inject_decides_national_mobilisation_at_its_time() -> None:
+    stress = ROOT / "exercises" / "national-stress-test.yaml"
+    inject = {"id": "M1", "time": "T+01:00", "type": "mobilise", "title": "Minister mobilises"}
+    session, lines = _run(_with_injects(stress, inject))
+    (line,) = [x for x in lines if x["kind"] == "mobilisation"]
+    assert line["who"] == "inject:M1"
+    assert line["t"] == 60.0
+    decided = [
+        e for e in session.journal.events if e["kind"] == "mobilisation" and e["state"] == "decided"
+    ]
+    assert [e["t"] for e in decided] == [60.0]
+    second = {"id": "M2", "time": "T+02:00", "type": "mobilise"}
+    session, _ = _run(_with_injects(stress, inject, second))
+    (event,) = [e for e in session.journal.events if e["kind"] == "inject" and e["inject"] == "M2"]
+    assert event["state"] == "skipped"
+    assert "already mobilised" in event["detail"]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        ({"units": 4, "from_crisis": "peel", "to_request": 10}, "needs the capability"),
+        ({"capability": "FBO_CH47", "units": 2, "to_request": 10}, "from_crisis or from_request"),
+        (
+            {"capability": "FBO_CH47", "units": 2, "from_crisis": "pel", "to_request": 10},
+            "did you mean 'peel'",
+        ),
+        ({"units": ["FBO_CH47-9"], "from_crisis": "peel", "to_crisis": "meinweg"}, "FBO_CH47-9"),
+        ({"units": 1, "capability": "FBO_CH47", "from_crisis": "peel", "to_request": 3000}, "3000"),
+    ],
+)
+def test_a_bad_reallocate_inject_is_one_line_naming_the_field(order: dict, message: str) -> None:
+    bad = {"id": "R1", "time": "T+30:00", "type": "reallocate", "reallocate": order}
+    with pytest.raises(ExerciseFileError) as err:
+        _with_injects(WILDFIRES, bad)
+    assert message in str(err.value)
+    assert "reallocate" in str(err.value)
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("xlsx", "en"), ("csv", "nl")])
+def test_reallocate_and_mobilise_injects_round_trip_through_the_msel(
+    fmt: str, lang: str, tmp_path: Path
+) -> None:
+    named = {
+        "id": "R2",
+        "time": "T+30:00",
+        "type": "reallocate",
+        "reallocate": {
+            "units": ["FBO_CH47-1", "FBO_CH47-2"],
+            "from_request": 3,
+            "to_crisis": "meinweg",
+        },
+    }
+    mobilise = {"id": "M1", "time": "T+31:00", "type": "mobilise", "title": "Mobilisation"}
+    data = yaml.safe_load(WILDFIRES.read_text("utf-8"))
+    data["injects"].extend([ORDER, named, mobilise])
+    source = tmp_path / "orders.yaml"
+    source.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    ex = load_exercise_full(source).exercise
+    sheet = tmp_path / f"msel.{fmt}"
+    sheet.write_bytes(render_msel(ex, fmt, lang))  # type: ignore[arg-type]
+    result = import_msel(sheet, into=source)
+    assert result.exercise == ex
+    (back,) = [j for j in result.exercise.injects if j.id == "R2"]
+    assert back.reallocate is not None
+    assert back.reallocate.units == ["FBO_CH47-1", "FBO_CH47-2"]
+    assert [j.type for j in result.exercise.injects][-3:] == [
+        "reallocate",
+        "reallocate",
+        "mobilise",
+    ]

@@ -8,8 +8,10 @@ for a queued request it cannot otherwise serve; the players order one from the c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from sim.exercise.models import ReallocationOrder
 from sim.model.entities import Request, Unit, units_needed
 from sim.model.hubview import Decision, Deployment
 from sim.model.unitlife import SUPPORT_CHECK_MIN
@@ -80,6 +82,74 @@ class Reallocations:
             first = next(u for u in units if self.why_not(u, req) is not None)
             why += f" ({self.why_not(first, req)})"
         return fit, why
+
+    def scripted(
+        self, order: ReallocationOrder, requests: Sequence[Request], who: str
+    ) -> str | None:
+        """Carry out a ``reallocate`` inject's order; why not (nothing ordered), or None."""
+        by_id = {r.id: r for r in requests}
+        by_inject = {r.inject: r for r in requests if r.inject is not None}
+
+        def find(key: str | int | None) -> Request | None:
+            text = str(key)
+            return by_id.get(text) or by_inject.get(text)
+
+        source = find(order.from_request) if order.from_request is not None else None
+        if order.from_request is not None and source is None:
+            return f"request {order.from_request} has not been made"
+        if order.to_request is not None:
+            target = find(order.to_request)
+            if target is None:
+                return f"request {order.to_request} has not been made"
+        else:
+            target = self._target(order, requests)
+            if target is None:
+                return f"crisis {order.to_crisis} has no open request at the hub these units serve"
+        if isinstance(order.units, int):
+            assert order.capability is not None
+            units, problem = self.pick(
+                order.capability, order.units, target, crisis=order.from_crisis, source=source
+            )
+            if problem is not None:
+                return problem
+        else:
+            try:
+                units = [self.hub.book.unit(u) for u in order.units]
+            except KeyError as exc:
+                return f"no unit {exc.args[0]}"
+            for u in units:
+                where = u.request
+                if where is None or (
+                    where is not source if source is not None else where.crisis != order.from_crisis
+                ):
+                    return f"{u.id} does not serve {order.from_request or order.from_crisis}"
+        for u in units:
+            problem = self.why_not(u, target)
+            if problem is not None:
+                return problem
+        for u in units:
+            self.order_unit(u, target, who)
+        return None
+
+    def _target(self, order: ReallocationOrder, requests: Sequence[Request]) -> Request | None:
+        """The open request of ``to_crisis`` at the hub these units could serve: the one asking
+        for the capability first, then the highest priority, then the oldest."""
+        cap = order.capability
+        if cap is None and isinstance(order.units, list):
+            try:
+                cap = self.hub.book.unit(order.units[0]).cap_id
+            except KeyError:
+                cap = None
+        fit = []
+        for r in requests:
+            if not r.open or r.crisis != order.to_crisis or r.state in NOT_AT_HUB:
+                continue
+            legal = {c.capability for c in self.hub.view(r).candidates if c.legal}
+            if cap is None or cap in legal:
+                fit.append(r)
+        if not fit:
+            return None
+        return min(fit, key=lambda r: (r.capability != cap, -(r.priority or 0.0), r.id))
 
     def order_unit(self, unit: Unit, req: Request, who: str, asked: float | None = None) -> None:
         """Order a tasked unit (checked with ``why_not``) to ``req``."""
