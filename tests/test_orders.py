@@ -14,6 +14,7 @@ from sim.exercise.errors import ExerciseFileError
 from sim.exercise.models import Exercise
 from sim.exercise.msel import import_msel, render_msel
 from sim.runs import actions
+from sim.runs.live import LiveSession
 from sim.runs.session import Session, SessionError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -309,3 +310,27 @@ def test_reallocate_and_mobilise_injects_round_trip_through_the_msel(
         "reallocate",
         "mobilise",
     ]
+
+
+def test_the_console_orders_several_units_and_completes_the_order() -> None:
+    session, _ = _session(2)
+    t = 0.0
+    while _meinweg_request(session) is None:
+        t += 10.0
+        session.advance(t)
+    target = _meinweg_request(session)
+    live = LiveSession(session)
+    assert live.completions("reallocate 4 FBO_CH47 from pe") == ["reallocate 4 FBO_CH47 from peel"]
+    assert live.completions("reallocate FBO_CH47-1,FBO_CH47-") == [
+        f"reallocate FBO_CH47-1,FBO_CH47-{n}" for n in (2, 3, 4)
+    ]
+    bad = live.submit(f"reallocate 4 FBO_CH47 to {target}")
+    assert not bad.ok and "column 23: expected 'from'" in bad.message
+    too_many = live.submit(f"reallocate 5 fbo_ch47 from peel to {target}")
+    assert not too_many.ok and "4 of 5 x FBO_CH47 at crisis peel" in too_many.message
+    done = live.submit(f"reallocate 2 fbo_ch47 from peel to {target}")
+    assert done.ok, done.message
+    assert done.message.startswith("FBO_CH47-1, FBO_CH47-2: ordered from ")
+    rest = live.submit(f"reallocate FBO_CH47-3, FBO_CH47-4 to {target}")
+    assert rest.ok, rest.message
+    assert session.world.hub.moves.moving == {f"FBO_CH47-{n}" for n in range(1, 5)}
