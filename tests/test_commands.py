@@ -61,7 +61,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "live.md"
         (
             "reallocate FBO_CH47-2 to R004",
             Reallocate(
-                at=None, line="reallocate FBO_CH47-2 to R004", unit="FBO_CH47-2", request="R004"
+                at=None, line="reallocate FBO_CH47-2 to R004", units=("FBO_CH47-2",), request="R004"
             ),
         ),
         ("mobilise", Mobilise(at=None, line="mobilise")),

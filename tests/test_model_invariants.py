@@ -54,7 +54,7 @@ CAPS = [
     "NH90",
 ]
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
-TASKED = {"mobilising", "in_transit", "on_scene", "refuelling"}
+TASKED = {"mobilising", "in_transit", "on_scene", "refuelling", "awaiting_support"}
 SERVED = {"served", "partly_served", "substituted"}
 
 times = st.integers(min_value=0, max_value=36 * 60).map(lambda m: format_t(m))
@@ -184,6 +184,11 @@ def check_invariants(events: list[dict[str, Any]], endex: float) -> None:
                 serving[unit] = e["request"]
         if e["kind"] == "reallocation" and e["state"] == "effective":
             serving[e["unit"]] = e["request"]
+        support = str(e["detail"].get("decision", "")).startswith("support for ")
+        if e["kind"] == "request" and e["state"] == "tasked" and support:
+            for unit in e["detail"]["units"]:  # a ground crew sent with a moved helicopter
+                assert serving.get(unit) is None, (unit, e)
+                serving[unit] = e["request"]
         if e["kind"] == "unit" and "handed over from" in (e["detail"].get("reason") or ""):
             assert serving.get(e["unit"]) is not None  # a ground crew stays at its site
             serving[e["unit"]] = e["request"]

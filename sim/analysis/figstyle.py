@@ -80,6 +80,7 @@ UNIT_STYLE: dict[str, BarStyle] = {
     "in_transit": BarStyle(ORANGE, "//"),
     "on_scene": BarStyle(GREEN, None, EDGE, "#FFFFFF"),
     "refuelling": BarStyle(SKY, "++"),
+    "awaiting_support": BarStyle("#FFFFFF", "--", GREEN),  # moved, grounded: no ground crew
     "returning": BarStyle(SKY, "\\\\"),
     "resting": BarStyle("#C8C8C8", None),
     "reserved": BarStyle("#E6E6E6", "xx", "#555555"),

@@ -93,6 +93,8 @@ InjectType = Literal[
     "hub_change",
     "information",
     "decision_point",
+    "reallocate",
+    "mobilise",
 ]
 INJECT_TYPES: tuple[str, ...] = InjectType.__args__  # type: ignore[attr-defined]
 
@@ -461,6 +463,40 @@ _CONDITION_EXAMPLES = {
 }
 
 
+class ReallocationOrder(Strict):
+    """A scripted reallocation order: named units, or N units of a capability, moved from a
+    crisis or request to a crisis or request (each with the authority's decision latency)."""
+
+    capability: Id | None = Field(None, description="needed with a number of units")
+    units: Annotated[int, Field(ge=1, le=MAX_UNITS)] | list[Id] = Field(
+        description="how many units (of capability), or the unit ids (FBO_CH47-1, ...)"
+    )
+    from_crisis: Id | None = None
+    from_request: NumberOrId | None = Field(
+        None, description="a request inject's id (its request), or a request id such as R013"
+    )
+    to_crisis: Id | None = Field(
+        None,
+        description="the open request of that crisis at the hub that the units can serve "
+        "(the highest priority first)",
+    )
+    to_request: NumberOrId | None = Field(
+        None, description="a request inject's id (its request), or a request id such as R013"
+    )
+
+    @model_validator(mode="after")
+    def _ends(self) -> ReallocationOrder:
+        if (self.from_crisis is None) == (self.from_request is None):
+            raise ValueError("give exactly one of from_crisis or from_request")
+        if (self.to_crisis is None) == (self.to_request is None):
+            raise ValueError("give exactly one of to_crisis or to_request")
+        if isinstance(self.units, int) and self.capability is None:
+            raise ValueError("a number of units needs the capability, e.g. capability: FBO_CH47")
+        if isinstance(self.units, list) and not self.units:
+            raise ValueError("units: give a number or at least one unit id")
+        return self
+
+
 class Trigger(Strict):
     """Fire after another inject (plus a delay), or when a condition holds (plus a delay)."""
 
@@ -500,6 +536,7 @@ class Inject(Strict):
     capacity: CapacityChange | None = None
     mt1: MainTaskClaim | None = None
     hub: HubChange | None = None
+    reallocate: ReallocationOrder | None = None
     conditional: str | None = Field(
         None,
         description="why this inject is meant to fire in some runs only (its trigger depends on "
@@ -532,6 +569,7 @@ _PAYLOAD = {
     "mt1_claim": ("mt1",),
     "mt1_release": ("mt1",),
     "hub_change": ("hub",),
+    "reallocate": ("reallocate",),
 }
 
 

@@ -111,7 +111,7 @@ def _values(inj: Inject, exercise: Exercise, lang: Lang) -> dict[str, Any]:
             out["site"] = site_text(r.site)
     if inj.conditional is not None:
         out["conditional"] = inj.conditional
-    payload = inj.capacity or inj.mt1 or inj.hub
+    payload = inj.capacity or inj.mt1 or inj.hub or inj.reallocate
     if payload is not None:
         out["payload"] = _payload_text(payload)
     return {k: v for k, v in out.items() if v not in ("", None)}

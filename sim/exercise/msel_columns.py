@@ -128,6 +128,8 @@ TYPE_NL: dict[str, str] = {
     "hub_change": "wijziging hub",
     "information": "informatie",
     "decision_point": "beslismoment",
+    "reallocate": "herverdeling",
+    "mobilise": "mobilisatie",
 }
 VISIBILITY_NL: dict[str, str] = {"players": "spelers", "controllers": "regie", "all": "iedereen"}
 CHANNEL_NL: dict[str, str] = {

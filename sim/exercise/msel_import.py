@@ -139,7 +139,7 @@ def _patch(row: Row) -> None:
     d.setdefault("id", f"row{row.number}")
     if "type" not in d:
         d["type"] = "information"
-        for name in ("level", "request", "capacity", "mt1", "hub"):
+        for name in ("level", "request", "capacity", "mt1", "hub", "reallocate"):
             d.pop(name, None)
     if not {"time", "trigger", "manual"} & d.keys():
         d["manual"] = True
@@ -184,6 +184,7 @@ _FIELD_KEY = {
     "capacity": "payload",
     "mt1": "payload",
     "hub": "payload",
+    "reallocate": "payload",
 }
 
 

@@ -53,6 +53,7 @@ _PAYLOAD_FIELD = {
     "mt1_claim": "mt1",
     "mt1_release": "mt1",
     "hub_change": "hub",
+    "reallocate": "reallocate",
 }
 _REQUESTERS: tuple[str, ...] = Requester.__args__  # type: ignore[attr-defined]
 _REQUESTER_NL = {

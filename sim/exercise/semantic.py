@@ -6,18 +6,20 @@ Each problem points at the value that is wrong, through the same mark table as s
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from sim.exercise.errors import Issue
-from sim.exercise.models import Exercise, payload_fields
+from sim.exercise.models import Exercise, ReallocationOrder, payload_fields
 from sim.exercise.reference import find_place
 from sim.exercise.times import format_t
 from sim.exercise.yamlsafe import Marks, path_str
 
 __all__ = ["check_semantics", "did_you_mean"]
 
-_PAYLOAD_NAMES = ("crisis", "level", "request", "capacity", "mt1", "hub")
+_PAYLOAD_NAMES = ("crisis", "level", "request", "capacity", "mt1", "hub", "reallocate")
+_REQUEST_ID = re.compile(r"^R\d{3,}$")  # a request id the model numbers at run time
 
 
 def _a(word: str) -> str:
@@ -227,6 +229,29 @@ class _Checker:
                     at_key=not c.levels,
                 )
 
+    def reallocation(
+        self, path: tuple[Any, ...], order: ReallocationOrder, crisis_ids: list[str]
+    ) -> None:
+        """Capability, unit ids, crises and requests of a reallocate inject exist."""
+        ex = self.ex
+        self.ref((*path, "capability"), order.capability, ex.capabilities, "capability")
+        self.ref((*path, "from_crisis"), order.from_crisis, crisis_ids, "crisis")
+        self.ref((*path, "to_crisis"), order.to_crisis, crisis_ids, "crisis")
+        requests = [j.id for j in ex.injects if j.type == "request"]
+        for key in ("from_request", "to_request"):
+            value = getattr(order, key)
+            if value is not None and not _REQUEST_ID.match(str(value)):
+                self.ref((*path, key), value, requests, "request inject")
+        if isinstance(order.units, list):
+            known = [
+                f"{cid}-{n}"
+                for cid, cap in ex.capabilities.items()
+                if order.capability in (None, cid)
+                for n in range(1, cap.units + 1)
+            ]
+            for k, unit in enumerate(order.units):
+                self.ref((*path, "units", k), unit, known, "unit")
+
     def injects(self, objectives: set[str]) -> None:
         ex = self.ex
         end = ex.exercise.duration
@@ -289,6 +314,8 @@ class _Checker:
                 self.ref(
                     (*base, "mt1", "capability"), inj.mt1.capability, ex.capabilities, "capability"
                 )
+            if inj.reallocate is not None:
+                self.reallocation((*base, "reallocate"), inj.reallocate, crisis_ids)
             if inj.hub is not None and inj.hub.policy is not None:
                 from sim.policies_registry import POLICY_NAMES
 

@@ -26,7 +26,7 @@ __all__ = ["GENERIC", "CapacityBook", "in_season"]
 
 GENERIC = "GENERIC"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_TRAVELLING = frozenset(("mobilising", "in_transit", "on_scene", "refuelling"))
+_TRAVELLING = frozenset(("mobilising", "in_transit", "on_scene", "refuelling", "awaiting_support"))
 
 
 def in_season(cap: Capability, month: int | None) -> bool:
@@ -300,6 +300,22 @@ class CapacityBook:
     def crew_at_site(self, need: str, req: Request) -> bool:
         """A tasked unit of ``need`` already works for this crisis in this region."""
         return self.site_use.get((need, req.crisis, req.region), 0) > 0
+
+    def crew_on_scene(self, need: str, req: Request) -> bool:
+        """A unit of ``need`` is on scene for this crisis in this region (not only on its way)."""
+        return any(
+            u.state == "on_scene"
+            and u.request is not None
+            and u.request.crisis == req.crisis
+            and u.request.region == req.region
+            for u in self._tasked.get(need, {}).values()
+        )
+
+    def crew_coming(self, need: str, req: Request) -> bool:
+        """A unit of ``need`` works at this site or is committed to come to ``req``."""
+        return self.crew_at_site(need, req) or any(
+            u.cap_id == need and u.request is req and u.state == "committed" for u in req.units
+        )
 
     def candidates(self, req: Request) -> list[Candidate]:
         tags = set(req.tags)

@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 __all__ = ["FINAL", "TASKED", "UNDERWAY", "Request", "Unit", "units_needed"]
 
 FINAL = "closed"
-TASKED = frozenset(("mobilising", "in_transit", "on_scene", "refuelling"))  # working for a request
-UNDERWAY = frozenset(("committed", "mobilising", "in_transit", "refuelling"))  # help on its way
+# working for a request; ``awaiting_support``: a moved helicopter at its new site, grounded until
+# a ground crew is on scene there [S47e]
+TASKED = frozenset(("mobilising", "in_transit", "on_scene", "refuelling", "awaiting_support"))
+# help on its way
+UNDERWAY = frozenset(("committed", "mobilising", "in_transit", "refuelling", "awaiting_support"))
 
 
 @dataclass(eq=False)
@@ -108,6 +111,7 @@ class Unit:
             "in_transit",
             "on_scene",
             "refuelling",
+            "awaiting_support",
             "returning",
             "resting",
         }

@@ -298,6 +298,13 @@ class InjectRunner:
             if h.outage is not None:
                 ctx.hub.outage(h.outage, inj.id)
             return ("fired", None, None)
+        if kind == "reallocate":
+            assert inj.reallocate is not None
+            problem = ctx.hub.moves.scripted(inj.reallocate, ctx.requests.all, f"inject:{inj.id}")
+            return ("skipped", problem, None) if problem is not None else ("fired", None, None)
+        if kind == "mobilise":
+            problem = ctx.hub.mobilise(f"inject:{inj.id}")
+            return ("skipped", problem, None) if problem is not None else ("fired", None, None)
         return ("fired", None, None)  # information, decision_point: journaled for the players
 
     def finish(self) -> None:

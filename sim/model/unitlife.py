@@ -4,7 +4,9 @@
 ``on_scene`` (helicopters fly back to base to refuel after each sortie: ``refuelling``) →
 reviewed every 24 h → ``returning`` → ``resting`` → ``available``. Release and reallocation
 reach the process as interrupts. FBO helicopters need a ground crew at the site [S47e]: when
-the helicopters leave, the crew is handed over to another request there or sent home.
+the helicopters leave, the crew is handed over to another request there or sent home; a
+helicopter moved to another site waits there (``awaiting_support``, not on scene for demand)
+until a ground crew is on scene at that site.
 
 Collaborators are passed in: the clock, the random streams, the capacity book (every state
 change goes through it), the demand picture (military cover), the geography, and, in
@@ -30,6 +32,7 @@ from sim.model.sites import turnaround_position
 __all__ = ["UnitLife"]
 
 Order = tuple[str, Any, Any]  # ("go", request, notice left) or ("home", reason, rest?)
+SUPPORT_CHECK_MIN = 5.0  # how often a grounded helicopter looks for its ground crew on scene
 
 
 class UnitLife:
@@ -111,7 +114,8 @@ class UnitLife:
 
     def _tasking(self, unit: Unit, req: Request, mobilise: float) -> Any:
         env, book = self.env, self.book
-        if unit.request is not req:  # reallocated: leave the old request
+        moved = unit.request is not req
+        if moved:  # reallocated: leave the old request
             self._leave(unit, f"reallocated to {req.id}")
             unit.request = req
             unit.alerted = env.now
@@ -147,7 +151,25 @@ class UnitLife:
                 unit.lon = origin[1] + (site[1] - origin[1]) * frac
                 return self._after(unit, cause)
         unit.lat, unit.lon = site
+        if moved:
+            cause = yield from self._await_support(unit, req)
+            if cause is not None:
+                return self._after(unit, cause)
         return (yield from self._on_scene(unit, req))
+
+    def _await_support(self, unit: Unit, req: Request) -> Any:
+        """A moved unit that needs support (a fire-bucket helicopter, a ground crew [S47e])
+        stays grounded at the new site until its support is on scene there; return the
+        interrupt cause or None."""
+        missing = [n for n in unit.capability.needs if not self.book.crew_on_scene(n, req)]
+        if not missing:
+            return None
+        self.book.set(unit, "awaiting_support", reason=f"no {', '.join(missing)} on scene")
+        while any(not self.book.crew_on_scene(n, req) for n in unit.capability.needs):
+            cause = yield from self._wait(SUPPORT_CHECK_MIN)
+            if cause is not None:
+                return cause
+        return None
 
     def _on_scene(self, unit: Unit, req: Request) -> Any:
         env, book, demand, streams = self.env, self.book, self.demand, self.streams

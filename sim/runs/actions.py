@@ -10,13 +10,14 @@ one: that is what makes replay, resume and fork exact, whoever decided.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sim.exercise.times import format_t
 from sim.model.deferring import PlayersDecider
 from sim.model.entities import Request
 from sim.model.hub import GRANTING
-from sim.model.hubview import Decision, Deployment, alternatives
+from sim.model.hubview import Decision, alternatives
 from sim.runs.session import SessionError
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ __all__ = [
     "jump",
     "mobilise",
     "reallocate",
+    "reallocate_count",
+    "reallocate_units",
     "skip",
 ]
 
@@ -115,29 +118,59 @@ def decide(
 
 def reallocate(session: Session, unit_id: str, request_id: str, who: str = "players") -> str:
     """Order a deployed unit moved to another request (after the authority's latency)."""
+    return reallocate_units(session, [unit_id], request_id, who)
+
+
+def reallocate_units(
+    session: Session, unit_ids: Sequence[str], request_id: str, who: str = "players"
+) -> str:
+    """Order several deployed units to a request: all are checked first (none is ordered if
+    one cannot go), then each is ordered on its own, with its own line in ``decisions.jsonl``
+    and its own decision latency, so that replay applies them one by one."""
     world = session.world
-    hub = world.hub
-    try:
-        unit = world.defence.book.unit(unit_id)
-    except KeyError:
-        raise SessionError(f"no unit {unit_id}") from None
+    moves = world.hub.moves
     req = find_request(session, request_id)
-    if not req.open:
-        raise SessionError(f"{request_id} is closed")
-    if not hub.moves.movable(unit) or unit.request is None:
-        why = "a support crew" if unit.support_for is not None else unit.state.replace("_", " ")
-        if unit.id in hub.moves.moving:
-            why = "being moved already"
-        raise SessionError(f"{unit_id} cannot be moved: it is {why}")
-    if unit.request is req:
-        raise SessionError(f"{unit_id} serves {request_id} already")
-    legal = {c.capability for c in hub.view(req).candidates if c.legal}
-    if unit.cap_id not in legal:
-        raise SessionError(f"{unit.cap_id} cannot serve {request_id} (its effect or route)")
-    current = unit.request
-    victim = Deployment(unit.id, unit.cap_id, current, current.priority or 0.0, current.life_safety)
-    hub.moves.order(req, victim, who, asked=None)
-    return f"{unit_id}: ordered from {current.id} to {request_id} ({hub.authority} authority)"
+    units = []
+    for unit_id in unit_ids:
+        try:
+            units.append(world.defence.book.unit(unit_id))
+        except KeyError:
+            raise SessionError(f"no unit {unit_id}") from None
+    for unit in units:
+        problem = moves.why_not(unit, req)
+        if problem is not None:
+            raise SessionError(problem)
+    froms = []
+    for unit in units:
+        assert unit.request is not None
+        froms.append(unit.request.id)
+        moves.order_unit(unit, req, who)
+    where = ", ".join(dict.fromkeys(froms))
+    names = ", ".join(u.id for u in units)
+    return f"{names}: ordered from {where} to {request_id} ({world.hub.authority} authority)"
+
+
+def reallocate_count(
+    session: Session,
+    count: int,
+    capability: str,
+    source: str,
+    request_id: str,
+    who: str = "players",
+) -> str:
+    """Order ``count`` units of a capability from a crisis or request (lowest numbers first)."""
+    world = session.world
+    req = find_request(session, request_id)
+    crises = {c.id for c in session.exercise.crises}
+    if capability not in world.defence.book.units:
+        raise SessionError(f"no capability {capability}")
+    from_req = next((r for r in world.requests.all if r.id == source), None)
+    if from_req is None and source not in crises:
+        raise SessionError(f"no crisis or request {source}")
+    units, problem = world.hub.moves.pick(capability, count, req, crisis=source, source=from_req)
+    if problem is not None:
+        raise SessionError(problem)
+    return reallocate_units(session, [u.id for u in units], request_id, who)
 
 
 def mobilise(session: Session, who: str = "players") -> str:

@@ -62,7 +62,8 @@ USAGE: dict[str, str] = {
     "delay": "delay INJECT DURATION",
     "inject": "inject {flow-style YAML of one inject}",
     "decide": "decide REQUEST approve|partial|substitute|queue|deny [CAPABILITY] [UNITS] [reason]",
-    "reallocate": "reallocate UNIT to REQUEST",
+    "reallocate": "reallocate UNIT[,UNIT...] to REQUEST | reallocate N CAPABILITY from CRISIS|REQUEST "
+    "to REQUEST",
     "mobilise": "mobilise [reason]",
     "answer": "answer INJECT text",
     "note": "note text",
@@ -168,8 +169,14 @@ class Decide(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class Reallocate(Command):
-    unit: str
+    """Named ``units``, or ``count`` units of ``capability`` taken from ``source`` (a crisis or
+    a request id), moved to ``request``."""
+
     request: str
+    units: tuple[str, ...] = ()
+    count: int | None = None
+    capability: str | None = None
+    source: str | None = None
     word: ClassVar[str] = "reallocate"
 
 
@@ -344,16 +351,69 @@ def _as_capability(token: str, capabilities: Collection[str] | None) -> str | No
     return token if _CAPABILITY_LIKE.match(token) else None
 
 
-def _reallocate(cur: _Cursor, base: dict[str, object]) -> Command:
-    unit = cur.need_id("a unit id")
-    tok = cur.take()
-    if tok is None:
-        raise cur.missing("'to' and a request id")
-    if tok[0].lower() != "to":
-        raise CommandError(f"expected 'to', not {tok[0]!r}: {USAGE['reallocate']}", tok[1])
+def _reallocate(
+    cur: _Cursor, base: dict[str, object], capabilities: Collection[str] | None
+) -> Command:
+    tok = cur.peek()
+    if tok is not None and re.fullmatch(r"[+-]?\d+", tok[0]):
+        cur.take()
+        count = int(tok[0])
+        if count < 1:
+            raise CommandError(f"the number of units must be at least 1, not {tok[0]}", tok[1])
+        cap_tok = cur.take()
+        if cap_tok is None:
+            raise cur.missing("a capability after the number")
+        capability = _as_capability(cap_tok[0], capabilities)
+        if capability is None or not _ID.match(cap_tok[0]):
+            raise CommandError(f"{cap_tok[0]!r} is not a capability", cap_tok[1])
+        _keyword(cur, "from", "'from' and a crisis or request id")
+        source = cur.need_id("a crisis or request id")
+        _keyword(cur, "to", "'to' and a request id")
+        request = cur.need_id("a request id")
+        cur.done()
+        return Reallocate(
+            request=request,
+            count=count,
+            capability=capability,
+            source=source,
+            **base,  # type: ignore[arg-type]
+        )
+    units: list[str] = []
+    while True:
+        tok = cur.take()
+        if tok is None:
+            raise cur.missing("'to' and a request id" if units else "a unit id")
+        text, col = tok
+        if text.lower() == "to" and units:
+            break
+        for part in text.split(","):
+            if part and not _ID.match(part):
+                raise CommandError(f"{part!r} is not a unit id", col + text.index(part))
+            if part and part in units:
+                raise CommandError(f"{part} is named twice", col + text.index(part))
+            if part:
+                units.append(part)
+        if not units:
+            raise CommandError(f"{text!r} is not a unit id", col)
+        nxt = cur.peek()
+        if (
+            nxt is not None
+            and nxt[0].lower() != "to"
+            and not text.endswith(",")
+            and not nxt[0].startswith(",")
+        ):
+            raise CommandError(f"expected 'to', not {nxt[0]!r}: {USAGE['reallocate']}", nxt[1])
     request = cur.need_id("a request id")
     cur.done()
-    return Reallocate(unit=unit, request=request, **base)  # type: ignore[arg-type]
+    return Reallocate(units=tuple(units), request=request, **base)  # type: ignore[arg-type]
+
+
+def _keyword(cur: _Cursor, word: str, what: str) -> None:
+    tok = cur.take()
+    if tok is None:
+        raise cur.missing(what)
+    if tok[0].lower() != word:
+        raise CommandError(f"expected {word!r}, not {tok[0]!r}: {USAGE[cur.word]}", tok[1])
 
 
 def _inject(cur: _Cursor, base: dict[str, object]) -> Command:
@@ -403,7 +463,6 @@ _PARSERS: dict[str, Callable[..., Command]] = {
         inject=c.need_id("an inject id"), by=_time_arg(c, "a duration", duration=True), **b
     ),
     "inject": _inject,
-    "reallocate": _reallocate,
     "mobilise": lambda c, b: Mobilise(reason=c.rest(), **b),
     "answer": lambda c, b: Answer(
         inject=c.need_id("an inject id"), text=c.rest(required="the answer text"), **b
@@ -428,7 +487,8 @@ def parse_command(line: str, *, capabilities: Collection[str] | None = None) -> 
     """One line as a command, None for a blank or comment line; ``CommandError`` otherwise.
 
     ``capabilities`` (the exercise's capability ids) lets ``decide`` tell a capability from the
-    first word of a reason; without it, a capability is a word in upper case.
+    first word of a reason, and ``reallocate N CAPABILITY`` check the capability; without it,
+    a capability is a word in upper case.
     """
     text = line.rstrip("\r\n")
     stripped = text.strip()
@@ -460,6 +520,8 @@ def parse_command(line: str, *, capabilities: Collection[str] | None = None) -> 
     base: dict[str, object] = {"at": at, "line": text}
     if word == "decide":
         return _decide(cur, base, capabilities)
+    if word == "reallocate":
+        return _reallocate(cur, base, capabilities)
     return _PARSERS[word](cur, base)
 
 
@@ -485,6 +547,7 @@ class CompletionIds:
 
     requests: Sequence[str] = ()  # pending requests (decide) and tasked ones (reallocate to)
     units: Sequence[str] = ()  # units that can be reallocated
+    crises: Sequence[str] = ()  # where ``reallocate N CAPABILITY from`` may take units
     injects: Sequence[str] = ()  # injects that can be fired, skipped, delayed or answered
     capabilities: Sequence[str] = ()
 
@@ -522,7 +585,17 @@ def complete(prefix: str, ids: CompletionIds) -> list[str]:
         return [head + w for w in WORDS if w.startswith(current.lower())]
     word = _ALIASES.get(tokens[0].lower(), tokens[0].lower())
     kinds = _ARG_KINDS.get(word)
-    if kinds is None or index >= len(kinds):
+    if word == "reallocate":
+        kinds = _reallocate_kinds(tokens[1 : index + 1])
+        if kinds and kinds[-1] == "units" and "," in current:  # the next of several units
+            done, _, last = current.rpartition(",")
+            stem = head + body[: len(body) - len(last)]
+            named = done.split(",")
+            return sorted(
+                stem + u for u in ids.units if u.lower().startswith(last.lower()) and u not in named
+            )
+        index = len(kinds) - 1
+    if kinds is None or index >= len(kinds) or index < 0:
         return []
     pool = {
         "injects": ids.injects,
@@ -530,8 +603,29 @@ def complete(prefix: str, ids: CompletionIds) -> list[str]:
         "units": ids.units,
         "capabilities": ids.capabilities,
         "actions": ACTIONS,
+        "count": (),
         "to": ("to",),
+        "from": ("from",),
+        "sources": (*ids.crises, *ids.requests),
         "words": WORDS,
     }[kinds[index]]
     stem = head + body[: len(body) - len(current)]
     return sorted(stem + c for c in pool if c.lower().startswith(current.lower()))
+
+
+def _reallocate_kinds(done: list[str]) -> tuple[str, ...]:
+    """What each argument of a ``reallocate`` line is, up to and including the one being typed
+    (``done`` are the arguments already complete)."""
+    if done and done[0].isdigit():
+        if len(done) > 5:
+            return ()
+        return ("count", "capabilities", "from", "sources", "to", "requests")[: len(done) + 1]
+    if not done:
+        return ("units",)
+    if len(done) >= 2 and done[-2].lower() == "to":
+        return ()
+    if done[-1].lower() == "to":
+        return (*(("units",) * len(done)), "requests")
+    if done[-1].endswith(","):
+        return (*(("units",) * len(done)), "units")
+    return (*(("units",) * len(done)), "to")

@@ -105,6 +105,7 @@ class LiveSession:
             units=[
                 u.id for us in world.defence.book.units.values() for u in us if hub.moves.movable(u)
             ],
+            crises=[x.id for x in self.session.exercise.crises],
             injects=[i for i in world.injects.by_id if i not in world.injects.done],
             capabilities=self.capabilities,
         )
@@ -166,7 +167,11 @@ class LiveSession:
         if isinstance(cmd, c.Decide):
             return actions.decide(s, cmd.request, cmd.action, cmd.capability, cmd.units, cmd.reason)
         if isinstance(cmd, c.Reallocate):
-            return actions.reallocate(s, cmd.unit, cmd.request)
+            if cmd.count is not None and cmd.capability is not None and cmd.source is not None:
+                return actions.reallocate_count(
+                    s, cmd.count, cmd.capability, cmd.source, cmd.request
+                )
+            return actions.reallocate_units(s, cmd.units, cmd.request)
         if isinstance(cmd, c.Mobilise):
             return actions.mobilise(s)
         if isinstance(cmd, c.End):
