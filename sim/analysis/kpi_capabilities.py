@@ -5,7 +5,8 @@ task 1 reserved − unavailable, from ``capacity`` events). "In use" is split, b
 its way or resting after a job is not helping anyone yet or any more:
 
 - *on scene*: ``on_scene`` and ``refuelling`` (part of the job);
-- *committed*: ``mobilising`` (notice to move) and ``in_transit``;
+- *committed*: ``mobilising`` (notice to move), ``in_transit`` and ``awaiting_support`` (a
+  moved helicopter waiting at its new site for a ground crew);
 - *returning*: ``returning`` and ``resting``.
 
 A capability without units of its own (the ``GENERIC`` pool, filled on demand) has no
@@ -29,7 +30,7 @@ __all__ = ["CAPABILITY_COLUMNS", "STATE_GROUPS", "capability_kpis", "union_hours
 
 STATE_GROUPS: dict[str, tuple[str, ...]] = {
     "on_scene": ("on_scene", "refuelling"),
-    "committed": ("mobilising", "in_transit"),
+    "committed": ("mobilising", "in_transit", "awaiting_support"),
     "returning": ("returning", "resting"),
 }
 """Unit states counted as in use, by what the unit was doing."""

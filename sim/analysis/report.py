@@ -128,6 +128,7 @@ def report_context(
     from sim.analysis.aar import load_aar
     from sim.analysis.aar_evidence import facilitator_actions, objective_rows, session_notes
     from sim.analysis.heatmap import draw_heatmap_table
+    from sim.analysis.notasked import crisis_sites, not_asked_rows
 
     heat = draw_heatmap_table(K["heatmap"], exercise, lang, travel=K.get("heatmap_travel"))
     heat_png = fs.figure_bytes(heat, "png")
@@ -151,6 +152,8 @@ def report_context(
         aar_objectives=objective_rows(T, exercise, decisions, notes, aar, lang),
         session_notes=session_notes(notes, lang),
         facilitator_actions=facilitator_actions(decisions, lang),
+        sites=crisis_sites(T.events, exercise),
+        not_asked=not_asked_rows(T.events, exercise, lang),
         aar=_aar_view(aar, lang),
     )
     return context

@@ -41,6 +41,7 @@ STATES = (
     "in_transit",
     "on_scene",
     "refuelling",
+    "awaiting_support",
     "returning",
     "resting",
     "reserved",

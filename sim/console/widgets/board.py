@@ -16,7 +16,7 @@ __all__ = ["BOARD_COLUMNS", "UnitBoard"]
 BOARD_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("free", ("available",)),
     ("mobilising", ("committed", "mobilising")),
-    ("in_transit", ("in_transit",)),
+    ("in_transit", ("in_transit", "awaiting_support")),  # moved, waiting for its ground crew
     ("on_scene", ("on_scene", "refuelling")),
     ("returning", ("returning",)),
     ("resting", ("resting",)),
