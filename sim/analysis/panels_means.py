@@ -90,6 +90,7 @@ def draw_units(tl: Timeline, ax: Axes) -> None:
     handles: list[Any] = [
         Patch(facecolor=s.face, edgecolor=s.edge, hatch=s.hatch, label=t(f"unit_state.{st}", lang))
         for st, s in fs.UNIT_STYLE.items()
+        if st != "awaiting_support" or st in by_state  # only after a move: else not listed
     ]
     handles.append(
         Line2D([], [], linestyle="none", marker="P", markersize=8, markerfacecolor=fs.PURPLE,
