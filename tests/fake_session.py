@@ -19,6 +19,7 @@ from sim.exercise.models import Exercise, Inject
 from sim.exercise.times import format_t
 from sim.runs import commands as c
 from sim.runs.clock import ClockError, ScenarioClock
+from sim.runs.completion import CompletionIds, complete
 from sim.runs.view import (
     ClockView,
     CommandResult,
@@ -146,13 +147,13 @@ class FakeSession:
         )
 
     def completions(self, prefix: str) -> list[str]:
-        ids = c.CompletionIds(
+        ids = CompletionIds(
             requests=[p.key for p in self.pending],
             units=[f"{cid}-1" for cid, n in self.on_scene.items() if n],
             injects=[j.id for j in self.next],
             capabilities=list(self.ex.capabilities),
         )
-        return c.complete(prefix, ids)
+        return complete(prefix, ids)
 
     def submit(self, line: str) -> CommandResult:
         try:
@@ -371,4 +372,4 @@ class CannedSession:
         return CommandResult(True, f"sent: {line}")
 
     def completions(self, prefix: str) -> list[str]:
-        return c.complete(prefix, c.CompletionIds())
+        return complete(prefix, CompletionIds())

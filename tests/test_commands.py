@@ -13,7 +13,6 @@ from sim.runs.commands import (
     AddInject,
     Answer,
     CommandError,
-    CompletionIds,
     Decide,
     Delay,
     End,
@@ -28,10 +27,10 @@ from sim.runs.commands import (
     Resume,
     Skip,
     Speed,
-    complete,
     parse_command,
     parse_script,
 )
+from sim.runs.completion import CompletionIds, complete
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "live.md"
 

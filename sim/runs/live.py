@@ -21,6 +21,7 @@ from sim.model.deferring import PlayersDecider
 from sim.runs import actions
 from sim.runs import commands as c
 from sim.runs.clock import ClockError, ScenarioClock
+from sim.runs.completion import CompletionIds, complete
 from sim.runs.liveview import build_view, playing_capabilities
 from sim.runs.session import Session, SessionError
 from sim.runs.view import CommandResult, SessionView
@@ -100,7 +101,7 @@ class LiveSession:
     def completions(self, prefix: str) -> list[str]:
         world = self.session.world
         hub = world.hub
-        ids = c.CompletionIds(
+        ids = CompletionIds(
             requests=[r.id for r in world.requests.all if r.open],
             units=[
                 u.id for us in world.defence.book.units.values() for u in us if hub.moves.movable(u)
@@ -109,7 +110,7 @@ class LiveSession:
             injects=[i for i in world.injects.by_id if i not in world.injects.done],
             capabilities=self.capabilities,
         )
-        return c.complete(prefix, ids)
+        return complete(prefix, ids)
 
     # -- applying commands ----------------------------------------------------------------------
     def _apply_at(self, cmd: c.Command) -> CommandResult:
