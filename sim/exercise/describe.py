@@ -1,15 +1,17 @@
-"""Inject triggers in words, for people (the console, the dry run)."""
+"""Inject triggers as text: in words for people (the console, the dry run), or in the
+journal's own form (kept as it always was, so journals stay byte-identical)."""
 
 from __future__ import annotations
 
 from sim.exercise.models import Inject
 from sim.exercise.times import format_duration
 
-__all__ = ["trigger_words"]
+__all__ = ["trigger_text", "trigger_words"]
 
 
-def trigger_words(inj: Inject) -> str | None:
-    """ "after 3 + 15m", "when free units of FBO_GROUND below 1", "manual": for people."""
+def trigger_text(inj: Inject, *, words: bool = False) -> str | None:
+    """ "after 3 + 15m", "manual", or the condition: ``when free_units_below {'FBO_GROUND': 1}``
+    in the journal's form, ``when free units below FBO_GROUND 1`` with ``words``."""
     trig = inj.trigger
     if trig is None:
         return "manual" if inj.manual else None
@@ -23,8 +25,14 @@ def trigger_words(inj: Inject) -> str | None:
         value = getattr(cond, name)
         if value is None:
             continue
-        words = name.replace("_", " ")
+        if not words:
+            return f"when {name} {value}{delay}"
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
-        return f"when {words} {value}{delay}"
+        return f"when {name.replace('_', ' ')} {value}{delay}"
     return None
+
+
+def trigger_words(inj: Inject) -> str | None:
+    """The trigger in words, for people."""
+    return trigger_text(inj, words=True)

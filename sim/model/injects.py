@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sim.exercise.describe import trigger_text
 from sim.exercise.models import Condition, Exercise, Inject
-from sim.exercise.times import format_duration
 
 if TYPE_CHECKING:
     import simpy
@@ -31,20 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["InjectParts", "InjectRunner"]
 
 
-def _trigger_text(inj: Inject) -> str | None:
-    trig = inj.trigger
-    if trig is None:
-        return "manual" if inj.manual else None
-    delay = f" + {format_duration(trig.delay)}" if trig.delay else ""
-    if trig.after is not None:
-        return f"after {trig.after}{delay}"
-    cond = trig.when
-    assert cond is not None
-    for name in type(cond).model_fields:
-        value = getattr(cond, name)
-        if value is not None:
-            return f"when {name} {value}{delay}"
-    return None
+_trigger_text = trigger_text  # the journal's form (sim/exercise/describe.py)
 
 
 @dataclass
