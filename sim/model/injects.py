@@ -115,12 +115,16 @@ class InjectRunner:
         self.due.pop(inj.id, None)
         if inj in self._watching:
             self._watching.remove(inj)
+        self._record_unplayed(inj, "skipped", reason)
+
+    def _record_unplayed(self, inj: Inject, state: str, reason: str) -> None:
+        """Journal an inject that did not take its course: skipped, or not reached at ENDEX."""
         ctx = self.ctx
         ctx.record(
             "inject",
             ctx.env.now,
             inject=inj.id,
-            state="skipped",
+            state=state,
             crisis=inj.crisis or (inj.request.crisis if inj.request else None),
             region=inj.request.region if inj.request else None,
             detail=self._detail(inj, reason),
@@ -305,12 +309,4 @@ class InjectRunner:
                 )
                 if inj.id in self._scheduled:
                     reason = "scheduled after ENDEX"
-                ctx.record(
-                    "inject",
-                    ctx.env.now,
-                    inject=inj.id,
-                    state="not_reached",
-                    crisis=inj.crisis or (inj.request.crisis if inj.request else None),
-                    region=inj.request.region if inj.request else None,
-                    detail=self._detail(inj, reason),
-                )
+                self._record_unplayed(inj, "not_reached", reason)
