@@ -15,7 +15,16 @@ from sim.exercise.reference import Capability
 if TYPE_CHECKING:
     from sim.model.sites import Site
 
-__all__ = ["FINAL", "TASKED", "UNDERWAY", "Request", "Unit", "units_needed"]
+__all__ = [
+    "FINAL",
+    "IN_USE",
+    "TASKED",
+    "UNDERWAY",
+    "UNIT_STATES",
+    "Request",
+    "Unit",
+    "units_needed",
+]
 
 FINAL = "closed"
 # working for a request; ``awaiting_support``: a moved helicopter at its new site, grounded until
@@ -23,6 +32,20 @@ FINAL = "closed"
 TASKED = frozenset(("mobilising", "in_transit", "on_scene", "refuelling", "awaiting_support"))
 # help on its way
 UNDERWAY = frozenset(("committed", "mobilising", "in_transit", "refuelling", "awaiting_support"))
+IN_USE = TASKED | {"returning", "resting"}  # not free, not reserved, not unavailable
+UNIT_STATES = (  # every state a unit can be in, in the order of its life (the unit board's)
+    "available",
+    "committed",
+    "mobilising",
+    "in_transit",
+    "on_scene",
+    "refuelling",
+    "awaiting_support",
+    "returning",
+    "resting",
+    "reserved",
+    "unavailable",
+)
 
 
 @dataclass(eq=False)
@@ -106,15 +129,7 @@ class Unit:
 
     @property
     def in_use(self) -> bool:
-        return self.state in {
-            "mobilising",
-            "in_transit",
-            "on_scene",
-            "refuelling",
-            "awaiting_support",
-            "returning",
-            "resting",
-        }
+        return self.state in IN_USE
 
     @property
     def tasked(self) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sim.exercise.describe import trigger_words
 from sim.exercise.models import Inject
 from sim.model.deferring import PlayersDecider
-from sim.model.entities import Request
+from sim.model.entities import UNIT_STATES, Request
 from sim.model.hub import GRANTING
 from sim.runs.view import (
     ClockView,
@@ -34,19 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_view"]
 
-STATES = (
-    "available",
-    "committed",
-    "mobilising",
-    "in_transit",
-    "on_scene",
-    "refuelling",
-    "awaiting_support",
-    "returning",
-    "resting",
-    "reserved",
-    "unavailable",
-)
+STATES = UNIT_STATES
 
 
 def build_view(live: LiveSession, log: list[str]) -> SessionView:
