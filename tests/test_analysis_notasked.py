@@ -45,7 +45,7 @@ def test_hours_not_asked_count_only_unmet_time_with_a_reason() -> None:
     }
     rows = not_asked_rows(events, None, "nl")
     assert [r["hours"] for r in rows] == ["3 u 20 min", "2 u 00 min", "30 min"]
-    assert rows[0]["reason"].startswith("geen capaciteit toegestaan")
+    assert rows[0]["reason"].startswith("geen capaciteit op de wettelijke")
 
 
 def test_sites_come_from_the_onset_of_each_crisis() -> None:
@@ -56,3 +56,29 @@ def test_sites_come_from_the_onset_of_each_crisis() -> None:
     assert crisis_sites([onset]) == [
         {"crisis": "peel", "region": "VR22", "site": "Deurnese Peel", "seat": ""}
     ]
+
+
+def test_timeline_numbers_each_unasked_stretch_once_per_reason() -> None:
+    """Neighbouring demand intervals with the same reason are one stretch; a new reason, or
+    need that is met or asked for, starts a new one."""
+    import pandas as pd
+
+    from sim.analysis.panel_notasked import glyph, not_asked_stretches
+
+    rows = [
+        ("c", "VR19", 0.0, 60.0, 0.5, 1, False, "below_request_level"),
+        ("c", "VR19", 60.0, 90.0, 0.5, 1, False, "below_request_level"),
+        ("c", "VR19", 90.0, 120.0, 0.5, 1, False, "no_route"),
+        ("c", "VR19", 120.0, 150.0, 0.0, 0, False, ""),
+        ("c", "VR19", 150.0, 200.0, 0.5, 1, False, "no_route"),
+        ("c", "VR20", 0.0, 50.0, 0.5, 1, False, ""),  # unmet but asked for: no mark
+    ]
+    columns = ["crisis", "region", "start", "end", "unmet_share", "unmet_tags",
+               "life_safety_unmet", "not_asked"]  # fmt: skip
+    stretches = not_asked_stretches(pd.DataFrame(rows, columns=columns))
+    assert stretches == [
+        ("VR19", "c", 0.0, 90.0, ("below_request_level",)),
+        ("VR19", "c", 90.0, 120.0, ("no_route",)),
+        ("VR19", "c", 150.0, 200.0, ("no_route",)),
+    ]
+    assert glyph("below_request_level", []) == "②" and glyph("someday", ["someday"]) == "⑧"

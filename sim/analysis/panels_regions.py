@@ -2,7 +2,8 @@
 
 Per region a band of escalation levels (darker = higher, the ladder's code written in), a thin
 lane per crisis (grey = active, vermillion = demand unmet, solid = life-safety demand unmet,
-▲/▼ = level change, filled when an inject caused it) and the region's requests for assistance
+▲/▼ = level change, filled when an inject caused it, ①② = why no region asked for the unmet
+need, panel_notasked.py) and the region's requests for assistance
 as bars from submission to closure, coloured by phase, with markers for denials,
 substitutions, partial grants, withdrawals and requests still open at ENDEX.
 """
@@ -19,6 +20,7 @@ from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import bars, cmap, panel_title, rect, shade_sections
 from sim.analysis.labels import t
 from sim.analysis.labelset import Label, LabelSet
+from sim.analysis.panel_notasked import draw_not_asked, not_asked_legend
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -136,6 +138,7 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
             zorder=4,
         )
 
+    draw_not_asked(tl, ax, crisis_y)
     draw_request_bars(tl, ax)
     handles = region_legend(tl)
     tl.legend(ax, handles, t("timeline.regions_legend", lang))
@@ -248,4 +251,4 @@ def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
     handles.append(Line2D([], [], linestyle="none", label=t("legend.life_safety", lang)))
     if arrows:
         handles.append(Line2D([], [], linestyle="none", label=t("legend.asked_given", lang)))
-    return handles
+    return handles + not_asked_legend(tl, sizing)

@@ -543,7 +543,8 @@ def crisis_spans(levels: pd.DataFrame, t_end: float) -> pd.DataFrame:
 
 
 def demand_intervals(events: Sequence[Event], t_end: float | None = None) -> pd.DataFrame:
-    """Unmet demand per crisis × region as intervals between ``demand`` events.
+    """Unmet demand per crisis × region as intervals between ``demand`` events, with the
+    reasons (``detail.not_asked``) the region gives for not asking for what is unmet.
 
     An interval ends at the next demand event of the same crisis × region, at the crisis's
     ``end`` event, or at ENDEX.
@@ -564,6 +565,9 @@ def demand_intervals(events: Sequence[Event], t_end: float | None = None) -> pd.
             previous[3] = float(e["t"])
             rows.append(tuple(previous))
         value = float(e["value"]) if e["value"] is not None else 0.0
+        detail = detail_of(e)
+        unmet = {tag for tag, d in (detail.get("tags") or {}).items() if d.get("unmet", 0) > 0}
+        reasons = {r for tag, r in (detail.get("not_asked") or {}).items() if tag in unmet}
         open_rows[key] = [
             e["crisis"],
             e["region"],
@@ -571,12 +575,22 @@ def demand_intervals(events: Sequence[Event], t_end: float | None = None) -> pd.
             end,
             value,
             e["qty"] or 0,
-            bool(detail_of(e).get("life_safety_unmet")),
+            bool(detail.get("life_safety_unmet")),
+            ",".join(sorted(reasons)),
         ]
     for row in open_rows.values():
         row[3] = min(end, crisis_end.get(row[0], end))
         rows.append(tuple(row))
-    columns = ["crisis", "region", "start", "end", "unmet_share", "unmet_tags", "life_safety_unmet"]
+    columns = [
+        "crisis",
+        "region",
+        "start",
+        "end",
+        "unmet_share",
+        "unmet_tags",
+        "life_safety_unmet",
+        "not_asked",  # why no request covers the unmet need: NOT_ASKED codes, comma-joined
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     if len(frame):
         crisis_stop = frame["crisis"].map(crisis_end).fillna(end).astype(float)

@@ -184,6 +184,7 @@ class Timeline:
         self.not_reached = T.injects[T.injects["state"] == "not_reached"].reset_index(drop=True)
         self.marker_label = self._inject_labels()
         self.used_marks: set[str] = set()  # request marks drawn (the drawing fills it in)
+        self.used_not_asked: set[str] = set()  # not-asked reasons numbered on crisis lanes
         self.inject_handles: list[Any] = []
         self.key_cols = 1
         self.axes: dict[str, Axes] = {}
