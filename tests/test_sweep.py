@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from sim.analysis.bands import finish_sweep
 from sim.cli import _register_optional, cli
 from sim.exercise import load_exercise_full
-from sim.journal import Journal, read_events
+from sim.journal import REQUEST_OUTCOMES, Journal, read_events
 from sim.model import simulate
 from sim.runs import sweep as sw
 from sim.runs.kpirecorder import KpiRecorder
@@ -115,15 +115,7 @@ def reference_row(events: list[dict[str, Any]]) -> dict[str, Any]:
         key = f"peak_level.{e['region']}"
         row[key] = max(row.get(key, 0), e["level"])
     outcomes = events[-1]["detail"]["outcomes"]
-    for o in (
-        "served",
-        "partly_served",
-        "substituted",
-        "denied",
-        "withdrawn",
-        "stood_down",
-        "open",
-    ):
+    for o in REQUEST_OUTCOMES:
         row[f"outcome.{o}"] = outcomes.get(o, 0)
     for e in by_kind.get("inject", []):
         row[f"inject.{e['inject']}"] = e["state"]
