@@ -595,12 +595,18 @@ def test_render_run_writes_into_its_own_folder_only(tmp_path: Path) -> None:
     other.mkdir()
     (other / "timeline.png").write_bytes(b"keep me")
     written = render_run(folder, formats=("png", "svg"))
-    assert [p.name for p in written] == ["timeline.png", "timeline.svg", "report.html"]
+    assert [p.name for p in written] == [
+        "timeline.png",
+        "timeline.svg",
+        "map.png",
+        "map.svg",
+        "report.html",
+    ]
     assert all(p.parent == folder for p in written)
     assert (other / "timeline.png").read_bytes() == b"keep me"
     assert not list(folder.glob(".*"))  # no temporary files left behind
     dutch = render_run(folder, lang="nl", formats=("png",), report=True)
-    assert [p.name for p in dutch] == ["timeline.nl.png", "report.nl.html"]
+    assert [p.name for p in dutch] == ["timeline.nl.png", "map.nl.png", "report.nl.html"]
 
 
 def test_report_without_effective_yaml_says_so(tmp_path: Path) -> None:

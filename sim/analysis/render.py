@@ -3,7 +3,7 @@
 A run folder is ``results/<exercise-id>/<run-id>/`` with ``events.jsonl`` (required),
 ``effective.yaml`` (the exercise, optional for the analysis: it only adds names and objectives)
 and ``run.json``. Output files go into the same folder, written atomically, and never into
-another run's folder. Names: ``timeline.<fmt>`` and ``report.html`` in English; other languages
+another run's folder. Names: ``timeline.<fmt>``, ``map.<fmt>`` and ``report.html`` in English; other languages
 add the language (``timeline.nl.png``, ``report.nl.html``) and a time window adds it
 (``timeline_0200-0600.png``), so re-plotting never replaces a different view.
 """
@@ -153,6 +153,7 @@ def render_loaded(
     if report:
         from sim.analysis.report import write_report_for
 
+        map_png = _write_map(run, lang, formats, written)
         whole = t_from is None and t_to is None
         if whole and png is None:  # the report embeds the same figure as PNG
             png = fs.figure_bytes(fig, "png")
@@ -163,6 +164,26 @@ def render_loaded(
                 tables=tables,
                 kpi_tables=kpi_tables,
                 timeline_png=png if whole else None,
+                map_png=map_png,
             )
         )
     return written
+
+
+def _write_map(run: RunDir, lang: str, formats: list[str], written: list[Path]) -> bytes:
+    """Write ``map.<fmt>`` (``map.nl.png`` …), the whole run's sites and journeys; return the
+    PNG for the report (drawn once, saved in every format)."""
+    from sim.analysis import figstyle as fs
+    from sim.analysis.mapfig import draw_map
+    from sim.fileio import write_bytes_atomic
+
+    fig = draw_map(run.events, run.exercise, lang)
+    png = b""
+    for fmt in formats:
+        data = fs.figure_bytes(fig, fmt)
+        target = run.path / f"{output_stem('map', lang)}.{fmt}"
+        write_bytes_atomic(target, data)
+        written.append(target)
+        if fmt == "png":
+            png = data
+    return png or fs.figure_bytes(fig, "png")

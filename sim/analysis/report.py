@@ -52,6 +52,7 @@ def write_report_for(
     tables: RunTables | None = None,
     kpi_tables: dict[str, pd.DataFrame] | None = None,
     timeline_png: bytes | None = None,
+    map_png: bytes | None = None,
     formats: Sequence[str] = ("html",),
 ) -> Path:
     """``write_report`` for a run folder already loaded (``render_run`` shares its tables).
@@ -65,6 +66,7 @@ def write_report_for(
         tables=tables,
         kpi_tables=kpi_tables,
         timeline_png=timeline_png,
+        map_png=map_png,
         run_id=run.run_id,
         manifest=run.manifest,
         problem=run.exercise_problem if run.exercise is None else None,
@@ -112,6 +114,7 @@ def report_context(
     tables: RunTables | None = None,
     kpi_tables: dict[str, pd.DataFrame] | None = None,
     timeline_png: bytes | None = None,
+    map_png: bytes | None = None,
     run_id: str | None = None,
     manifest: dict[str, Any] | None = None,
     problem: str | None = None,
@@ -125,6 +128,10 @@ def report_context(
         from sim.analysis.timeline import draw_timeline_tables
 
         timeline_png = fs.figure_bytes(draw_timeline_tables(T, exercise, lang), "png")
+    if map_png is None:
+        from sim.analysis.mapfig import draw_map
+
+        map_png = fs.figure_bytes(draw_map(T.events, exercise, lang), "png")
     from sim.analysis.aar import load_aar
     from sim.analysis.aar_evidence import facilitator_actions, objective_rows, session_notes
     from sim.analysis.heatmap import draw_heatmap_table
@@ -141,6 +148,8 @@ def report_context(
         heatmap_png=heat_png,
         timeline_img=_data_uri(timeline_png),
         heatmap_img=_data_uri(heat_png),
+        map_png=map_png,
+        map_img=_data_uri(map_png),
         run_id=run_id or "",
         manifest=[
             (t_or(f"manifest.{key}", key, lang), _manifest_value(manifest[key]))

@@ -134,6 +134,16 @@ def docx_bytes(ctx: dict[str, Any], lang: str) -> bytes:
     doc.add_heading(t("report.heatmap", lang), level=1)
     doc.add_paragraph(t("report.heatmap_note", lang))
     _image(doc, ctx["heatmap_png"], 20)
+    doc.add_heading(t("report.map", lang), level=2)
+    _image(doc, ctx["map_png"], 17)
+    if ctx["sites"]:
+        _table(
+            doc,
+            [t("col.crisis", lang), t("col.region", lang), t("report.site", lang)],
+            [[s["crisis"], s["region"], s["site"] + (f" ({t('report.seat', lang)})" if s["seat"] else "")]
+             for s in ctx["sites"]],
+            [5, 7, 8],
+        )  # fmt: skip
 
     doc.add_heading(t("report.msel", lang), level=1)
     _table(

@@ -141,6 +141,8 @@ class UnitLife:
                 until=env.now + minutes,
                 travel_min=minutes,
                 distance_km=km,
+                from_lat=origin[0],
+                from_lon=origin[1],
                 to_lat=site[0],
                 to_lon=site[1],
             )

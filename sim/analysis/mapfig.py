@@ -1,0 +1,315 @@
+"""The debrief map: where the crises were, where the units came from, and how they travelled.
+
+Evaluators ask "why did the Chinooks take so long to the Meinweg?" and the answer is often a
+place: a base far from the site, or a move from another fire. The map answers it from the
+journal alone: crisis sites from each ``onset`` event (``detail.sites``), request sites from
+``drafted`` requests, and every outbound leg from the ``unit`` events in state ``in_transit``
+(``detail.from_lat/from_lon`` → ``to_lat/to_lon``). Legs are straight lines, as the model
+travels (distance as the crow flies; see ``docs/model.md``); a leg that does not start at the
+unit's base (a reallocation, a unit moved while refuelling) is dashed. Region seats and bases
+come from the exercise when it is known. The outline of the Netherlands is schematic
+(simplified coast and borders; the Wadden islands and the IJsselmeer left out) and only there
+to orient the reader; no basemap is needed, so the map draws offline and byte-identically.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Polygon
+
+from sim.analysis import figstyle as fs
+from sim.analysis.labels import count_label, t
+from sim.analysis.labelset import Label, LabelSet
+
+if TYPE_CHECKING:
+    from sim.exercise import Exercise
+
+__all__ = ["MapData", "draw_map", "map_data"]
+
+Event = dict[str, Any]
+Point = tuple[float, float]  # (lat, lon)
+
+NL_OUTLINE: tuple[Point, ...] = (
+    (51.37, 3.37), (51.44, 3.56), (51.54, 3.44), (51.60, 3.67), (51.68, 3.70), (51.73, 3.79),
+    (51.82, 3.87), (51.98, 4.12), (52.10, 4.26), (52.24, 4.43), (52.46, 4.56), (52.62, 4.62),
+    (52.80, 4.67), (52.96, 4.74), (52.93, 5.03), (53.17, 5.41), (53.31, 5.63), (53.37, 5.90),
+    (53.41, 6.20), (53.43, 6.58), (53.45, 6.83), (53.33, 6.93), (53.27, 7.03), (53.18, 7.21),
+    (52.88, 7.08), (52.66, 6.74), (52.55, 6.76), (52.41, 6.98), (52.38, 7.07), (52.26, 7.05),
+    (52.22, 7.00), (52.16, 6.88), (51.97, 6.83), (51.86, 6.49), (51.86, 6.12), (51.82, 5.98),
+    (51.77, 6.00), (51.70, 6.03), (51.60, 6.08), (51.37, 6.23), (51.28, 6.10), (51.19, 6.17),
+    (51.00, 5.95), (50.87, 6.08), (50.77, 6.02), (50.75, 5.69), (50.85, 5.64), (51.10, 5.80),
+    (51.15, 5.82), (51.25, 5.63), (51.27, 5.57), (51.28, 5.32), (51.42, 5.10), (51.44, 4.93),
+    (51.45, 4.80), (51.44, 4.66), (51.46, 4.47), (51.39, 4.33), (51.36, 4.30), (51.27, 4.10),
+    (51.21, 3.80), (51.25, 3.45), (51.30, 3.38),
+)  # fmt: skip
+"""A schematic outline of the European Netherlands (about 60 points, ~5 km accurate): enough to
+see north from south and coast from border, not a survey."""
+
+LEG_COLOURS = (fs.BLUE, fs.VERMILLION, fs.GREEN, fs.PURPLE, fs.ORANGE, fs.SKY, fs.BLACK)
+"""Okabe-Ito without yellow (too pale on white). Legs are coloured by capability when there are
+at most seven, else by the crisis they serve (a colour never stands for two things)."""
+
+
+@dataclass(frozen=True)
+class Leg:
+    """Units of one capability that travelled the same straight line."""
+
+    capability: str
+    crisis: str
+    start: Point
+    end: Point
+    units: int
+    from_base: bool
+
+
+@dataclass
+class MapData:
+    """What the map shows, read from one journal (and the exercise for seats and bases)."""
+
+    crisis_sites: dict[Point, list[str]] = field(default_factory=dict)  # point -> labels
+    request_sites: set[Point] = field(default_factory=set)
+    legs: list[Leg] = field(default_factory=list)
+    bases: dict[Point, str] = field(default_factory=dict)
+    seats: dict[Point, str] = field(default_factory=dict)  # point -> region id
+    involved: set[str] = field(default_factory=set)  # regions with a crisis or a request
+
+
+def _point(lat: Any, lon: Any) -> Point:
+    return round(float(lat), 4), round(float(lon), 4)
+
+
+def map_data(events: Sequence[Event], exercise: Exercise | None = None) -> MapData:
+    """Collect sites, legs, bases and seats; identical units on one line become one leg."""
+    data = MapData()
+    bases = _bases(exercise)
+    counts: dict[tuple[str, str, Point, Point], int] = defaultdict(int)
+    for e in events:
+        kind, detail = e["kind"], e.get("detail") or {}
+        if kind == "crisis" and e["state"] == "onset":
+            for region, site in sorted((detail.get("sites") or {}).items()):
+                point = _point(site["lat"], site["lon"])
+                name = str(site.get("name") or region)
+                data.crisis_sites.setdefault(point, []).append(f"{name} ({e['crisis']})")
+                data.involved.add(str(region))
+        elif kind == "request" and e["state"] == "drafted":
+            if e.get("region"):
+                data.involved.add(str(e["region"]))
+            site = detail.get("site")
+            if site:
+                data.request_sites.add(_point(site["lat"], site["lon"]))
+        elif kind == "unit" and e["state"] == "in_transit" and "from_lat" in detail:
+            start = _point(detail["from_lat"], detail["from_lon"])
+            end = _point(detail["to_lat"], detail["to_lon"])
+            counts[(str(e["capability"]), str(e.get("crisis") or ""), start, end)] += 1
+    for (cap, crisis, start, end), n in sorted(counts.items()):
+        base = bases.get(cap)
+        data.legs.append(Leg(cap, crisis, start, end, n, base is None or _near(start, base[0])))
+        if base is not None:
+            data.bases[base[0]] = base[1]
+    data.request_sites -= set(data.crisis_sites)
+    if exercise is not None:
+        data.seats = {_point(r.lat, r.lon): rid for rid, r in exercise.regions.items()}
+    return data
+
+
+def _bases(exercise: Exercise | None) -> dict[str, tuple[Point, str]]:
+    """Capability id -> (base point, base name), for the capabilities the exercise has."""
+    if exercise is None:
+        return {}
+    out = {
+        cid: (_point(cap.lat, cap.lon), str(cap.base)) for cid, cap in exercise.capabilities.items()
+    }
+    pool = getattr(exercise, "generic_pool", None)
+    if pool is not None:
+        out.setdefault("GENERIC", (_point(pool.lat, pool.lon), str(pool.base)))
+    return out
+
+
+def _near(a: Point, b: Point) -> bool:
+    return abs(a[0] - b[0]) < 1e-3 and abs(a[1] - b[1]) < 1e-3
+
+
+def draw_map(events: Sequence[Event], exercise: Exercise | None = None, lang: str = "en") -> Figure:
+    """The map of one run (``map.png``): sites, bases, seats and the units' outbound legs."""
+    data = map_data(events, exercise)
+    with fs.rc():
+        # fixed axes, not constrained layout: the figure's size never changes, and measuring
+        # every label for the layout cost more than drawing the map
+        fig = Figure(figsize=(12.0, 9.0))
+        ax = fig.add_axes((0.065, 0.09, 0.62, 0.87), label="map")
+        side = fig.add_axes((0.70, 0.09, 0.29, 0.87), label="map-legend")
+        side.set_axis_off()  # the legend's own column: never over the map, never cut off
+        _frame(ax, data, lang)
+        handles = _draw_legs(ax, data.legs, lang)
+        _draw_points(ax, data, lang)
+        handles += _point_handles(data, lang)
+        if not data.legs and not data.crisis_sites:
+            ax.text(0.5, 0.04, t("map.empty", lang), transform=ax.transAxes, ha="center")
+        side.legend(handles=handles, loc="upper left", fontsize=7.5, frameon=False)
+        ax.set_title(t("map.title", lang), loc="left")
+        # a figure-level x label, so constrained layout keeps it clear of the axis label
+        caption = textwrap.fill(t("map.caption", lang), 150)
+        fig.text(0.01, 0.012, caption, fontsize=6.5, color="#555555", va="bottom")
+        return fig
+
+
+def _frame(ax: Any, data: MapData, lang: str) -> None:
+    """Whole country in view (plus any point outside it), degrees scaled for latitude 52°."""
+    ax.add_patch(
+        Polygon(
+            [(lon, lat) for lat, lon in NL_OUTLINE],
+            closed=True,
+            facecolor="#F1F1EC",
+            edgecolor="#9A9A90",
+            linewidth=0.8,
+            zorder=0,
+        )
+    )
+    points = list(NL_OUTLINE) + list(data.crisis_sites) + list(data.bases)
+    points += [p for leg in data.legs for p in (leg.start, leg.end)]
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    ax.set_xlim(min(lons) - 0.25, max(lons) + 0.25)
+    ax.set_ylim(min(lats) - 0.15, max(lats) + 0.15)
+    ax.set_aspect(1.0 / math.cos(math.radians(52.0)))
+    ax.set_xlabel(t("map.lon", lang))
+    ax.set_ylabel(t("map.lat", lang))
+    ax.tick_params(labelsize=7)
+    ax.grid(color="#E4E4E4", linewidth=0.5, zorder=-1)
+
+
+def _draw_legs(ax: Any, legs: list[Leg], lang: str) -> list[Any]:
+    """One arrow per leg, its width by the number of units; legs on one line fan out."""
+
+    def key(leg: Leg) -> str:
+        return leg.capability if by_capability else leg.crisis
+
+    by_capability = len({leg.capability for leg in legs}) <= len(LEG_COLOURS)
+    keys = sorted({key(leg) for leg in legs})
+    colour = {k: LEG_COLOURS[i % len(LEG_COLOURS)] for i, k in enumerate(keys)}
+    units: dict[str, int] = defaultdict(int)
+    fan: dict[tuple[Point, Point], int] = defaultdict(int)
+    for leg in legs:
+        units[key(leg)] += leg.units
+        k = fan[(leg.start, leg.end)]
+        fan[(leg.start, leg.end)] += 1
+        rad = 0.08 * ((k + 1) // 2) * (1 if k % 2 else -1)
+        dashed = keys.index(key(leg)) >= len(LEG_COLOURS) or not leg.from_base
+        ax.add_patch(
+            FancyArrowPatch(
+                (leg.start[1], leg.start[0]),
+                (leg.end[1], leg.end[0]),
+                connectionstyle=f"arc3,rad={rad}",
+                arrowstyle="-|>",
+                mutation_scale=9,
+                linewidth=min(4.0, 0.9 + 0.6 * leg.units),
+                linestyle=(0, (4, 2)) if dashed else "-",
+                color=colour[key(leg)],
+                alpha=0.85,
+                shrinkA=2,
+                shrinkB=4,
+                zorder=3,
+            )
+        )
+    what = t("map.by_capability" if by_capability else "map.by_crisis", lang)
+    handles: list[Any] = [Line2D([], [], linestyle="none", label=textwrap.fill(what, 40))]
+    handles += [
+        Line2D(
+            [], [], color=colour[k], linewidth=2, label=f"{k}: {count_label('leg', units[k], lang)}"
+        )
+        for k in keys
+    ]
+    if any(not leg.from_base for leg in legs):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#555555",
+                linewidth=1.5,
+                linestyle=(0, (4, 2)),
+                label=t("map.moved", lang),
+            )
+        )
+    return handles
+
+
+def _draw_points(ax: Any, data: MapData, lang: str) -> None:
+    """Seats and bases as one artist per kind, their names as one ``LabelSet`` each (a map of
+    the whole country has dozens of them); crisis sites keep a boxed ``Text`` each."""
+    lat_step, lon_step = 0.022, 0.03  # about 2.5 km: labels beside their marker
+    for strong in (False, True):
+        seats = [(p, r) for p, r in sorted(data.seats.items()) if (r in data.involved) == strong]
+        if not seats:
+            continue
+        grey = "#333333" if strong else "#9A9A9A"
+        ax.plot([p[1] for p, _ in seats], [p[0] for p, _ in seats], "o", linestyle="none",
+                markersize=4 if strong else 3, color=grey, zorder=2)  # fmt: skip
+        labels = [Label(p[1] + lon_step * 0.6, p[0] - lat_step, r) for p, r in seats]
+        ax.add_artist(LabelSet(labels, fontsize=6.5, color=grey, zorder=2, gid="map-seats"))
+    if data.bases:
+        bases = sorted(data.bases.items())
+        ax.plot([p[1] for p, _ in bases], [p[0] for p, _ in bases], "s", linestyle="none",
+                markersize=7, color="white", markeredgecolor=fs.BLACK, zorder=5)  # fmt: skip
+        labels = [Label(p[1] + lon_step, p[0] + lat_step, name) for p, name in bases]
+        ax.add_artist(LabelSet(labels, fontsize=7, zorder=6, gid="map-bases"))
+    if data.request_sites:
+        sites = sorted(data.request_sites)
+        ax.plot([p[1] for p in sites], [p[0] for p in sites], "D", linestyle="none",
+                markersize=5, color=fs.SKY, markeredgecolor=fs.BLACK, zorder=5)  # fmt: skip
+    placed: list[tuple[float, float, float, float]] = []
+    for (lat, lon), names in sorted(data.crisis_sites.items()):
+        ax.plot(lon, lat, "*", markersize=15, color=fs.YELLOW, markeredgecolor=fs.BLACK,
+                zorder=6)  # fmt: skip
+        text = "\n".join(names)
+        dx, dy, ha, va = _free_corner(ax, (lon, lat), text, placed)
+        ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                    fontsize=7.5, fontweight="bold", zorder=7,
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
+                          "alpha": 0.8})  # fmt: skip
+
+
+_CORNERS = ((8, -4, "left", "top"), (-8, 6, "right", "bottom"), (8, 8, "left", "bottom"),
+            (-8, -4, "right", "top"))  # fmt: skip
+
+
+def _free_corner(
+    ax: Any, xy: Point, text: str, placed: list[tuple[float, float, float, float]]
+) -> tuple[float, float, str, str]:
+    """The first corner beside a site whose label box (estimated, in points) overlaps no label
+    placed before it; near sites such as Haarlem and Amsterdam then label on opposite sides."""
+    px_per_pt = ax.figure.dpi / 72.0
+    x0, y0 = ax.transData.transform(xy) / px_per_pt
+    lines = text.split("\n")
+    w, h = 4.6 * max(len(line) for line in lines), 10.0 * len(lines)
+    for dx, dy, ha, va in _CORNERS:
+        left = x0 + dx - (w if ha == "right" else 0.0)
+        bottom = y0 + dy - (h if va == "top" else 0.0)
+        box = (left, bottom, left + w, bottom + h)
+        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                   for b in placed):  # fmt: skip
+            placed.append(box)
+            return dx, dy, ha, va
+    placed.append((x0, y0, x0 + w, y0 + h))
+    return _CORNERS[0]
+
+
+def _point_handles(data: MapData, lang: str) -> list[Any]:
+    def marker(symbol: str, label: str, size: float, face: str) -> Line2D:
+        return Line2D([], [], linestyle="none", marker=symbol, markersize=size,
+                      markerfacecolor=face, markeredgecolor=fs.BLACK, label=label)  # fmt: skip
+
+    out = [marker("*", t("map.crisis_site", lang), 12, fs.YELLOW)]
+    if data.request_sites:
+        out.append(marker("D", t("map.request_site", lang), 5, fs.SKY))
+    if data.bases:
+        out.append(marker("s", t("map.base", lang), 7, "white"))
+    if data.seats:
+        out.append(marker("o", t("map.seat", lang), 4, "#333333"))
+    return out

@@ -1,0 +1,102 @@
+"""The debrief map: crisis sites, bases and every unit's journey out, read from the journal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.analysis.mapfig import draw_map, map_data
+from sim.exercise import load_exercise
+from tests.simhelpers import of, run
+
+ROOT = Path(__file__).resolve().parent.parent
+WILDFIRES = ROOT / "exercises" / "wildfires-unclear.yaml"
+PEEL, MEINWEG, GILZE = (51.42, 5.86), (51.17, 6.14), (51.567, 4.932)
+
+
+def test_every_outbound_leg_starts_where_the_unit_was_and_ends_at_its_site() -> None:
+    ex = load_exercise(WILDFIRES)
+    for seed in range(1, 6):
+        _, events = run(ex, seed)
+        for e in of(events, "unit", state="in_transit"):
+            d = e["detail"]
+            assert {"from_lat", "from_lon", "to_lat", "to_lon"} <= set(d), e
+        data = map_data(events, ex)
+        assert set(data.crisis_sites) == {PEEL, MEINWEG}
+        assert data.crisis_sites[PEEL] == ["Deurnese Peel (peel)"]
+        legs = {(leg.capability, leg.start, leg.end) for leg in data.legs}
+        assert ("FBO_CH47", GILZE, PEEL) in legs  # flown from Gilze-Rijen, not from a seat
+        n_transit = len(of(events, "unit", state="in_transit"))
+        assert sum(leg.units for leg in data.legs) == n_transit  # every journey is drawn once
+        assert data.bases[GILZE] == "Gilze-Rijen"
+        assert {"VR22", "VR23"} <= data.involved
+
+
+def test_a_unit_moved_between_fires_is_drawn_from_the_fire_it_left() -> None:
+    """The 2020 case: Chinooks reallocated from the Peel fly Peel → Meinweg (dashed), in most
+    seeds; never from a base they were not at."""
+    ex = load_exercise(WILDFIRES)
+    moved_seeds = 0
+    for seed in range(1, 11):
+        _, events = run(ex, seed)
+        moved = [leg for leg in map_data(events, ex).legs if not leg.from_base]
+        for leg in moved:
+            assert leg.start != leg.end
+            assert leg.start not in {GILZE}
+        if any(leg.capability == "FBO_CH47" and leg.end == MEINWEG for leg in moved):
+            moved_seeds += 1
+    assert moved_seeds >= 5
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_map_has_its_legend_in_the_language_asked(lang: str) -> None:
+    ex = load_exercise(WILDFIRES)
+    _, events = run(ex, 3)
+    fig = draw_map(events, ex, lang)
+    texts = [t.get_text() for ax in fig.axes for lg in [ax.get_legend()] if lg for t in lg.texts]
+    assert any(t.startswith("FBO_CH47: ") for t in texts)
+    word = "journey" if lang == "en" else "verplaatsing"
+    assert all(word in t for t in texts if t.startswith("FBO_CH47: "))
+    title = fig.axes[0].get_title(loc="left")
+    assert title.startswith("Where it happened" if lang == "en" else "Waar het gebeurde")
+
+
+def test_many_capabilities_are_coloured_by_crisis_so_no_colour_means_two_things() -> None:
+    ex = load_exercise(ROOT / "exercises" / "national-stress-test.yaml")
+    _, events = run(ex, None)
+    fig = draw_map(events, ex, "en")
+    texts = [t.get_text() for lg in [fig.axes[1].get_legend()] for t in lg.texts]
+    assert texts[0].startswith("colour = the crisis served")
+    keyed = [t.split(":")[0] for t in texts if "journey" in t]
+    assert set(keyed) <= {c.id for c in ex.crises}
+    assert len(keyed) == len(set(keyed))
+
+
+def test_ttx_run_writes_the_map_and_the_report_shows_it(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "run",
+            str(WILDFIRES),
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "nl",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    folder = Path(out.stdout.strip().splitlines()[-1])
+    assert (folder / "map.nl.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    html = (folder / "report.nl.html").read_text(encoding="utf-8")
+    assert "Kaart: incidentlocaties" in html
+    assert 'alt="Waar het gebeurde' in html
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert manifest["seed"] == 2020
