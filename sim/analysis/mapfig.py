@@ -129,7 +129,8 @@ def _bases(exercise: Exercise | None) -> dict[str, tuple[Point, str]]:
     }
     pool = getattr(exercise, "generic_pool", None)
     if pool is not None:
-        out.setdefault("GENERIC", (_point(pool.lat, pool.lon), str(pool.base)))
+        # the pool has no base of its own: its nominal point is labelled as the pool's
+        out.setdefault("GENERIC", (_point(pool.lat, pool.lon), f"GENERIC ({pool.base})"))
     return out
 
 
