@@ -46,10 +46,11 @@ def _submitted(events: list[dict]) -> dict[str, float]:
 
 
 def test_fire_bucket_helicopter_leaves_about_three_hours_after_the_request() -> None:
-    """Peel 2020: request 14:40, Chinook departed 17:40 [S47a]; §8.4: 1.5-3-5 h."""
+    """Peel 2020: request 14:40, Chinook departed 17:40 [S47a]; §8.4: 1.5-3-5 h, over 20 seeds
+    for every Chinook request granted at once (not queued for capacity)."""
     ex = load_exercise(ROOT / "exercises" / "wildfires-unclear.yaml")
     delays = []
-    for seed in range(1, 13):
+    for seed in range(1, 21):
         _, events = run(ex, seed=seed)
         submitted = _submitted(events)
         immediate = {
@@ -60,26 +61,34 @@ def test_fire_bucket_helicopter_leaves_about_three_hours_after_the_request() -> 
         queued = {e["request"] for e in of(events, "decision", state="queued")}
         first: dict[str, float] = {}
         for e in of(events, "unit", state="in_transit"):
-            if e["capability"] in {"FBO_CH47", "FBO_COUGAR"} and e["request"] in immediate - queued:
+            # the sourced case is a Chinook granted as asked; a Cougar offered as a substitute
+            # (seed 13: decided 2.8 h after a busy hub's intake) is another decision
+            if e["capability"] == "FBO_CH47" and e["request"] in immediate - queued:
                 first.setdefault(e["request"], e["t"] - submitted[e["request"]])
         delays.extend(first.values())
-    assert len(delays) >= 12
+    assert len(delays) >= 20
     hours = sorted(d / 60 for d in delays)
     assert all(1.5 <= h <= 5.0 for h in hours), hours
     assert 2.5 <= hours[len(hours) // 2] <= 3.5, hours
 
 
 def test_guarding_platoons_arrive_no_earlier_than_their_six_hour_notice() -> None:
-    """Natres guarding platoons at 6 h notice-to-move [S29]."""
+    """Natres guarding platoons at 6 h notice-to-move [S29]: never on scene before the
+    approval that tasked them + 6 h, over 20 seeds."""
     ex = load_exercise(ROOT / "exercises" / "terror-utrecht.yaml")
     arrivals = []
-    for seed in range(1, 6):
+    for seed in range(1, 21):
         _, events = run(ex, seed=seed)
-        submitted = _submitted(events)
+        tasked = {
+            unit: e["t"]
+            for e in of(events, "decision")
+            if e["capability"] == "NATRES_6H"
+            for unit in e["detail"].get("units") or []
+        }
         for e in of(events, "unit", state="on_scene", capability="NATRES_6H"):
-            arrivals.append((e["t"] - submitted[e["request"]]) / 60)
-    assert arrivals, "the terror exercise must task guarding platoons"
-    assert min(arrivals) >= 6.0, arrivals
+            arrivals.append((e["t"] - tasked[e["unit"]]) / 60)
+    assert len(arrivals) >= 20, "the terror exercise must task guarding platoons"
+    assert min(arrivals) >= 6.0, sorted(arrivals)
 
 
 def test_stress_test_shows_contention_and_main_task_one_conflicts_in_most_seeds() -> None:
@@ -101,9 +110,12 @@ def test_clear_reallocation_authority_moves_helicopters_faster() -> None:
     for variant in ("clear", "unclear"):
         ex = load_exercise(ROOT / "exercises" / f"wildfires-{variant}.yaml")
         values = []
-        for seed in range(1, 9):
+        for seed in range(1, 21):
             _, events = run(ex, seed=seed)
             values += [e["detail"]["latency"] for e in of(events, "reallocation", state="ordered")]
-        latencies[variant] = values
+        latencies[variant] = sorted(values)
     assert latencies["clear"] and latencies["unclear"], latencies
     assert max(latencies["clear"]) < min(latencies["unclear"])
+    # the bands of the issue: under 1 h with clear authority, hours without it
+    assert max(latencies["clear"]) < 60.0, latencies["clear"]
+    assert latencies["unclear"][len(latencies["unclear"]) // 2] >= 120.0, latencies["unclear"]
