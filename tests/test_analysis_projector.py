@@ -15,7 +15,7 @@ from sim.analysis.labelset import LabelSet
 from sim.analysis.projector import PAGE_DPI, projector_pages
 from sim.analysis.render import render_run
 from sim.analysis.tables import build_tables
-from sim.analysis.timeline import draw_timeline_tables
+from sim.analysis.timeline import draw_timeline_tables, lane_names
 from sim.analysis.viewfilter import filter_tables
 from sim.journal import read_events
 
@@ -97,6 +97,6 @@ def test_units_idle_all_window_share_one_lane() -> None:
     T = build_tables(peel_meinweg_events())
     # from T+20:30 on, BDE13-4, -5 and -6 are reserved for main task 1 the whole window
     fig = draw_timeline_tables(T, t_from=1230.0, t_to=1800.0)
-    units = [t.get_text() for t in {a.get_label(): a for a in fig.axes}["units"].get_yticklabels()]
+    units = lane_names(fig)["units"]
     assert "BDE13 ×3" in units
     assert not any(u in units for u in ("BDE13-4", "BDE13-5", "BDE13-6"))

@@ -12,7 +12,9 @@ capabilities without requests have no row or column.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,8 +22,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis import figstyle as fs
+from sim.analysis.drawkit import text_width_in
 from sim.analysis.kpis import kpis_from_tables
 from sim.analysis.labels import region_label, t
+from sim.analysis.labelset import Label, LabelSet
 from sim.analysis.tables import Event, build_tables
 
 if TYPE_CHECKING:
@@ -39,6 +43,7 @@ def draw_heatmap(
 
 
 def _aligned(hub: pd.DataFrame, travel: pd.DataFrame | None) -> list[tuple[str, pd.DataFrame]]:
+    """Both panels with the same rows and columns, so a cell can be read down."""
     frames = [("hub", hub)] + ([("travel", travel)] if travel is not None else [])
     frames = [(k, f.set_index("region") if "region" in f.columns else f) for k, f in frames]
     rows = sorted(set().union(*(f.index for _, f in frames if not f.empty)))
@@ -62,21 +67,88 @@ def draw_heatmap_table(
             ax.set_axis_off()
             ax.text(0.5, 0.5, t("heatmap.empty", lang), ha="center", va="center")
             return fig
-        parts = _aligned(wide, travel)
+        parts = [(part, frame, _tick_labels(frame, exercise, lang)) for part, frame in
+                 _aligned(wide, travel)]  # fmt: skip
         rows, cols = parts[0][1].shape
-        panel_h = min(20.0, max(2.8, 1.9 + 0.34 * rows))
-        fig = Figure(
-            figsize=(min(16.0, max(7.0, 3.6 + 0.8 * cols)), panel_h * len(parts)),
-            layout="constrained",
-        )
-        axes = fig.subplots(len(parts), 1, squeeze=False)[:, 0]
-        for ax, (part, frame) in zip(axes, parts, strict=True):
-            _panel(fig, ax, part, frame, exercise, lang)
+        box = _Margins.of(parts, rows)
+        titles = [t(f"heatmap.title_{part}", lang) for part, _, _ in parts]
+        bars = [t(f"heatmap.colorbar_{part}", lang) for part, _, _ in parts]
+        title_w = text_width_in(titles, 9.0, weight="bold") + 0.2  # the title starts at the cells
+        width = min(16.0, max(7.0, 3.6 + 0.8 * cols, box.left + 0.45 * cols, box.left + title_w)
+                    + box.right)  # fmt: skip
+        # cells tall enough for a row each and for the colour bar's (rotated) label
+        cells_h = max(0.8, 0.3 * rows + 0.2, text_width_in(bars, 7.0) / 0.9 + 0.1)
+        panel_h = box.top + box.bottom + cells_h
+        fig = Figure(figsize=(width, panel_h * len(parts)))
+        for k, (part, frame, ticks) in enumerate(parts):
+            # fixed axes from measured text, not constrained layout: measuring every tick
+            # label for the layout cost more than drawing the whole heat map
+            y0 = 1.0 - (k + 1) * panel_h / fig.get_figheight()
+            ax = fig.add_axes(box.axes_rect(width, fig.get_figheight(), y0, panel_h))
+            cax = fig.add_axes(box.colorbar_rect(width, fig.get_figheight(), y0, panel_h))
+            _panel(fig, ax, cax, part, frame, ticks, lang)
         return fig
 
 
+@dataclass(frozen=True)
+class _Margins:
+    """Space around each panel's cells, in inches, from the widest tick labels."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    @classmethod
+    def of(cls, parts: list[tuple[str, pd.DataFrame, tuple[list[str], list[str]]]],
+           rows: int) -> _Margins:  # fmt: skip
+        ylabels = [y for _, _, (ys, _) in parts for y in ys]
+        xlines = [line for _, _, (_, xs) in parts for x in xs for line in x.split("\n")]
+        x_w = text_width_in(xlines, 7.5)
+        x_h = 2 * 7.5 * 1.25 / 72.0
+        slant = math.radians(_X_ROTATION)
+        left = max(text_width_in(ylabels, 7.5) + 0.45, x_w * math.cos(slant) + 0.1)
+        bottom = x_w * math.sin(slant) + x_h * math.cos(slant) + 0.45
+        return cls(left=left, right=1.0, top=0.4, bottom=bottom)
+
+    def axes_rect(
+        self, fig_w: float, fig_h: float, y0: float, panel_h: float
+    ) -> tuple[float, float, float, float]:
+        return (self.left / fig_w, y0 + self.bottom / fig_h,
+                (fig_w - self.left - self.right) / fig_w,
+                (panel_h - self.top - self.bottom) / fig_h)  # fmt: skip
+
+    def colorbar_rect(
+        self, fig_w: float, fig_h: float, y0: float, panel_h: float
+    ) -> tuple[float, float, float, float]:
+        cells_h = panel_h - self.top - self.bottom
+        return ((fig_w - self.right + 0.12) / fig_w, y0 + (self.bottom + 0.05 * cells_h) / fig_h,
+                0.14 / fig_w, 0.9 * cells_h / fig_h)  # fmt: skip
+
+
+_X_ROTATION = 35.0
+
+
+def _tick_labels(
+    wide: pd.DataFrame, exercise: Exercise | None, lang: str
+) -> tuple[list[str], list[str]]:
+    values = wide.to_numpy(dtype=float)
+    h = t("unit.h", lang)
+    row_sum, col_sum = np.nansum(values, axis=1), np.nansum(values, axis=0)
+    ys = [f"{region_label(exercise, str(r))} (Σ {s:.0f} {h})"
+          for r, s in zip(wide.index, row_sum, strict=True)]  # fmt: skip
+    xs = [f"{c}\n(Σ {s:.0f} {h})" for c, s in zip(wide.columns, col_sum, strict=True)]
+    return ys, xs
+
+
 def _panel(
-    fig: Figure, ax: Any, part: str, wide: pd.DataFrame, exercise: Exercise | None, lang: str
+    fig: Figure,
+    ax: Any,
+    cax: Any,
+    part: str,
+    wide: pd.DataFrame,
+    ticks: tuple[list[str], list[str]],
+    lang: str,
 ) -> None:
     values = wide.to_numpy(dtype=float)
     rows, cols = values.shape
@@ -88,20 +160,8 @@ def _panel(
     vmax = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
     image = ax.imshow(masked, cmap=cmap, vmin=0, vmax=max(vmax, 1e-9), aspect="auto")
     h = t("unit.h", lang)
-    row_sum, col_sum = np.nansum(values, axis=1), np.nansum(values, axis=0)
-    ax.set_yticks(
-        range(rows),
-        [
-            f"{region_label(exercise, str(r))} (Σ {s:.0f} {h})"
-            for r, s in zip(wide.index, row_sum, strict=True)
-        ],
-    )
-    ax.set_xticks(
-        range(cols),
-        [f"{c}\n(Σ {s:.0f} {h})" for c, s in zip(wide.columns, col_sum, strict=True)],
-        rotation=35,
-        ha="right",
-    )
+    ax.set_yticks(range(rows), ticks[0])
+    ax.set_xticks(range(cols), ticks[1], rotation=_X_ROTATION, ha="right")
     ax.tick_params(length=0)
     ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
@@ -109,15 +169,21 @@ def _panel(
     ax.tick_params(which="minor", length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    for i in range(rows):
-        for j in range(cols):
-            v = values[i, j]
-            if np.isfinite(v):
-                dark = v > 0.55 * vmax
-                ax.text(j, i, f"{v:.1f} {h}", ha="center", va="center", fontsize=7.5,
-                        color="white" if dark else "black")  # fmt: skip
+    cells = [
+        Label(
+            j,
+            i,
+            f"{values[i, j]:.1f} {h}",
+            ha="center",
+            color="white" if values[i, j] > 0.55 * vmax else "black",
+        )
+        for i in range(rows)
+        for j in range(cols)
+        if np.isfinite(values[i, j])
+    ]
+    ax.add_artist(LabelSet(cells, fontsize=7.5, gid=f"heatmap-{part}-cells"))
     ax.set_xlabel(t("heatmap.xlabel", lang))
     ax.set_ylabel(t("heatmap.ylabel", lang))
     ax.set_title(t(f"heatmap.title_{part}", lang), loc="left")
-    bar = fig.colorbar(image, ax=ax, shrink=0.9, pad=0.02)
+    bar = fig.colorbar(image, cax=cax)
     bar.set_label(t(f"heatmap.colorbar_{part}", lang), fontsize=7)

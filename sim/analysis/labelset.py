@@ -48,7 +48,11 @@ class LabelSet(Artist):
         clip: bool = False,
         gid: str | None = None,
         zorder: float = 4,
+        axis_x: float | None = None,
+        x_offset_pt: float = 0.0,
     ) -> None:
+        """``axis_x``: place every label at this x in axes coordinates (0 = the left spine),
+        ignoring the labels' own x, as tick labels are; ``x_offset_pt`` shifts them sideways."""
         super().__init__()
         if va not in ("center", "bottom"):
             raise ValueError(f"va must be 'center' or 'bottom', not {va!r}")
@@ -60,6 +64,8 @@ class LabelSet(Artist):
         self.clip = clip
         self.set_gid(gid)
         self.set_zorder(zorder)
+        self.axis_x = axis_x
+        self.x_offset_pt = x_offset_pt
         self._shift_pt = np.array(  # left-aligned labels (most) need no measuring
             [
                 text_width_in([lb.text], fontsize, weight) * 72.0 * _SHIFT[lb.ha]
@@ -77,12 +83,17 @@ class LabelSet(Artist):
     def draw(self, renderer: Any) -> None:
         if not self.get_visible() or not self.labels or self.axes is None:
             return
-        points = self.axes.transData.transform([(lb.x, lb.y) for lb in self.labels])
+        if self.axis_x is None:
+            points = self.axes.transData.transform([(lb.x, lb.y) for lb in self.labels])
+        else:
+            points = self.axes.get_yaxis_transform().transform(
+                [(self.axis_x, lb.y) for lb in self.labels]
+            )
         px_per_pt = renderer.points_to_pixels(1.0)
         height, descent = line_metrics_pt(self.prop.get_size_in_points(), self.weight)
         rise = (height / 2 - descent) if self.va == "center" else -descent
         baseline = points[:, 1] - rise * px_per_pt
-        left = points[:, 0] - self._shift_pt * px_per_pt
+        left = points[:, 0] + (self.x_offset_pt - self._shift_pt) * px_per_pt
         flip = renderer.flipy()
         _, canvas_h = renderer.get_canvas_width_height()
         gc = renderer.new_gc()

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 
     from sim.analysis.timeline import Timeline
 
-__all__ = ["draw_capacity", "draw_queue", "draw_units"]
+__all__ = ["LANE_GID", "draw_capacity", "draw_queue", "draw_units"]
+
+LANE_GID = "lane-names"
+"""The ``gid`` of a panel's lane-name label set (``timeline.lane_names`` reads it)."""
 
 
 def draw_units(tl: Timeline, ax: Axes) -> None:
@@ -34,8 +37,11 @@ def draw_units(tl: Timeline, ax: Axes) -> None:
     y_of = tl.plan.unit_lane  # unit id -> lane (idle units may share one)
     n = len(units)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(range(n), units)
-    ax.tick_params(axis="y", length=0)
+    # lane names as one label set, not a tick each: a national run has 130 unit lanes, and
+    # matplotlib builds and measures every tick label on every save
+    ax.set_yticks([])
+    names = [Label(0.0, i, u, ha="right") for i, u in enumerate(units)]
+    ax.add_artist(LabelSet(names, fontsize=7.5, axis_x=0.0, x_offset_pt=-3.5, gid=LANE_GID))
     panel_title(ax, t("timeline.units_title", lang))
     caps = tl.plan.unit_caps
     shade_sections(ax, [i for i in range(n) if i == 0 or caps[i] != caps[i - 1]], n)

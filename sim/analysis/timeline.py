@@ -30,6 +30,7 @@ from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
 from sim.analysis.figstyle import INJECT_GROUP
 from sim.analysis.labels import count_label, region_label, t, t_or
+from sim.analysis.labelset import LabelSet
 from sim.analysis.lanes import TimelinePlan, plan_lanes
 from sim.analysis.panels_injects import (
     draw_inject_key,
@@ -37,7 +38,7 @@ from sim.analysis.panels_injects import (
     place_injects,
     strip_height_in,
 )
-from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
+from sim.analysis.panels_means import LANE_GID, draw_capacity, draw_queue, draw_units
 from sim.analysis.panels_regions import draw_regions, region_legend
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.analysis.timefmt import calendar_label, format_t, tick_steps
@@ -468,5 +469,8 @@ def lane_names(fig: Figure) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
     for ax in fig.axes:
         if ax.get_label() in ("regions", "units", "capacity"):
-            names[str(ax.get_label())] = [tick.get_text() for tick in ax.get_yticklabels()]
+            sets = [a for a in ax.artists if isinstance(a, LabelSet) and a.get_gid() == LANE_GID]
+            names[str(ax.get_label())] = (
+                sets[0].get_texts() if sets else [tick.get_text() for tick in ax.get_yticklabels()]
+            )
     return names
