@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_sim", "bench_timeline", "bench_run")
+BENCHMARKS = ("bench_sim", "bench_timeline", "bench_run", "bench_memory")
 
 
 def main() -> None:
