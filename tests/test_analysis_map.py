@@ -12,6 +12,7 @@ import pytest
 from sim.analysis.mapfig import draw_map, map_data
 from sim.exercise import load_exercise
 from tests.simhelpers import of, run
+from tests.test_orders import ORDER, _with_injects
 
 ROOT = Path(__file__).resolve().parent.parent
 WILDFIRES = ROOT / "exercises" / "wildfires-unclear.yaml"
@@ -37,19 +38,21 @@ def test_every_outbound_leg_starts_where_the_unit_was_and_ends_at_its_site() -> 
 
 
 def test_a_unit_moved_between_fires_is_drawn_from_the_fire_it_left() -> None:
-    """The 2020 case: Chinooks reallocated from the Peel fly Peel → Meinweg (dashed), in most
-    seeds; never from a base they were not at."""
-    ex = load_exercise(WILDFIRES)
+    """The 2020 case, scripted: all four Chinooks ordered from the Peel to the Meinweg. Their
+    legs start at the Peel and are drawn as moved (dashed); legs from a base are not."""
     moved_seeds = 0
     for seed in range(1, 11):
+        ex = _with_injects(WILDFIRES, ORDER, sets=(f"exercise.seed={seed}", "hub.policy=fifo"))
         _, events = run(ex, seed)
-        moved = [leg for leg in map_data(events, ex).legs if not leg.from_base]
-        for leg in moved:
-            assert leg.start != leg.end
-            assert leg.start not in {GILZE}
-        if any(leg.capability == "FBO_CH47" and leg.end == MEINWEG for leg in moved):
+        legs = map_data(events, ex).legs
+        for leg in legs:
+            cap = ex.capabilities[leg.capability]
+            base = (round(cap.lat, 4), round(cap.lon, 4))
+            assert leg.from_base == (leg.start == base), leg
+        if any(leg.capability == "FBO_CH47" and leg.start == PEEL and leg.end == MEINWEG
+               and not leg.from_base for leg in legs):  # fmt: skip
             moved_seeds += 1
-    assert moved_seeds >= 5
+    assert moved_seeds >= 9
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sim.analysis.tables import request_phases
 from sim.exercise import load_exercise_full, load_exercise_text, parse_override
 from sim.exercise.errors import ExerciseFileError
 from sim.exercise.models import Exercise
@@ -16,6 +17,7 @@ from sim.exercise.msel import import_msel, render_msel
 from sim.runs import actions
 from sim.runs.live import LiveSession
 from sim.runs.session import Session, SessionError
+from tests.simhelpers import exercise, of, run
 
 ROOT = Path(__file__).resolve().parent.parent
 WILDFIRES = ROOT / "exercises" / "wildfires-unclear.yaml"
@@ -222,6 +224,27 @@ def test_a_reallocate_inject_moves_four_chinooks_or_is_skipped_with_a_reason() -
             fired += 1
             assert sorted(x["key"] for x in ordered) == [f"FBO_CH47-{n}" for n in range(1, 5)]
             assert len({x["choice"]["to_request"] for x in ordered}) == 1
+            # and the units really go: each flies from the Peel to the Meinweg
+            legs = [
+                e
+                for e in session.journal.events
+                if e["kind"] == "unit" and e["state"] == "in_transit" and e["crisis"] == "meinweg"
+                and e["capability"] == "FBO_CH47" and e["t"] >= event["t"]
+            ]  # fmt: skip
+            flew = {e["unit"] for e in legs}
+            cancelled = {
+                e["unit"]
+                for e in session.journal.events
+                if e["kind"] == "reallocation" and e["state"] == "cancelled"
+                and e["detail"].get("reason")
+            }  # fmt: skip
+            assert flew | cancelled >= {x["key"] for x in ordered}, seed  # each goes, or says why
+            assert len(flew) >= 2, seed  # a unit whose Peel request ended meanwhile stays home
+            for e in legs:  # from the Peel, or from its refuelling leg to Gilze-Rijen
+                lat, lon = e["detail"]["from_lat"], e["detail"]["from_lon"]
+                assert 51.419 <= lat <= 51.568 and 4.931 <= lon <= 5.861, (seed, e)
+            assert any((e["detail"]["from_lat"], e["detail"]["from_lon"]) == (51.42, 5.86)
+                       for e in legs), seed  # fmt: skip
         else:
             assert event["state"] == "skipped"
             assert event["detail"]["reason"]
@@ -334,3 +357,66 @@ def test_the_console_orders_several_units_and_completes_the_order() -> None:
     rest = live.submit(f"reallocate FBO_CH47-3, FBO_CH47-4 to {target}")
     assert rest.ok, rest.message
     assert session.world.hub.moves.moving == {f"FBO_CH47-{n}" for n in range(1, 5)}
+
+
+CREW = """
+exercise: {id: t, title: test, duration: T+30:00, seed: 1, start: 2020-04-20T12:45:00+02:00}
+hub: {reallocation_authority: clear, policy: %(policy)s}
+capabilities:
+  FBO_CH47: {units: 2}
+  FBO_COUGAR: {units: 0}
+  FBO_GROUND: {units: 1}
+crises:
+  - {id: peel, kind: wildfire, regions: [VR22], site: Deurnese Peel, onset: T+00:00,
+     start_level: 3, auto_requests: false, impact: {physical: B},
+     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
+  - {id: meinweg, kind: wildfire, regions: [VR23], site: Meinweg, onset: T+00:00, start_level: 3,
+     auto_requests: false, impact: {physical: E},
+     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
+injects:
+  - {id: 1, time: T+00:10, type: request, request: {region: VR22, crisis: peel, effect: water,
+     tags: [wildfire], capability: FBO_CH47, quantity: 2, urgency: 12h, life_safety: false}}
+  - {id: 2, time: T+08:00, type: request, request: {region: VR23, crisis: meinweg, effect: water,
+     tags: [wildfire], capability: FBO_CH47, quantity: 2, urgency: 1h, life_safety: true}}
+%(order)s
+"""
+
+ORDER_BOTH = """  - {id: 3, time: T+09:00, type: reallocate, title: both Chinooks to the Meinweg,
+     reallocate: {capability: FBO_CH47, units: 2, from_crisis: peel, to_request: 2}}"""
+
+
+def test_the_only_crew_follows_when_all_its_helicopters_are_moved() -> None:
+    """Support moves with its unit [S47e]: both Chinooks ordered from the Peel to the Meinweg,
+    the Peel's only ground crew goes after them (from the Peel), and the helicopters fly at
+    the Meinweg only once it is on scene there (20 seeds)."""
+    for seed in SEEDS:
+        _, events = run(exercise(CREW % {"policy": "fifo", "order": ORDER_BOTH}), seed=seed)
+        crew = [e for e in of(events, "unit", unit="FBO_GROUND-1") if e["crisis"] == "meinweg"]
+        assert crew and crew[0]["state"] == "in_transit", seed
+        assert (crew[0]["detail"]["from_lat"], crew[0]["detail"]["from_lon"]) == (51.42, 5.86)
+        crew_on = min(e["t"] for e in crew if e["state"] == "on_scene")
+        flying = [
+            e["t"]
+            for e in of(events, "unit", capability="FBO_CH47", state="on_scene")
+            if e["crisis"] == "meinweg"
+        ]
+        assert flying and min(flying) >= crew_on, seed
+        follows = of(events, "request", state="tasked", crisis="meinweg")
+        assert any("support follows from" in str(e["detail"].get("decision")) for e in follows)
+        # the timeline's request bar says "grounded" for the wait, not "travelling"
+        phases = request_phases(events)
+        mine = phases[phases["request"] == follows[0]["request"]]
+        grounded = mine[mine["phase"] == "grounded"]
+        assert len(grounded) == 1, (seed, mine)
+        assert grounded["end"].iloc[0] == pytest.approx(crew_on), seed  # the crew is first there
+
+
+def test_the_policy_does_not_move_a_helicopter_to_wait_grounded() -> None:
+    """The priority policy would take a Chinook from the Peel for the life-safety Meinweg
+    request, but the only crew works in the Peel for the other Chinook: it moves none, and no
+    helicopter ever waits grounded (20 seeds)."""
+    for seed in SEEDS:
+        _, events = run(exercise(CREW % {"policy": "priority", "order": ""}), seed=seed)
+        moved = [e for e in of(events, "reallocation") if e["capability"] == "FBO_CH47"]
+        assert moved == [], seed
+        assert not of(events, "unit", state="awaiting_support"), seed

@@ -70,6 +70,7 @@ PHASE_STYLE: dict[str, BarStyle] = {
     "queued": BarStyle("#FBE1CF", "////", VERMILLION),
     "tasking": BarStyle(BLUE, None, EDGE, "#FFFFFF"),
     "travel": BarStyle(ORANGE, "//"),
+    "grounded": BarStyle("#FFFFFF", "--", GREEN),  # as the unit lane's awaiting_support
     "on_scene": BarStyle(GREEN, None, EDGE, "#FFFFFF"),
     "release": BarStyle(SKY, "\\\\"),
 }

@@ -235,8 +235,8 @@ def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
     ]  # fmt: skip
     phases_drawn = set(tl.T.phases["phase"]) if len(tl.T.phases) else set()
     for phase, style in fs.PHASE_STYLE.items():
-        if phase == "awaiting" and phase not in phases_drawn:
-            continue  # only live sessions have it: batch figures keep their legend
+        if phase in ("awaiting", "grounded") and phase not in phases_drawn:
+            continue  # only live sessions or players' moves have them: the legend stays short
         handles.append(
             Patch(facecolor=style.face, edgecolor=style.edge, hatch=style.hatch,
                   label=t(f"phase.{phase}", lang))

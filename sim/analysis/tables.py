@@ -355,6 +355,7 @@ REQUEST_PHASES: tuple[str, ...] = (
     "queued",
     "tasking",
     "travel",
+    "grounded",
     "on_scene",
     "release",
 )
@@ -370,9 +371,15 @@ def request_phases(events: Sequence[Event], t_end: float | None = None) -> pd.Da
     """
     end = _end_time(events, t_end)
     rows = []
+    grounded: dict[str, list[Event]] = defaultdict(list)  # a moved helicopter without a crew
+    for e in events:
+        if e["kind"] == "unit" and e["state"] == "awaiting_support" and e["request"]:
+            grounded[e["request"]].append(e)
     for rid, evs in _requests_events(events).items():
         phase: str | None = None
         since = 0.0
+        if rid in grounded:
+            evs = sorted(evs + grounded[rid], key=lambda e: e["seq"])
         for e in evs:
             state, now = e["state"], float(e["t"])
             if e["kind"] == "request":
@@ -384,6 +391,8 @@ def request_phases(events: Sequence[Event], t_end: float | None = None) -> pd.Da
                     phase = None
                     break
                 new = _PHASE_OF_STATE.get(state, phase)
+            elif e["kind"] == "unit":  # arrived, grounded: "travel" would say it is on its way
+                new = "grounded" if phase == "travel" else phase
             else:
                 new = _PHASE_OF_DECISION.get(state, phase)
             if phase in ("on_scene", "release"):
@@ -827,7 +836,7 @@ def build_tables(events: Sequence[Event], *, validate: bool = True) -> RunTables
         info=info,
         units=unit_intervals(of("unit"), end),
         requests=request_table(requestish),
-        phases=request_phases(requestish, end),
+        phases=request_phases(of("request", "decision", "unit"), end),
         marks=request_marks(requestish),
         decisions=decision_table(of("decision")),
         region_steps=steps,

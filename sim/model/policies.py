@@ -132,10 +132,15 @@ class PriorityPolicy(FifoPolicy):
         return request.life_safety or self.params.get("preempt_non_life_safety", 0.0) != 0.0
 
     def reallocation(self, request: Request, view: HubView) -> Deployment | None:
-        """Move a unit only if P_new > (1 + h) P_current and life safety does not lose (rule 8)."""
+        """Move a unit only if P_new > (1 + h) P_current and life safety does not lose (rule 8),
+        and only a unit whose support (a fire-bucket helicopter's ground crew) can be had at
+        the new site now: moving it to wait grounded serves nobody [S47e]. The players (and
+        injects) may still order such a move; the crew then follows when its site empties."""
         if not self.may_reallocate(request):
             return None
-        wanted = sorted({c.capability for c in view.candidates if c.legal and c.primary})
+        wanted = sorted(
+            {c.capability for c in view.candidates if c.legal and c.primary and c.support_ok}
+        )
         for d in view.deployments_of(wanted):  # lowest priority first: the first that may go
             if d.request.region == request.region and d.request.crisis == request.crisis:
                 continue

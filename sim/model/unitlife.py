@@ -273,7 +273,33 @@ class UnitLife:
                 if on_scene:
                     self.demand.add_unit(crew, +1)
                 return
+        alive = crew.process is not None and crew.process.is_alive
+        waiting = self._grounded_elsewhere(crew, req) if alive else None
+        if waiting is not None:  # support moves with its unit [S47e]: the crew follows
+            crew.support_for = waiting
+            self.emit(waiting, "tasked", units=[crew.id], decision=f"support follows from {req.id}")
+            self.reassign(crew, waiting)
+            return
         self.release(crew, "helicopters left the site")
+
+    def _grounded_elsewhere(self, crew: Unit, req: Request) -> Request | None:
+        """An open request whose helicopter needs this kind of crew and has none working or
+        coming (it was moved there and waits grounded): life safety first, then priority, then
+        the oldest."""
+        fit = [
+            other
+            for other in self.requests
+            if other is not req
+            and other.open
+            and not self.book.crew_coming(crew.cap_id, other)
+            and any(
+                u.request is other and u.support_for is None and crew.cap_id in u.capability.needs
+                for u in other.units
+            )
+        ]
+        if not fit:
+            return None
+        return min(fit, key=lambda r: (not r.life_safety, -(r.priority or 0.0), r.seq))
 
     def _home(self, unit: Unit, reason: str, rest: bool = True) -> Any:
         env, book = self.env, self.book
