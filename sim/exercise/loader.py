@@ -22,6 +22,7 @@ from sim.exercise.models import Exercise
 from sim.exercise.overrides import Override, apply_overrides
 from sim.exercise.reference import standard_reference
 from sim.exercise.semantic import check_semantics
+from sim.exercise.unionerrors import Split, model_tag, pick_union_branches
 from sim.exercise.yamlsafe import (
     MAX_BYTES,
     Marks,
@@ -188,7 +189,10 @@ _ID_HINT = "an id holds only letters, digits, '_', '.' and '-', and starts with 
 
 def _map_validation_errors(exc: ValidationError, marks: Marks, data: dict[str, Any]) -> list[Issue]:
     issues = []
-    for err in exc.errors(include_url=False):
+    errors = pick_union_branches(
+        [dict(e) for e in exc.errors(include_url=False)], lambda raw: _union_split(raw, data)
+    )
+    for err in errors:
         raw_loc = tuple(err["loc"])
         loc = _clean_loc(raw_loc, data)
         kind = err["type"]
@@ -266,6 +270,27 @@ def _described(value: Any) -> str:
     return f"the {_kind(value)} {value!r}"
 
 
+def _union_split(loc: tuple[Any, ...], data: Any) -> Split:
+    """(data path before the first union-member tag, that tag, the value there, the whole
+    data path) of a pydantic location; the tag is None when there is none."""
+    path = _clean_loc(loc, data)
+    out: list[Any] = []
+    node = data
+    for i, part in enumerate(loc):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            out.append(part)
+            node = node[part]
+        elif isinstance(part, str) and (
+            _is_pydantic_tag(part) or model_tag(part, node, loc[i + 1 :])
+        ):
+            return tuple(out), part, node, path
+        else:
+            break
+    return path, None, None, path
+
+
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     """A pydantic location as a data path: drop its union and validator tags.
 
@@ -276,7 +301,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     """
     out: list[Any] = []
     node = data
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(node, dict) and part in node:
             out.append(part)
             node = node[part]
@@ -290,7 +315,9 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
             out.append(part)
             node = node[part]
             continue
-        if isinstance(part, str) and _is_pydantic_tag(part):
+        if isinstance(part, str) and (
+            _is_pydantic_tag(part) or model_tag(part, node, loc[i + 1 :])
+        ):
             continue
         out.append(part)
         node = None

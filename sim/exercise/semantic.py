@@ -179,6 +179,7 @@ class _Checker:
                         f"({', '.join(c.regions)})",
                         at_key=True,
                     )
+                    continue  # the region is the mistake; its place is not checked against it
                 self.site_ok(path, site, region)
             if isinstance(c.site, str) and len(c.regions) > 1:
                 found = find_place(ex.places, c.site)
@@ -251,6 +252,16 @@ class _Checker:
             ]
             for k, unit in enumerate(order.units):
                 self.ref((*path, "units", k), unit, known, "unit")
+        cap = ex.capabilities.get(order.capability or "")
+        if isinstance(order.units, int) and cap is not None and order.units > cap.units:
+            self.err(
+                (*path, "units"),
+                f"{order.units} x {order.capability} ordered, but the exercise has {cap.units}",
+            )
+        same = order.from_crisis is not None and order.from_crisis == order.to_crisis
+        if same or (order.from_request is not None and order.from_request == order.to_request):
+            where = "crisis" if same else "request"
+            self.err(path, f"the order moves units from a {where} to the same {where}")
 
     def injects(self, objectives: set[str]) -> None:
         ex = self.ex
