@@ -57,6 +57,9 @@ LEG_COLOURS = (fs.BLUE, fs.VERMILLION, fs.GREEN, fs.PURPLE, fs.ORANGE, fs.SKY, f
 """Okabe-Ito without yellow (too pale on white). Legs are coloured by capability when there are
 at most seven, else by the crisis they serve (a colour never stands for two things)."""
 
+EXTRA_COLOURS = ("#882255", "#44AA99", "#999933", "#332288", "#AA4499", "#117733", "#661100")
+"""Paul Tol's muted and dark colours, for an eighth to fourteenth crisis."""
+
 
 @dataclass(frozen=True)
 class Leg:
@@ -194,7 +197,8 @@ def _draw_legs(ax: Any, legs: list[Leg], lang: str) -> list[Any]:
 
     by_capability = len({leg.capability for leg in legs}) <= len(LEG_COLOURS)
     keys = sorted({key(leg) for leg in legs})
-    colour = {k: LEG_COLOURS[i % len(LEG_COLOURS)] for i, k in enumerate(keys)}
+    palette = LEG_COLOURS + EXTRA_COLOURS
+    colour = {k: palette[i % len(palette)] for i, k in enumerate(keys)}
     units: dict[str, int] = defaultdict(int)
     fan: dict[tuple[Point, Point], int] = defaultdict(int)
     for leg in legs:
@@ -202,7 +206,7 @@ def _draw_legs(ax: Any, legs: list[Leg], lang: str) -> list[Any]:
         k = fan[(leg.start, leg.end)]
         fan[(leg.start, leg.end)] += 1
         rad = 0.08 * ((k + 1) // 2) * (1 if k % 2 else -1)
-        dashed = keys.index(key(leg)) >= len(LEG_COLOURS) or not leg.from_base
+        dashed = not leg.from_base  # dashed means one thing only: moved
         ax.add_patch(
             FancyArrowPatch(
                 (leg.start[1], leg.start[0]),
@@ -264,7 +268,13 @@ def _draw_points(ax: Any, data: MapData, lang: str) -> None:
         sites = sorted(data.request_sites)
         ax.plot([p[1] for p in sites], [p[0] for p in sites], "D", linestyle="none",
                 markersize=5, color=fs.SKY, markeredgecolor=fs.BLACK, zorder=5)  # fmt: skip
-    placed: list[tuple[float, float, float, float]] = []
+    placed: list[Box] = [  # the seats' and bases' names, as obstacles for the sites' labels
+        _box_at(ax, (p[1] + lon_step * 0.6, p[0] - lat_step), r, 0, 0, "left", "center", 6.5)
+        for p, r in data.seats.items()
+    ] + [
+        _box_at(ax, (p[1] + lon_step, p[0] + lat_step), name, 0, 0, "left", "center", 7.0)
+        for p, name in data.bases.items()
+    ]
     for (lat, lon), names in sorted(data.crisis_sites.items()):
         ax.plot(lon, lat, "*", markersize=15, color=fs.YELLOW, markeredgecolor=fs.BLACK,
                 zorder=6)  # fmt: skip
@@ -280,25 +290,33 @@ _CORNERS = ((8, -4, "left", "top"), (-8, 6, "right", "bottom"), (8, 8, "left", "
             (-8, -4, "right", "top"))  # fmt: skip
 
 
-def _free_corner(
-    ax: Any, xy: Point, text: str, placed: list[tuple[float, float, float, float]]
-) -> tuple[float, float, str, str]:
-    """The first corner beside a site whose label box (estimated, in points) overlaps no label
-    placed before it; near sites such as Haarlem and Amsterdam then label on opposite sides."""
+Box = tuple[float, float, float, float]  # left, bottom, right, top in points
+
+
+def _box_at(ax: Any, xy: Point, text: str, dx: float, dy: float, ha: str, va: str,
+            size: float = 7.5) -> Box:  # fmt: skip
+    """The estimated box (points) of ``text`` set at ``dx, dy`` points from ``xy`` (lon, lat)."""
     px_per_pt = ax.figure.dpi / 72.0
     x0, y0 = ax.transData.transform(xy) / px_per_pt
     lines = text.split("\n")
-    w, h = 4.6 * max(len(line) for line in lines), 10.0 * len(lines)
-    for dx, dy, ha, va in _CORNERS:
-        left = x0 + dx - (w if ha == "right" else 0.0)
-        bottom = y0 + dy - (h if va == "top" else 0.0)
-        box = (left, bottom, left + w, bottom + h)
-        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-                   for b in placed):  # fmt: skip
-            placed.append(box)
-            return dx, dy, ha, va
-    placed.append((x0, y0, x0 + w, y0 + h))
-    return _CORNERS[0]
+    w, h = 0.62 * size * max(len(line) for line in lines), 1.35 * size * len(lines)
+    left = x0 + dx - (w if ha == "right" else 0.0)
+    bottom = y0 + dy - (h if va == "top" else 0.0 if va == "bottom" else h / 2)
+    return left, bottom, left + w, bottom + h
+
+
+def _overlap(a: Box, b: Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _free_corner(ax: Any, xy: Point, text: str, placed: list[Box]) -> tuple[float, float, str, str]:
+    """The corner beside a site whose label box overlaps least with the labels already there
+    (seats, bases, other sites; the first corner on a tie): near sites such as Haarlem and
+    Amsterdam then label on opposite sides, and a site label leaves a region's id readable."""
+    boxes = [_box_at(ax, xy, text, *corner) for corner in _CORNERS]
+    best = min(range(len(_CORNERS)), key=lambda k: (sum(_overlap(boxes[k], b) for b in placed), k))
+    placed.append(boxes[best])
+    return _CORNERS[best]
 
 
 def _point_handles(data: MapData, lang: str) -> list[Any]:
