@@ -420,3 +420,41 @@ def test_the_policy_does_not_move_a_helicopter_to_wait_grounded() -> None:
         moved = [e for e in of(events, "reallocation") if e["capability"] == "FBO_CH47"]
         assert moved == [], seed
         assert not of(events, "unit", state="awaiting_support"), seed
+
+
+POOL = """
+exercise: {id: t, title: test, duration: T+60:00, seed: 2}
+hub: {mt1_reserved: {BDE13: 6, BDE11: 6, BDE43: 6}, mobilisation_threshold: %(threshold)s}
+remove: {capabilities: [NATRES]}
+crises:
+  - {id: f, kind: flood, regions: [VR24], onset: T+00:00, start_level: 3, impact: {physical: C},
+     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0},
+     levels: {3: {demand: {sandbags: 900}}}}
+injects: %(injects)s
+"""
+
+
+@pytest.mark.parametrize(
+    ("threshold", "injects", "decided_at"),
+    [
+        (1, "[]", None),  # the hub's own rule: once a manpower request waits
+        (0, "[{id: M, time: T+03:00, type: mobilise, title: Minister mobilises}]", 180.0),
+    ],
+    ids=["by-the-hub", "by-an-inject"],
+)
+def test_the_manpower_ramp_is_1000_2800_4000_at_24_36_48_h_after_the_decision(
+    threshold: int, injects: str, decided_at: float | None
+) -> None:
+    """[S26][S19]: after the national mobilisation decision the generic pool grows to 1,000
+    troops at 24 h, 2,800 at 36 h and 4,000 at 48 h, in every seed, whoever decided."""
+    for seed in SEEDS:
+        ex = exercise(POOL % {"threshold": threshold, "injects": injects})
+        _, events = run(ex, seed=seed)
+        (decided,) = of(events, "mobilisation", state="decided")
+        if decided_at is not None:
+            assert decided["t"] == decided_at, seed
+        ramp = of(events, "mobilisation", state="ramp")
+        assert [e["value"] for e in ramp] == [1000.0, 2800.0, 4000.0], seed
+        assert [round(e["t"] - decided["t"]) for e in ramp] == [1440, 2160, 2880], seed
+        generic = [e for e in of(events, "decision") if e["capability"] == "GENERIC"]
+        assert generic and all(e["t"] >= ramp[0]["t"] for e in generic), seed

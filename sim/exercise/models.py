@@ -259,7 +259,8 @@ class Hub(Strict):
         2,
         ge=0,
         le=MAX_COUNT,
-        description="unmet manpower requests before the generic pool is mobilised (0: never)",
+        description="unmet manpower requests before the hub mobilises the generic pool itself "
+        "(0: never by itself; a mobilise inject or the players decide it)",
     )
 
     @field_validator("review_interval")

@@ -55,8 +55,9 @@ class Defence:
         capabilities = dict(exercise.capabilities)
         pool = exercise.generic_pool
         planned = 0
-        if pool is not None and exercise.hub.mobilisation_threshold > 0:
-            # known from the start, so manpower requests wait for it instead of being denied
+        if pool is not None:
+            # known from the start, so manpower requests wait for it instead of being denied;
+            # with mobilisation_threshold 0 only a `mobilise` inject or the players decide it
             capabilities[GENERIC] = generic_capability(pool, exercise.tags)
             planned = pool.ramp[-1].troops // pool.unit_size
         start = exercise.exercise.start
