@@ -84,3 +84,35 @@ def test_limburg_2021_first_brigade_company_on_site_the_same_evening() -> None:
     # request -> first company departs: §8.4 (brigade company) 2-4-8 h, low end for Limburg
     assert all(1.5 <= d <= 5.0 for d in departures), sorted(departures)
     assert 2.0 <= sorted(departures)[len(departures) // 2] <= 4.0, sorted(departures)
+
+
+FABER = """
+exercise: {id: faber-2017, title: Anne Faber search, duration: T+36:00, seed: 1,
+           start: 2017-10-01T18:00:00+02:00}
+crises:
+  - {id: search, kind: terrorism, regions: [VR09], onset: T+00:00, start_level: 2,
+     auto_requests: false, escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
+injects:
+  - id: 1
+    time: T+00:00          # Sunday 18:00 (a crime: the ladder of kind terrorism is nearest)
+    type: request
+    request: {region: VR09, crisis: search, effect: "search the woods near Huis ter Heide",
+              tags: [search], capability: NATRES, quantity: 4, urgency: 24h}   # 4 x 30
+"""
+
+
+def test_anne_faber_2017_reservists_ready_the_next_morning() -> None:
+    """Asked on Sunday 18:00, 100 reservists searched from Monday morning [S29b]: the last of
+    the four Natres platoons asked (4 x 30) is ready and sets out 7-19 h after the request,
+    the median Monday morning."""
+    ex = exercise(FABER)
+    hours = []
+    for seed in SEEDS:
+        _, events = run(ex, seed=seed)
+        (submitted,) = of(events, "request", state="submitted")
+        transit = of(events, "unit", state="in_transit", capability="NATRES")
+        assert len(transit) == 4, seed
+        hours.append((max(e["t"] for e in transit) - submitted["t"]) / 60)
+    hours.sort()
+    assert all(7.0 <= h <= 19.0 for h in hours), hours
+    assert 12.0 <= hours[len(hours) // 2] <= 16.0, hours  # Monday 06:00-10:00

@@ -48,6 +48,10 @@ def effective_yaml(loaded: LoadedExercise) -> str:
         f"# Effective exercise for {loaded.exercise.id}: the input {loaded.source}\n"
         "# with every default, reference value and --set override filled in.\n"
         "# `ttx validate` accepts it and `ttx run` on it reproduces the run.\n"
+        "# Rules some values set: a crisis with hold_for_injects: true stays active (it may\n"
+        "# de-escalate, not end by itself) until the last timed or chained inject naming it has\n"
+        "# fired; an end_crisis inject still ends it. hub.mobilisation_threshold: 0 means only a\n"
+        "# mobilise inject or the players decide the national mobilisation.\n"
     )
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: ~10x faster
     body = yaml.dump(
