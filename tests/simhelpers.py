@@ -9,6 +9,17 @@ from sim.exercise import Exercise, load_exercise_text
 from sim.journal import Journal
 from sim.model import World, simulate
 
+TWO_FIRES = """crises:
+  - {id: peel, kind: wildfire, regions: [VR22], site: Deurnese Peel, onset: T+00:00,
+     start_level: 3, auto_requests: false, impact: {physical: B},
+     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
+  - {id: meinweg, kind: wildfire, regions: [VR23], site: Meinweg, onset: T+00:00, start_level: 3,
+     auto_requests: false, impact: {physical: E},
+     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
+"""
+"""The Peel fire (less severe) and the Meinweg fire (life safety), both steady, no own requests:
+the reallocation cases' two sites (insert into an exercise's YAML text)."""
+
 
 def exercise(text: str, overrides: list[tuple[str, str]] | None = None) -> Exercise:
     return load_exercise_text(textwrap.dedent(text), "<test>", overrides)

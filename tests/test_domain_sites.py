@@ -9,7 +9,7 @@ import pytest
 from sim.exercise import ExerciseFileError, load_exercise_text
 from sim.exercise.reference import find_place
 from sim.model.geo import travel_minutes
-from tests.simhelpers import exercise, of, run
+from tests.simhelpers import TWO_FIRES, exercise, of, run
 
 SEEDS = range(1, 21)
 GILZE = (51.567, 4.932)
@@ -163,25 +163,23 @@ def test_unknown_or_misplaced_places_are_refused_with_their_position() -> None:
         load_exercise_text(_fire("", extra=", site: Sittard"), "<t>")
 
 
-REALLOC = """
+REALLOC_HEAD = """
 exercise: {id: t, title: test, duration: T+30:00, seed: 1, start: 2020-04-20T12:45:00+02:00}
 hub: {reallocation_authority: clear}
 capabilities:
   FBO_CH47: {units: 1, sortie: 30m, refuel: 5h}
   FBO_COUGAR: {units: 0}
-crises:
-  - {id: peel, kind: wildfire, regions: [VR22], site: Deurnese Peel, onset: T+00:00,
-     start_level: 3, auto_requests: false, impact: {physical: B},
-     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
-  - {id: meinweg, kind: wildfire, regions: [VR23], site: Meinweg, onset: T+00:00, start_level: 3,
-     auto_requests: false, impact: {physical: E},
-     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
-injects:
+"""
+REALLOC = (
+    REALLOC_HEAD
+    + TWO_FIRES.replace("%", "%%")
+    + """injects:
   - {id: 1, time: T+00:10, type: request, request: {region: VR22, crisis: peel, effect: water,
      tags: [wildfire], capability: FBO_CH47, quantity: 1, urgency: 12h, life_safety: false}}
   - {id: 2, time: %s, type: request, request: {region: VR23, crisis: meinweg, effect: water,
      tags: [wildfire], capability: FBO_CH47, quantity: 1, urgency: 1h, life_safety: true}}
 """
+)
 
 
 def test_a_chinook_moved_while_refuelling_flies_from_where_it_is() -> None:

@@ -17,7 +17,7 @@ from sim.exercise.msel import import_msel, render_msel
 from sim.runs import actions
 from sim.runs.live import LiveSession
 from sim.runs.session import Session, SessionError
-from tests.simhelpers import exercise, of, run
+from tests.simhelpers import TWO_FIRES, exercise, of, run
 
 ROOT = Path(__file__).resolve().parent.parent
 WILDFIRES = ROOT / "exercises" / "wildfires-unclear.yaml"
@@ -366,14 +366,7 @@ capabilities:
   FBO_CH47: {units: 2}
   FBO_COUGAR: {units: 0}
   FBO_GROUND: {units: 1}
-crises:
-  - {id: peel, kind: wildfire, regions: [VR22], site: Deurnese Peel, onset: T+00:00,
-     start_level: 3, auto_requests: false, impact: {physical: B},
-     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
-  - {id: meinweg, kind: wildfire, regions: [VR23], site: Meinweg, onset: T+00:00, start_level: 3,
-     auto_requests: false, impact: {physical: E},
-     escalation: {p_up_unmet: 0, p_up_met: 0, p_down_met: 0}}
-injects:
+%(fires)sinjects:
   - {id: 1, time: T+00:10, type: request, request: {region: VR22, crisis: peel, effect: water,
      tags: [wildfire], capability: FBO_CH47, quantity: 2, urgency: 12h, life_safety: false}}
   - {id: 2, time: T+08:00, type: request, request: {region: VR23, crisis: meinweg, effect: water,
@@ -390,7 +383,9 @@ def test_the_only_crew_follows_when_all_its_helicopters_are_moved() -> None:
     the Peel's only ground crew goes after them (from the Peel), and the helicopters fly at
     the Meinweg only once it is on scene there (20 seeds)."""
     for seed in SEEDS:
-        _, events = run(exercise(CREW % {"policy": "fifo", "order": ORDER_BOTH}), seed=seed)
+        _, events = run(
+            exercise(CREW % {"policy": "fifo", "order": ORDER_BOTH, "fires": TWO_FIRES}), seed=seed
+        )
         crew = [e for e in of(events, "unit", unit="FBO_GROUND-1") if e["crisis"] == "meinweg"]
         assert crew and crew[0]["state"] == "in_transit", seed
         assert (crew[0]["detail"]["from_lat"], crew[0]["detail"]["from_lon"]) == (51.42, 5.86)
@@ -416,7 +411,9 @@ def test_the_policy_does_not_move_a_helicopter_to_wait_grounded() -> None:
     request, but the only crew works in the Peel for the other Chinook: it moves none, and no
     helicopter ever waits grounded (20 seeds)."""
     for seed in SEEDS:
-        _, events = run(exercise(CREW % {"policy": "priority", "order": ""}), seed=seed)
+        _, events = run(
+            exercise(CREW % {"policy": "priority", "order": "", "fires": TWO_FIRES}), seed=seed
+        )
         moved = [e for e in of(events, "reallocation") if e["capability"] == "FBO_CH47"]
         assert moved == [], seed
         assert not of(events, "unit", state="awaiting_support"), seed
