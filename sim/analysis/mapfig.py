@@ -183,10 +183,14 @@ def _frame(ax: Any, data: MapData, lang: str) -> None:
     ax.set_xlim(min(lons) - 0.25, max(lons) + 0.25)
     ax.set_ylim(min(lats) - 0.15, max(lats) + 0.15)
     ax.set_aspect(1.0 / math.cos(math.radians(52.0)))
-    ax.set_xlabel(t("map.lon", lang))
-    ax.set_ylabel(t("map.lat", lang))
-    ax.tick_params(labelsize=7)
-    ax.grid(color="#E4E4E4", linewidth=0.5, zorder=-1)
+    # no degree ticks (nobody in the room reads longitudes; they cost a third of the drawing):
+    # a 50 km scale bar instead, true at 52° N where a degree of longitude is 68.6 km
+    ax.set_xticks([])
+    ax.set_yticks([])
+    x1, y0 = max(lons) + 0.1, min(lats) - 0.05
+    x0 = x1 - 50.0 / (111.32 * math.cos(math.radians(52.0)))
+    ax.plot([x0, x1], [y0, y0], color=fs.BLACK, linewidth=2.5, solid_capstyle="butt", zorder=2)
+    ax.text((x0 + x1) / 2, y0 + 0.03, "50 km", ha="center", va="bottom", fontsize=7.5)
 
 
 def _draw_legs(ax: Any, legs: list[Leg], lang: str) -> list[Any]:
