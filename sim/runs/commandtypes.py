@@ -1,6 +1,6 @@
 """The live session's commands as values: what a parsed line asks for, and its words.
 
-``sim.runs.commands`` turns text into these; the session (``sim.runs.play``), the console and
+``sim.runs.commands`` turns text into these; the live session (``sim.runs.live``), the console and
 the browser pages to come act on them, so every front end shares one command set.
 """
 
