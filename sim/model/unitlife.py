@@ -283,15 +283,16 @@ class UnitLife:
         self.release(crew, "helicopters left the site")
 
     def _grounded_elsewhere(self, crew: Unit, req: Request) -> Request | None:
-        """An open request whose helicopter needs this kind of crew and has none working or
-        coming (it was moved there and waits grounded): life safety first, then priority, then
-        the oldest."""
+        """An open request whose helicopter needs this kind of crew and has none working,
+        coming or already following (it was moved there and waits grounded): life safety first,
+        then priority, then the oldest."""
         fit = [
             other
             for other in self.requests
             if other is not req
             and other.open
             and not self.book.crew_coming(crew.cap_id, other)
+            and not any(u.support_for is other for u in self.book.units[crew.cap_id])
             and any(
                 u.request is other and u.support_for is None and crew.cap_id in u.capability.needs
                 for u in other.units
