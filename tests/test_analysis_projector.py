@@ -55,6 +55,7 @@ def test_national_exercise_projector_pages(tmp_path: Path) -> None:
     assert names[0].startswith("injects") and names[-1] == "key"
     assert sum(n.startswith("regions-") for n in names) >= 3  # not one 1600 × 4641 image
     assert sum(n.startswith("units-") for n in names) >= 2
+    assert names[-2] == "map"  # where it happened, for the room too
     _check_pages(pages)
     for fig in (p.figure for p in pages):  # every page is drawable and carries no cut-off title
         fig.draw_without_rendering()
@@ -64,7 +65,14 @@ def test_fixture_pages_and_selection_files(tmp_path: Path) -> None:
     events = peel_meinweg_events()
     T = build_tables(events)
     pages = projector_pages(T)
-    assert [p.name for p in pages] == ["injects", "regions-1", "units-1", "capacity-1", "key"]
+    assert [p.name for p in pages] == [
+        "injects",
+        "regions-1",
+        "units-1",
+        "capacity-1",
+        "map",
+        "key",
+    ]
     _check_pages(pages)
     key = pages[-1].figure
     labels = [t.get_text() for leg in key.legends for t in leg.get_texts()]

@@ -89,12 +89,19 @@ def _point(lat: Any, lon: Any) -> Point:
     return round(float(lat), 4), round(float(lon), 4)
 
 
-def map_data(events: Sequence[Event], exercise: Exercise | None = None) -> MapData:
+def map_data(
+    events: Sequence[Event],
+    exercise: Exercise | None = None,
+    window: tuple[float, float] | None = None,
+) -> MapData:
     """Collect sites, legs, bases and seats; identical units on one line become one leg."""
     data = MapData()
     bases = _bases(exercise)
     counts: dict[tuple[str, str, Point, Point], int] = defaultdict(int)
+    t0, t1 = window if window is not None else (float("-inf"), float("inf"))
     for e in events:
+        if not t0 <= float(e["t"]) <= t1 and e["kind"] != "crisis":
+            continue  # a window shows the journeys begun in it; crises stay for orientation
         kind, detail = e["kind"], e.get("detail") or {}
         if kind == "crisis" and e["state"] == "onset":
             for region, site in sorted((detail.get("sites") or {}).items()):
@@ -141,13 +148,21 @@ def _near(a: Point, b: Point) -> bool:
     return abs(a[0] - b[0]) < 1e-3 and abs(a[1] - b[1]) < 1e-3
 
 
-def draw_map(events: Sequence[Event], exercise: Exercise | None = None, lang: str = "en") -> Figure:
-    """The map of one run (``map.png``): sites, bases, seats and the units' outbound legs."""
-    data = map_data(events, exercise)
+def draw_map(
+    events: Sequence[Event],
+    exercise: Exercise | None = None,
+    lang: str = "en",
+    *,
+    figsize: tuple[float, float] = (12.0, 9.0),
+    window: tuple[float, float] | None = None,
+) -> Figure:
+    """The map of one run (``map.png``): sites, bases, seats and the units' outbound legs;
+    ``figsize`` (9.6 × 5.4 in for a projector page) and ``window`` (journeys begun in it)."""
+    data = map_data(events, exercise, window)
     with fs.rc():
         # fixed axes, not constrained layout: the figure's size never changes, and measuring
         # every label for the layout cost more than drawing the map
-        fig = Figure(figsize=(12.0, 9.0))
+        fig = Figure(figsize=figsize)
         ax = fig.add_axes((0.065, 0.09, 0.62, 0.87), label="map")
         side = fig.add_axes((0.70, 0.09, 0.29, 0.87), label="map-legend")
         side.set_axis_off()  # the legend's own column: never over the map, never cut off
@@ -187,8 +202,8 @@ def _frame(ax: Any, data: MapData, lang: str) -> None:
     # a 50 km scale bar instead, true at 52° N where a degree of longitude is 68.6 km
     ax.set_xticks([])
     ax.set_yticks([])
-    x1, y0 = max(lons) + 0.1, min(lats) - 0.05
-    x0 = x1 - 50.0 / (111.32 * math.cos(math.radians(52.0)))
+    x0, y0 = min(lons) - 0.1, min(lats) - 0.05  # lower left: Belgium, where nothing is drawn
+    x1 = x0 + 50.0 / (111.32 * math.cos(math.radians(52.0)))
     ax.plot([x0, x1], [y0, y0], color=fs.BLACK, linewidth=2.5, solid_capstyle="butt", zorder=2)
     ax.text((x0 + x1) / 2, y0 + 0.03, "50 km", ha="center", va="bottom", fontsize=7.5)
 

@@ -185,6 +185,13 @@ def iter_projector_pages(
             title = t("timeline.capacity_title", lang) if group else t("timeline.queue_title", lang)
             yield (Page(f"capacity-{k}", _page(part, exercise, lang, t0, t1,
                                                      panels if group else ("queue",), title, legends)))  # fmt: skip
+        from sim.analysis.mapfig import draw_map
+
+        # the journeys of the requests these pages show (all, unless regions etc. were chosen)
+        kept = set(T.requests["request"])
+        trips = [e for e in T.events if e["kind"] != "unit" or e.get("request") in kept]
+        window = (t0, t1) if (t_from, t_to) != (None, None) else None
+        yield Page("map", draw_map(trips, exercise, lang, figsize=PAGE_IN, window=window))
         yield Page("key", _legend_page(legends, lang))
 
 
