@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
-from sim.exercise import Exercise, load_exercise_text
+import yaml
+
+from sim.exercise import Exercise, load_exercise_text, parse_override
 from sim.journal import Journal
 from sim.model import World, simulate
 
@@ -39,3 +42,22 @@ def journal_text(ex: Exercise, seed: int | None = None) -> str:
 
 def of(events: list[dict[str, Any]], kind: str, **match: Any) -> list[dict[str, Any]]:
     return [e for e in events if e["kind"] == kind and all(e.get(k) == v for k, v in match.items())]
+
+
+FOUR_CHINOOKS = {
+    "id": "R1",
+    "trigger": {"after": 10, "delay": "2h"},
+    "type": "reallocate",
+    "title": "LOCC orders all four Chinooks to the Meinweg",
+    "reallocate": {"capability": "FBO_CH47", "units": 4, "from_crisis": "peel", "to_request": 10},
+}
+"""The 2020 order, as an inject for the wildfire exercises: all four Chinooks, Peel -> Meinweg."""
+
+
+def with_injects(path: Path, *injects: dict[str, Any], sets: tuple[str, ...] = ()) -> Exercise:
+    """An exercise file with extra injects appended (and ``--set`` overrides)."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["injects"].extend(injects)
+    return load_exercise_text(
+        yaml.safe_dump(data, sort_keys=False), str(path), [parse_override(x) for x in sets]
+    )

@@ -11,8 +11,7 @@ import pytest
 
 from sim.analysis.mapfig import draw_map, map_data
 from sim.exercise import load_exercise
-from tests.simhelpers import of, run
-from tests.test_orders import ORDER, _with_injects
+from tests.simhelpers import FOUR_CHINOOKS, of, run, with_injects
 
 ROOT = Path(__file__).resolve().parent.parent
 WILDFIRES = ROOT / "exercises" / "wildfires-unclear.yaml"
@@ -42,7 +41,9 @@ def test_a_unit_moved_between_fires_is_drawn_from_the_fire_it_left() -> None:
     legs start at the Peel and are drawn as moved (dashed); legs from a base are not."""
     moved_seeds = 0
     for seed in range(1, 11):
-        ex = _with_injects(WILDFIRES, ORDER, sets=(f"exercise.seed={seed}", "hub.policy=fifo"))
+        ex = with_injects(
+            WILDFIRES, FOUR_CHINOOKS, sets=(f"exercise.seed={seed}", "hub.policy=fifo")
+        )
         _, events = run(ex, seed)
         legs = map_data(events, ex).legs
         for leg in legs:

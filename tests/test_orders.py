@@ -10,14 +10,14 @@ import pytest
 import yaml
 
 from sim.analysis.tables import request_phases
-from sim.exercise import load_exercise_full, load_exercise_text, parse_override
+from sim.exercise import load_exercise_full, parse_override
 from sim.exercise.errors import ExerciseFileError
 from sim.exercise.models import Exercise
 from sim.exercise.msel import import_msel, render_msel
 from sim.runs import actions
 from sim.runs.live import LiveSession
 from sim.runs.session import Session, SessionError
-from tests.simhelpers import TWO_FIRES, exercise, of, run
+from tests.simhelpers import FOUR_CHINOOKS, TWO_FIRES, exercise, of, run, with_injects
 
 ROOT = Path(__file__).resolve().parent.parent
 WILDFIRES = ROOT / "exercises" / "wildfires-unclear.yaml"
@@ -186,14 +186,6 @@ def test_an_order_to_a_request_not_yet_at_the_hub_is_refused() -> None:
         actions.reallocate_units(session, [busy[0].id], drafts[0].id)
 
 
-def _with_injects(path: Path, *injects: dict, sets: tuple[str, ...] = ()) -> Exercise:
-    data = yaml.safe_load(path.read_text("utf-8"))
-    data["injects"].extend(injects)
-    return load_exercise_text(
-        yaml.safe_dump(data, sort_keys=False), str(path), [parse_override(x) for x in sets]
-    )
-
-
 def _run(ex: Exercise) -> tuple[Session, list[dict]]:
     decisions = io.StringIO()
     session = Session(ex, keep_events=True, decisions=decisions)
@@ -202,19 +194,12 @@ def _run(ex: Exercise) -> tuple[Session, list[dict]]:
     return session, [json.loads(x) for x in decisions.getvalue().splitlines()]
 
 
-ORDER = {
-    "id": "R1",
-    "trigger": {"after": 10, "delay": "2h"},
-    "type": "reallocate",
-    "title": "LOCC orders all four Chinooks to the Meinweg",
-    "reallocate": {"capability": "FBO_CH47", "units": 4, "from_crisis": "peel", "to_request": 10},
-}
-
-
 def test_a_reallocate_inject_moves_four_chinooks_or_is_skipped_with_a_reason() -> None:
     fired = 0
     for seed in SEEDS:
-        ex = _with_injects(WILDFIRES, ORDER, sets=(f"exercise.seed={seed}", "hub.policy=fifo"))
+        ex = with_injects(
+            WILDFIRES, FOUR_CHINOOKS, sets=(f"exercise.seed={seed}", "hub.policy=fifo")
+        )
         session, lines = _run(ex)
         (event,) = [
             e for e in session.journal.events if e["kind"] == "inject" and e["inject"] == "R1"
@@ -253,7 +238,7 @@ def test_a_reallocate_inject_moves_four_chinooks_or_is_skipped_with_a_reason() -
 
 
 def test_a_reallocate_inject_replays_exactly() -> None:
-    ex = _with_injects(WILDFIRES, ORDER, sets=("exercise.seed=4", "hub.policy=fifo"))
+    ex = with_injects(WILDFIRES, FOUR_CHINOOKS, sets=("exercise.seed=4", "hub.policy=fifo"))
     session, lines = _run(ex)
     assert any(x["who"] == "inject:R1" for x in lines)
     replay = Session(ex, recorded=lines, keep_events=True, decisions=io.StringIO())
@@ -265,7 +250,7 @@ def test_a_reallocate_inject_replays_exactly() -> None:
 def test_a_mobilise_inject_decides_national_mobilisation_at_its_time() -> None:
     stress = ROOT / "exercises" / "national-stress-test.yaml"
     inject = {"id": "M1", "time": "T+01:00", "type": "mobilise", "title": "Minister mobilises"}
-    session, lines = _run(_with_injects(stress, inject))
+    session, lines = _run(with_injects(stress, inject))
     (line,) = [x for x in lines if x["kind"] == "mobilisation"]
     assert line["who"] == "inject:M1"
     assert line["t"] == 60.0
@@ -274,7 +259,7 @@ def test_a_mobilise_inject_decides_national_mobilisation_at_its_time() -> None:
     ]
     assert [e["t"] for e in decided] == [60.0]
     second = {"id": "M2", "time": "T+02:00", "type": "mobilise"}
-    session, _ = _run(_with_injects(stress, inject, second))
+    session, _ = _run(with_injects(stress, inject, second))
     (event,) = [e for e in session.journal.events if e["kind"] == "inject" and e["inject"] == "M2"]
     assert event["state"] == "skipped"
     assert "already mobilised" in event["detail"]["reason"]
@@ -296,7 +281,7 @@ def test_a_mobilise_inject_decides_national_mobilisation_at_its_time() -> None:
 def test_a_bad_reallocate_inject_is_one_line_naming_the_field(order: dict, message: str) -> None:
     bad = {"id": "R1", "time": "T+30:00", "type": "reallocate", "reallocate": order}
     with pytest.raises(ExerciseFileError) as err:
-        _with_injects(WILDFIRES, bad)
+        with_injects(WILDFIRES, bad)
     assert message in str(err.value)
     assert "reallocate" in str(err.value)
 
@@ -317,7 +302,7 @@ def test_reallocate_and_mobilise_injects_round_trip_through_the_msel(
     }
     mobilise = {"id": "M1", "time": "T+31:00", "type": "mobilise", "title": "Mobilisation"}
     data = yaml.safe_load(WILDFIRES.read_text("utf-8"))
-    data["injects"].extend([ORDER, named, mobilise])
+    data["injects"].extend([FOUR_CHINOOKS, named, mobilise])
     source = tmp_path / "orders.yaml"
     source.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     ex = load_exercise_full(source).exercise

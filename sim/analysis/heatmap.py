@@ -70,7 +70,7 @@ def draw_heatmap_table(
         parts = [(part, frame, _tick_labels(frame, exercise, lang)) for part, frame in
                  _aligned(wide, travel)]  # fmt: skip
         rows, cols = parts[0][1].shape
-        box = _Margins.of(parts, rows)
+        box = _Margins.of(parts)
         titles = [t(f"heatmap.title_{part}", lang) for part, _, _ in parts]
         bars = [t(f"heatmap.colorbar_{part}", lang) for part, _, _ in parts]
         title_w = text_width_in(titles, 9.0, weight="bold") + 0.2  # the title starts at the cells
@@ -100,8 +100,7 @@ class _Margins:
     bottom: float
 
     @classmethod
-    def of(cls, parts: list[tuple[str, pd.DataFrame, tuple[list[str], list[str]]]],
-           rows: int) -> _Margins:  # fmt: skip
+    def of(cls, parts: list[tuple[str, pd.DataFrame, tuple[list[str], list[str]]]]) -> _Margins:
         ylabels = [y for _, _, (ys, _) in parts for y in ys]
         xlines = [line for _, _, (_, xs) in parts for x in xs for line in x.split("\n")]
         x_w = text_width_in(xlines, 7.5)

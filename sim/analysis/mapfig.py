@@ -166,9 +166,9 @@ def draw_map(
         ax = fig.add_axes((0.065, 0.09, 0.62, 0.87), label="map")
         side = fig.add_axes((0.70, 0.09, 0.29, 0.87), label="map-legend")
         side.set_axis_off()  # the legend's own column: never over the map, never cut off
-        _frame(ax, data, lang)
+        _frame(ax, data)
         handles = _draw_legs(ax, data.legs, lang)
-        _draw_points(ax, data, lang)
+        _draw_points(ax, data)
         handles += _point_handles(data, lang)
         if not data.legs and not data.crisis_sites:
             ax.text(0.5, 0.04, t("map.empty", lang), transform=ax.transAxes, ha="center")
@@ -180,7 +180,7 @@ def draw_map(
         return fig
 
 
-def _frame(ax: Any, data: MapData, lang: str) -> None:
+def _frame(ax: Any, data: MapData) -> None:
     """Whole country in view (plus any point outside it), degrees scaled for latitude 52°."""
     ax.add_patch(
         Polygon(
@@ -264,7 +264,7 @@ def _draw_legs(ax: Any, legs: list[Leg], lang: str) -> list[Any]:
     return handles
 
 
-def _draw_points(ax: Any, data: MapData, lang: str) -> None:
+def _draw_points(ax: Any, data: MapData) -> None:
     """Seats and bases as one artist per kind, their names as one ``LabelSet`` each (a map of
     the whole country has dozens of them); crisis sites keep a boxed ``Text`` each."""
     lat_step, lon_step = 0.022, 0.03  # about 2.5 km: labels beside their marker

@@ -135,25 +135,22 @@ def render_loaded(
     from sim.analysis import figstyle as fs
     from sim.analysis.tables import build_tables
     from sim.analysis.timeline import draw_timeline_tables
-    from sim.fileio import write_bytes_atomic
 
     if tables is None:
         tables = build_tables(run.events, validate=False)
     fig = draw_timeline_tables(tables, run.exercise, lang, t_from, t_to)
     stem = output_stem(f"timeline{suffix}", lang, t_from, t_to)
     written: list[Path] = []
-    png: bytes | None = None
-    for fmt in formats:
-        data = fs.figure_bytes(fig, fmt)
-        if fmt == "png":
-            png = data
-        target = run.path / f"{stem}.{fmt}"
-        write_bytes_atomic(target, data)
-        written.append(target)
+    png = _save(fig, run.path, stem, formats, written)
     if report:
+        from sim.analysis.mapfig import draw_map
         from sim.analysis.report import write_report_for
 
-        map_png = _write_map(run, lang, formats, written)
+        # the whole run's sites and journeys, drawn once, saved in every format
+        map_fig = draw_map(run.events, run.exercise, lang)
+        map_png = _save(map_fig, run.path, output_stem("map", lang), formats, written)
+        if map_png is None:
+            map_png = fs.figure_bytes(map_fig, "png")
         whole = t_from is None and t_to is None
         if whole and png is None:  # the report embeds the same figure as PNG
             png = fs.figure_bytes(fig, "png")
@@ -170,20 +167,19 @@ def render_loaded(
     return written
 
 
-def _write_map(run: RunDir, lang: str, formats: list[str], written: list[Path]) -> bytes:
-    """Write ``map.<fmt>`` (``map.nl.png`` …), the whole run's sites and journeys; return the
-    PNG for the report (drawn once, saved in every format)."""
+def _save(
+    fig: Any, folder: Path, stem: str, formats: list[str], written: list[Path]
+) -> bytes | None:
+    """Write ``stem.<fmt>`` for each format (atomically); return the PNG bytes if one was made."""
     from sim.analysis import figstyle as fs
-    from sim.analysis.mapfig import draw_map
     from sim.fileio import write_bytes_atomic
 
-    fig = draw_map(run.events, run.exercise, lang)
-    png = b""
+    png = None
     for fmt in formats:
         data = fs.figure_bytes(fig, fmt)
-        target = run.path / f"{output_stem('map', lang)}.{fmt}"
-        write_bytes_atomic(target, data)
-        written.append(target)
         if fmt == "png":
             png = data
-    return png or fs.figure_bytes(fig, "png")
+        target = folder / f"{stem}.{fmt}"
+        write_bytes_atomic(target, data)
+        written.append(target)
+    return png

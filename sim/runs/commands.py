@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 
 from sim.exercise.times import parse_scenario_time
+from sim.runs import commandtypes
 from sim.runs.commandtypes import (
     ACTIONS,
     USAGE,
@@ -42,31 +43,7 @@ from sim.runs.commandtypes import (
     Speed,
 )
 
-__all__ = [
-    "ACTIONS",
-    "USAGE",
-    "WORDS",
-    "AddInject",
-    "Answer",
-    "Command",
-    "CommandError",
-    "Decide",
-    "Delay",
-    "End",
-    "Fire",
-    "Goto",
-    "Help",
-    "Mobilise",
-    "Next",
-    "Note",
-    "Pause",
-    "Reallocate",
-    "Resume",
-    "Skip",
-    "Speed",
-    "parse_command",
-    "parse_script",
-]
+__all__ = [*commandtypes.__all__, "parse_command", "parse_script"]  # the command values too
 
 _ALIASES = {"mobilize": "mobilise", "?": "help", "endex": "end", "jump": "goto"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
