@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
 import matplotlib.style as mstyle
@@ -171,7 +171,7 @@ file about 15% larger; the PNG is a debrief picture, not an archive."""
 @contextmanager
 def rc() -> Iterator[None]:
     """Matplotlib defaults plus ``RC``, whatever the user's matplotlibrc says."""
-    with mpl.rc_context(), mstyle.context("default"), mpl.rc_context(RC):  # type: ignore[arg-type]
+    with mpl.rc_context(), mstyle.context("default"), mpl.rc_context(cast(Any, RC)):
         yield
 
 
@@ -220,26 +220,40 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def _encode_png(pixels: np.ndarray, dpi: float) -> bytes:
-    """PNG bytes of an H x W x 4 uint8 array (RGB when fully opaque), ``Sub`` filter."""
+    """PNG bytes of an H x W x 4 uint8 array (RGB when fully opaque), ``Sub`` filter.
+
+    The compressed strips go straight into the output buffer, and the image chunk's length is
+    patched in at the end: a 10x timeline's PNG is several MB, and collecting its strips,
+    joining them into a chunk and joining that into a file held three copies at once.
+    """
     height, width, _ = pixels.shape
     opaque = bool(pixels[..., 3].min() == 255)
     channels = 3 if opaque else 4
     ppm = round(dpi / 0.0254)
-    out = [
-        b"\x89PNG\r\n\x1a\n",
-        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)),
-        _chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)),
-    ]
+    out = io.BytesIO()
+    out.write(b"\x89PNG\r\n\x1a\n")
+    out.write(
+        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0))
+    )
+    out.write(_chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1)))
+    length_at = out.tell()
+    out.write(b"\0\0\0\0IDAT")
     packer = zlib.compressobj(PNG_OPTIONS["compress_level"])
-    data: list[bytes] = []
-    for y in range(0, height, _STRIP_ROWS):
-        rows = pixels[y : y + _STRIP_ROWS, :, :channels].reshape(-1, width * channels)
-        filtered = np.empty((rows.shape[0], width * channels + 1), dtype=np.uint8)
-        filtered[:, 0] = 1  # filter type Sub: each byte minus the one a pixel to the left
-        filtered[:, 1 : channels + 1] = rows[:, :channels]
-        np.subtract(rows[:, channels:], rows[:, :-channels], out=filtered[:, channels + 1 :])
-        data.append(packer.compress(filtered.tobytes()))
-    data.append(packer.flush())
-    out.append(_chunk(b"IDAT", b"".join(data)))
-    out.append(_chunk(b"IEND", b""))
-    return b"".join(out)
+    crc, length = zlib.crc32(b"IDAT"), 0
+    for y in range(0, height + _STRIP_ROWS, _STRIP_ROWS):
+        if y < height:
+            rows = pixels[y : y + _STRIP_ROWS, :, :channels].reshape(-1, width * channels)
+            filtered = np.empty((rows.shape[0], width * channels + 1), dtype=np.uint8)
+            filtered[:, 0] = 1  # filter type Sub: each byte minus the one a pixel to the left
+            filtered[:, 1 : channels + 1] = rows[:, :channels]
+            np.subtract(rows[:, channels:], rows[:, :-channels], out=filtered[:, channels + 1 :])
+            piece = packer.compress(filtered.data)
+        else:  # one pass after the last strip: the compressor's tail
+            piece = packer.flush()
+        crc, length = zlib.crc32(piece, crc), length + len(piece)
+        out.write(piece)
+    out.write(struct.pack(">I", crc))
+    out.write(_chunk(b"IEND", b""))
+    out.seek(length_at)
+    out.write(struct.pack(">I", length))
+    return out.getvalue()
