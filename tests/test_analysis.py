@@ -17,19 +17,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 from matplotlib.figure import Figure
 
 from sim.analysis import figstyle as fs
-from sim.analysis.heatmap import draw_heatmap
+from sim.analysis.heatmap import draw_heatmap, heatmap_labels
 from sim.analysis.kpis import KPI_TABLES, OUTCOMES, kpis, summary_lines
 from sim.analysis.labels import LANGUAGES, label_keys, t
 from sim.analysis.lanes import natural_key, pack_rows
 from sim.analysis.render import RunFolderError, load_run, render_run
 from sim.analysis.report import render_report, write_report
 from sim.analysis.tables import JournalError, build_tables, validate_journal
+from sim.analysis.timeaxis import time_labels
 from sim.analysis.timeline import (
     INJECT_GROUP,
     _request_label,
@@ -76,13 +78,11 @@ def _axes(fig: Any) -> dict[str, Any]:
 
 
 def _time_labels(ax: Any) -> list[str]:
-    """The x tick labels inside the view (matplotlib also keeps ticks just outside it)."""
+    """The time labels under a panel, each inside the view."""
     lo, hi = ax.get_xlim()
-    return [
-        tick.get_text()
-        for tick, x in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
-        if lo <= x <= hi and tick.get_text()
-    ]
+    sets = [a for a in ax.artists if a.get_gid() == "time-labels"]
+    assert all(lo <= label.x <= hi for s in sets for label in s.labels)
+    return time_labels(ax)
 
 
 # --- the fixture itself follows docs/journal.md ------------------------------------------------
@@ -491,12 +491,16 @@ def test_save_timeline_writes_each_format(tmp_path: Path, figure: Any) -> None:
 
 
 def test_png_is_rgb_when_opaque_at_any_figure_size() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    fig = Figure(figsize=(1.0, 0.29))  # 0.29 in x 100 dpi is 28.999...: the canvas makes it 29
+    fig = Figure(figsize=(1.0, 0.29))  # 0.29 in x 100 dpi is 28.999...: 28 or 29 rows
     fig.add_subplot().plot([0, 1], [1, 0])
     image = Image.open(io.BytesIO(fs.figure_bytes(fig, "png")))
-    assert (image.mode, image.size) == ("RGB", (100, 29))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rows, cols, _ = np.asarray(canvas.buffer_rgba()).shape  # as this matplotlib rounds it
+    assert (image.mode, image.size) == ("RGB", (cols, rows))
     fig.patch.set_alpha(0.0)  # a transparent figure keeps its alpha channel
     assert Image.open(io.BytesIO(fs.figure_bytes(fig, "png", dpi=50))).mode == "RGBA"
 
@@ -549,8 +553,9 @@ def test_pack_rows_reuses_free_rows() -> None:
 def test_heatmap_has_regions_by_capabilities(events: list[dict[str, Any]]) -> None:
     fig = draw_heatmap(events, lang="nl")
     (ax,) = fig.axes[:1]
-    assert [tick.get_text().split(" ")[0] for tick in ax.get_yticklabels()] == ["VR22", "VR23"]
-    assert [tick.get_text().split("\n")[0] for tick in ax.get_xticklabels()] == [
+    rows, cols = heatmap_labels(ax)
+    assert [row.split(" ")[0] for row in rows] == ["VR22", "VR23"]
+    assert [col.split("\n")[0] for col in cols] == [
         "BDE13",
         "FBO_CH47",
         "FBO_COUGAR",

@@ -95,9 +95,7 @@ def test_selection_keeps_only_the_chosen_lanes() -> None:
     assert set(part.requests["region"]) == {"VR23"}
     assert set(part.units["capability"]) == {"FBO_CH47"}
     fig = draw_timeline_tables(part)
-    lanes = [
-        t.get_text() for t in {a.get_label(): a for a in fig.axes}["regions"].get_yticklabels()
-    ]
+    lanes = lane_names(fig)["regions"]
     assert any("VR23" in lane for lane in lanes) and not any("VR22" in lane for lane in lanes)
 
 

@@ -71,4 +71,4 @@ def test_clipped_labels_do_not_leave_the_axes() -> None:
 
 def test_bad_alignment_is_refused() -> None:
     with pytest.raises(ValueError, match="va must be"):
-        LabelSet([], fontsize=7, va="top")
+        LabelSet([], fontsize=7, va="baseline")

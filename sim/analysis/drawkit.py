@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from matplotlib.collections import Collection, PathCollection, PolyCollection
@@ -33,25 +33,31 @@ __all__ = [
 KEY_ROW_IN = 0.16  # one line of the inject key, inches
 
 
-def text_width_in(texts: Iterable[str], size: float, weight: str = "normal") -> float:
-    """Width in inches of the widest of ``texts`` in the figure font at ``size`` points."""
-    return max((_width_pt(text, size, weight) for text in set(texts) if text), default=0.0) / 72.0
+def text_width_in(
+    texts: Iterable[str], size: float, weight: str = "normal", style: str = "normal"
+) -> float:
+    """Width in inches of the widest of ``texts`` (of their widest line) in the figure font at
+    ``size`` points."""
+    lines = {line for text in texts for line in text.split("\n") if line}
+    return max((_width_pt(line, size, weight, style) for line in lines), default=0.0) / 72.0
 
 
 @cache
-def _width_pt(text: str, size: float, weight: str) -> float:
+def _width_pt(text: str, size: float, weight: str, style: str = "normal") -> float:
     from matplotlib.textpath import text_to_path
 
-    width, _, _ = text_to_path.get_text_width_height_descent(text, font(size, weight), ismath=False)
+    width, _, _ = text_to_path.get_text_width_height_descent(
+        text, font(size, weight, style), ismath=False
+    )
     return float(width)
 
 
 @cache
-def font(size: float, weight: str = "normal") -> Any:
+def font(size: float, weight: str = "normal", style: str = "normal") -> Any:
     """The figure font (DejaVu Sans) at ``size`` points."""
     from matplotlib.font_manager import FontProperties
 
-    return FontProperties(family="DejaVu Sans", size=size, weight=weight)
+    return FontProperties(family="DejaVu Sans", size=size, weight=weight, style=cast(Any, style))
 
 
 @cache

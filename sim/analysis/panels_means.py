@@ -19,7 +19,7 @@ from matplotlib.ticker import MultipleLocator
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import bars, held, panel_title, rect, shade_sections, text_width_in
 from sim.analysis.labels import count_label, t
-from sim.analysis.labelset import Label, LabelSet
+from sim.analysis.labelset import LANE_GID, Label, LabelSet
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from sim.analysis.timeline import Timeline
 
 __all__ = ["LANE_GID", "draw_capacity", "draw_queue", "draw_units"]
-
-LANE_GID = "lane-names"
-"""The ``gid`` of a panel's lane-name label set (``timeline.lane_names`` reads it)."""
 
 
 def draw_units(tl: Timeline, ax: Axes) -> None:
@@ -154,8 +151,9 @@ def draw_capacity(tl: Timeline, ax: Axes) -> None:
                 zorder=5,
                 clip_on=False,
             )
-    ax.set_yticks([i + 0.9 - 0.41 for i in range(n)], labels)
-    ax.tick_params(axis="y", length=0)
+    ax.set_yticks([])  # lane names as one label set (see draw_units)
+    names = [Label(0.0, i + 0.9 - 0.41, text, ha="right") for i, text in enumerate(labels)]
+    ax.add_artist(LabelSet(names, fontsize=7.5, axis_x=0.0, x_offset_pt=-3.5, gid=LANE_GID))
     handles = [
         Patch(facecolor=fs.BLUE, alpha=0.75, label=t("legend.in_use", lang)),
         Patch(facecolor=fs.VERMILLION, label=t("legend.all_in_use", lang)),

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import bars, cmap, panel_title, rect, shade_sections
 from sim.analysis.labels import t
-from sim.analysis.labelset import Label, LabelSet
+from sim.analysis.labelset import LANE_GID, Label, LabelSet
 from sim.analysis.panel_notasked import draw_not_asked, not_asked_legend
 
 if TYPE_CHECKING:
@@ -47,16 +47,17 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
             labels.append(tl.crisis_name(row.crisis or ""))
         else:
             labels.append("")
-    # ticks only on labelled rows: request rows carry their labels on the bars
-    labelled = [i for i, row in enumerate(plan.rows) if row.kind != "requests"]
-    ax.set_yticks(labelled, [labels[i] for i in labelled])
-    for tick, i in zip(ax.get_yticklabels(), labelled, strict=True):
-        if plan.rows[i].kind == "region":
-            tick.set_fontweight("bold")
-        else:
-            tick.set_fontstyle("italic")
-            tick.set_fontsize(7)
-    ax.tick_params(axis="y", length=0)
+    # names on labelled rows only (request rows carry their labels on the bars), as two label
+    # sets (bold regions, italic crises), not a y tick each: see ``timeaxis`` on tick costs
+    ax.set_yticks([])
+    lane_fonts = {"region": (7.5, "bold", "normal"), "crisis": (7.0, "normal", "italic")}
+    for kind, (size, weight, style) in lane_fonts.items():
+        names = [
+            Label(0.0, i, labels[i], "right") for i, r in enumerate(plan.rows) if r.kind == kind
+        ]
+        lane_set = LabelSet(names, fontsize=size, weight=weight, style=style, axis_x=0.0,
+                            x_offset_pt=-3.5, gid=LANE_GID)  # fmt: skip
+        ax.add_artist(lane_set)
     # separators and alternating shading per region section
     shade_sections(ax, [i for i, r in enumerate(plan.rows) if r.kind == "region"], n)
     tl.inject_lines(ax)

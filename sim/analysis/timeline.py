@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MultipleLocator, NullFormatter, NullLocator
 
 from sim.analysis import FORMATS, check_formats
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
 from sim.analysis.figstyle import INJECT_GROUP
 from sim.analysis.labels import count_label, region_label, t, t_or
-from sim.analysis.labelset import LabelSet
+from sim.analysis.labelset import LANE_GID, LabelSet
 from sim.analysis.lanes import TimelinePlan, plan_lanes
 from sim.analysis.panels_injects import (
     draw_inject_key,
@@ -38,9 +37,10 @@ from sim.analysis.panels_injects import (
     place_injects,
     strip_height_in,
 )
-from sim.analysis.panels_means import LANE_GID, draw_capacity, draw_queue, draw_units
+from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
 from sim.analysis.panels_regions import draw_regions, region_legend
 from sim.analysis.tables import Event, RunTables, build_tables
+from sim.analysis.timeaxis import draw_time_axis
 from sim.analysis.timefmt import calendar_label, format_t, tick_steps
 from sim.fileio import write_bytes_atomic
 
@@ -359,10 +359,10 @@ class Timeline:
         )
 
     def _time_axis(self, axes: list[Axes]) -> None:
-        major, minor = tick_steps(self.t1 - self.t0)
+        major, _ = tick_steps(self.t1 - self.t0)
         start, lang = self.T.info.start, self.lang
 
-        def fmt(x: float, pos: int | None = None) -> str:
+        def fmt(x: float) -> str:
             text = format_t(x)
             if start is None:
                 return text
@@ -372,24 +372,10 @@ class Timeline:
             )
             return f"{text}\n{calendar_label(start, x, lang, date=with_date)}"
 
-        bottom, top = axes[-1], axes[0]
-        # NOTE: the panels do not share one x axis (same limits and locators set on each): a
-        # shared axis would give every panel the minor ticks too, and creating those tick
-        # objects was a third of the drawing time of a national timeline
         for ax in axes:
-            ax.set_xlim(self.t0, self.t1)
-            ax.xaxis.set_major_locator(MultipleLocator(major))
-            edge = ax is bottom or ax is top
-            ax.xaxis.set_minor_locator(MultipleLocator(minor) if edge else NullLocator())
-            ax.xaxis.set_major_formatter(FuncFormatter(fmt) if edge else NullFormatter())
-            ax.grid(axis="x", which="major", color="#D0D0D0", linewidth=0.6, zorder=0)
             ax.set_axisbelow(True)
-            if ax is not bottom:
-                ax.tick_params(axis="x", labelbottom=False)
-        top.tick_params(axis="x", labeltop=True, top=True)
-        for label in top.get_xticklabels(which="major"):
-            label.set_fontsize(7)
-        bottom.set_xlabel(t("timeline.xlabel_calendar" if start else "timeline.xlabel", lang))
+        xlabel = t("timeline.xlabel_calendar" if start else "timeline.xlabel", lang)
+        draw_time_axis(axes, self.t0, self.t1, fmt, xlabel)
 
     def legend(self, ax: Axes, handles: list[Any], title: str) -> None:
         if not self.legends:  # a projector page: the key page shows them all
@@ -464,13 +450,12 @@ def _request_label(row: dict[str, Any]) -> str:
 
 
 def lane_names(fig: Figure) -> dict[str, list[str]]:
-    """The lane labels of each panel (``regions``, ``units``, ``capacity``), for tests and
-    accessibility text."""
+    """The lane labels of each panel (``regions``, ``units``, ``capacity``) from top to bottom,
+    for tests and accessibility text."""
     names: dict[str, list[str]] = {}
     for ax in fig.axes:
         if ax.get_label() in ("regions", "units", "capacity"):
             sets = [a for a in ax.artists if isinstance(a, LabelSet) and a.get_gid() == LANE_GID]
-            names[str(ax.get_label())] = (
-                sets[0].get_texts() if sets else [tick.get_text() for tick in ax.get_yticklabels()]
-            )
+            lanes = sorted((lb.y, lb.text) for s in sets for lb in s.labels)
+            names[str(ax.get_label())] = [text for _, text in lanes]
     return names
