@@ -9,15 +9,19 @@ requests in, each request sees the same hub step times and each unit the same no
 
 The name is hashed to 64 bits (BLAKE2b) for the seed's spawn key: with a few hundred
 per-request streams, a 32-bit CRC would give two names the same stream about once in 100,000
-runs (300 names); 64 bits make that negligible.
+runs (300 names); 64 bits make that negligible. The generator is exactly numpy's
+``PCG64(SeedSequence(seed, spawn_key=key))``; ``seedmix`` computes that state without building
+a ``SeedSequence`` per stream, which cost a sixth of the whole model's work.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+
+from sim.model.seedmix import PresetSeed, spawn_state
 
 if TYPE_CHECKING:
     from sim.exercise.distributions import Distribution
@@ -37,9 +41,8 @@ class Streams:
         if rng is None:
             digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
             key = (int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little"))
-            rng = np.random.Generator(
-                np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key))
-            )
+            seed = cast(Any, PresetSeed(spawn_state(self.seed, *key)))  # numpy's stub: SeedSequence
+            rng = np.random.Generator(np.random.PCG64(seed))
             self._streams[name] = rng
         return rng
 
