@@ -152,22 +152,23 @@ class DemandBook:
         civil = self.civil.get(key, _NONE)
         mil = self.military.get(key, _NONE)
         rows = tuple((tag, n, civil.get(tag, 0), mil.get(tag, 0)) for tag, n in need.items())
-        shares = []  # unmet share per tag with unmet need (the others add 0.0)
+        shares = 0.0  # unmet share summed over tags with unmet need (the others add 0.0)
         life = False
         life_crisis = self.crisis_specs[crisis_id].life_safety
+        unmet_tags = []
         for tag, n, c, m in rows:
             if n - c - m > 0:
-                shares.append((n - c - m) / n)
+                shares += (n - c - m) / n
+                unmet_tags.append(tag)
                 if life_crisis and not life and self.tag_life_safety(tag):
                     life = True
-        share = round(sum(shares) / len(rows), 6) if rows else 0.0
-        unmet_tags = [tag for tag, n, c, m in rows if n - c - m > 0]
+        share = round(shares / len(rows), 6) if rows else 0.0
         not_asked = self.not_asked(crisis_id, region, unmet_tags) if unmet_tags else {}
         signature = (share, life, rows, not_asked)
         if self._last.get(key) == signature:
             return  # most calls: nothing this crisis shows in this region changed
         tags = {
-            tag: {"need": n, "civil": c, "military": m, "unmet": max(0, n - c - m)}
+            tag: {"need": n, "civil": c, "military": m, "unmet": n - c - m if n - c - m > 0 else 0}
             for tag, n, c, m in rows
         }
         self._last[key] = signature
@@ -182,7 +183,7 @@ class DemandBook:
             crisis=crisis_id,
             region=region,
             value=share,
-            qty=sum(1 for v in tags.values() if v["unmet"] > 0),
+            qty=len(unmet_tags),
             detail={"tags": tags, "life_safety_unmet": life, "not_asked": not_asked},
         )
         self.on_demand_change(crisis_id, region)

@@ -23,7 +23,7 @@ from sim.exercise.models import Crisis, Exercise, RequestSpec
 from sim.exercise.reference import Ladder
 from sim.model.entities import UNDERWAY, Request
 from sim.model.legal import route_allows
-from sim.model.sites import resolve
+from sim.model.sites import Site, resolve
 
 if TYPE_CHECKING:
     import simpy
@@ -58,6 +58,9 @@ REQUESTER_FOR_ROUTE = {
 }
 
 
+_NONE: dict[str, int] = {}  # a site with no entry: read only
+
+
 @dataclass
 class DeskParts:
     """What the request desk works with: the clock, journal and streams, the exercise (tags, sites,
@@ -88,7 +91,9 @@ class RequestDesk:
         self.queued_in: set[str] = set()  # regions (and "any") that had a request queued
         self._denied_at_level: dict[tuple[str, str, str], int | None] = {}
         self._asks: dict[str, int] = {}  # stream stem -> requests made under it so far
-        self._deliverable_cache: dict[tuple[str, str, int], str | None] = {}
+        self._deliverable_cache: dict[tuple[str, str], str | None] = {}
+        self._deliverable_for = 0  # the number of capabilities the cache was made for
+        self._sites: dict[tuple[str, str | None, str | None], Site] = {}
 
     # -- creating requests ------------------------------------------------------------------
 
@@ -105,13 +110,24 @@ class RequestDesk:
         req = Request(
             id=f"R{seq:03d}", seq=seq, created=self.ctx.env.now, stream=f"{stem}/{n}", **kw
         )
-        crisis = self.ctx.crisis_specs.get(req.crisis) if req.crisis else None
-        req.site = resolve(self.ctx.ex, req.region, crisis, site)
+        req.site = self._site(req.region, req.crisis, site)
         tag = req.tags[0]
         req.measure = self.ctx.tag_measure(tag)
         self.all.append(req)
         self.open_at.setdefault((req.crisis, req.region), []).append(req)
         return req
+
+    def _site(self, region: str, crisis_id: str | None, ref: Any) -> Site:
+        """The request's site (sites.resolve), once per region, crisis and named place: a site
+        named by place is looked up in the gazetteer by folded name."""
+        key = (region, crisis_id, ref) if ref is None or isinstance(ref, str) else None
+        site = self._sites.get(key) if key is not None else None
+        if site is None:
+            crisis = self.ctx.crisis_specs.get(crisis_id) if crisis_id else None
+            site = resolve(self.ctx.ex, region, crisis, ref)
+            if key is not None:
+                self._sites[key] = site
+        return site
 
     def emit(self, req: Request, state: str, **detail: Any) -> None:
         req.state = state
@@ -172,12 +188,15 @@ class RequestDesk:
         ``also`` adds tags the level no longer needs."""
         ctx = self.ctx
         key = (crisis_id, region)
-        need = ctx.demand.need.get(key, {})
-        civil = ctx.demand.civil.get(key, {})
-        military = ctx.demand.military.get(key, {})
-        tags = [*need, *(t for t in also if t not in need)]
-        out = {t: need.get(t, 0) - civil.get(t, 0) - military.get(t, 0) for t in tags}
-        demand, underway = ctx.demand, ctx.defence.book.underway
+        demand = ctx.demand
+        need = demand.need.get(key, _NONE)
+        civil = demand.civil.get(key, _NONE)
+        military = demand.military.get(key, _NONE)
+        out = {t: n - civil.get(t, 0) - military.get(t, 0) for t, n in need.items()}
+        for t in also:
+            if t not in out:
+                out[t] = -civil.get(t, 0) - military.get(t, 0)
+        underway = ctx.defence.book.underway
         for r in self.open_at.get(key, ()):
             if not r.granted_units:  # not decided yet: the ask itself counts
                 for t in r.tags:
@@ -187,9 +206,10 @@ class RequestDesk:
                 continue
             for u in r.units:
                 if u.request is r and u.state in UNDERWAY:
+                    persons = u.capability.unit_size  # what a unit adds to a persons tag
                     for t in demand.contribution_tags(u):
                         if t in out:
-                            out[t] -= demand.unit_amount(u, t)
+                            out[t] -= persons if ctx.tag_measure(t) == "persons" else 1
         return out
 
     def gap(self, crisis_id: str, region: str, tag: str) -> int:
@@ -231,11 +251,15 @@ class RequestDesk:
                 self._draft_start(crisis_id, region, tag, route, gaps[tag])
 
     def _deliverable(self, tag: str, route: str) -> str | None:
-        """None if some capability delivers ``tag`` on ``route``; else why not (cached)."""
-        key = (tag, route, len(self.ctx.defence.book.capabilities))
+        """None if some capability delivers ``tag`` on ``route``; else why not (cached until a
+        capability is added: an inject may bring one)."""
+        capabilities = self.ctx.defence.book.capabilities
+        if len(capabilities) != self._deliverable_for:
+            self._deliverable_cache, self._deliverable_for = {}, len(capabilities)
+        key = (tag, route)
         hit = self._deliverable_cache.get(key, "")
         if hit == "":
-            caps = [c for c in self.ctx.defence.book.capabilities.values() if tag in c.tags]
+            caps = [c for c in capabilities.values() if tag in c.tags]
             hit = (
                 "no_capability"
                 if not caps
@@ -256,25 +280,34 @@ class RequestDesk:
         out: dict[str, str] = {}
         level = ctx.crises.runs[crisis_id].level
         gaps: dict[str, int] | None = None
-        open_ = self.open_at.get((crisis_id, region), ())
+        asked: set[str] | None = None  # tags the site's open requests ask for
+        team_ready: bool | None = None
+        drafting, denied, info_of = self._drafting, self._denied_at_level, ctx.ex.tags
         for tag in tags:
             key = (crisis_id, region, tag)
-            if key in self._drafting:
+            if key in drafting:
                 continue
-            if key in self._denied_at_level and self._denied_at_level[key] == level:
+            if key in denied and denied[key] == level:
                 out[tag] = "denied_at_level"
                 continue
-            info = ctx.ex.tags.get(tag)
+            info = info_of.get(tag)
             route = info.route if info is not None else "WVR51"
             why = self._deliverable(tag, route)
-            if why is None and route == "WVR51" and not ctx.crises.can_request(region):
-                low = ctx.crises.region(region).level < ctx.ladder.request_level
-                why = "below_request_level" if low else "waiting_for_team"
-            if why is None and not any(tag in r.tags for r in open_):
-                if gaps is None:
-                    gaps = self.gaps(crisis_id, region)
-                if gaps.get(tag, 0) <= 0:
-                    why = "covered_by_other"
+            if why is None and route == "WVR51":
+                if team_ready is None:
+                    team_ready = ctx.crises.can_request(region)
+                if not team_ready:
+                    low = ctx.crises.region(region).level < ctx.ladder.request_level
+                    why = "below_request_level" if low else "waiting_for_team"
+            if why is None:
+                if asked is None:
+                    open_ = self.open_at.get((crisis_id, region), ())
+                    asked = {t for r in open_ for t in r.tags}
+                if tag not in asked:
+                    if gaps is None:
+                        gaps = self.gaps(crisis_id, region)
+                    if gaps.get(tag, 0) <= 0:
+                        why = "covered_by_other"
             if why is not None:
                 out[tag] = why
         return out
