@@ -10,7 +10,9 @@ add the language (``timeline.nl.png``, ``report.nl.html``) and a time window add
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,12 +111,13 @@ def render_projector(
 
     written: list[Path] = []
     pages = iter_projector_pages(tables, run.exercise, lang, t_from, t_to)
-    for k, page in enumerate(pages, 1):  # saved and let go one by one
-        stem = output_stem(f"projector{suffix}-{k:02d}-{page.name}", lang, t_from, t_to)
-        for fmt in formats:
-            target = run.path / f"{stem}.{fmt}"
-            write_bytes_atomic(target, fs.figure_bytes(page.figure, fmt, dpi=PAGE_DPI))
-            written.append(target)
+    with heap_settled():
+        for k, page in enumerate(pages, 1):  # saved and let go one by one
+            stem = output_stem(f"projector{suffix}-{k:02d}-{page.name}", lang, t_from, t_to)
+            for fmt in formats:
+                target = run.path / f"{stem}.{fmt}"
+                write_bytes_atomic(target, fs.figure_bytes(page.figure, fmt, dpi=PAGE_DPI))
+                written.append(target)
     return written
 
 
@@ -132,7 +135,45 @@ def render_loaded(
 ) -> list[Path]:
     """``render_run`` for a run already read: ``ttx run`` passes the tables and KPIs (in
     ``lang``) it built from the same journal, so nothing is read or built twice."""
+    # imported before the heap is settled, so that their own objects are left out too
+    from sim.analysis import heatmap, mapfig, timeline  # noqa: F401
+    from sim.analysis import report as report_module  # noqa: F401
+
+    with heap_settled():
+        return _render(run, lang, formats, report, t_from, t_to, tables, kpi_tables, suffix)
+
+
+@contextmanager
+def heap_settled() -> Iterator[None]:
+    """Leave what exists so far (modules, the journal, the tables) out of the cyclic garbage
+    collector while figures are drawn, and hand it back afterwards.
+
+    Drawing allocates many short-lived objects, so the collector runs often, and each of its
+    full passes walked every object the run had made: in ``ttx run`` of the national exercise
+    that was 0.16 s of the 1.9 s that plots add (0.07 s now). Nothing is kept alive longer than
+    it would be; only cycles that die during the drawing wait for the next pass after it.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _render(
+    run: RunDir,
+    lang: str,
+    formats: list[str],
+    report: bool,
+    t_from: float | None,
+    t_to: float | None,
+    tables: RunTables | None,
+    kpi_tables: dict[str, Any] | None,
+    suffix: str,
+) -> list[Path]:
     from sim.analysis import figstyle as fs
+    from sim.analysis.mapfig import draw_map
+    from sim.analysis.report import write_report_for
     from sim.analysis.tables import build_tables
     from sim.analysis.timeline import draw_timeline_tables
 
@@ -143,9 +184,6 @@ def render_loaded(
     written: list[Path] = []
     png = _save(fig, run.path, stem, formats, written)
     if report:
-        from sim.analysis.mapfig import draw_map
-        from sim.analysis.report import write_report_for
-
         # the whole run's sites and journeys, drawn once, saved in every format
         map_fig = draw_map(run.events, run.exercise, lang)
         map_png = _save(map_fig, run.path, output_stem("map", lang), formats, written)
