@@ -13,11 +13,17 @@ and the two commands as a user runs them (``ttx run`` against ``ttx run --no-plo
 the whole process, interpreter start and imports included).
 
     .venv/bin/python -m benchmarks.bench_run
+    .venv/bin/python -m benchmarks.bench_run --instructions   # the commands' ratio, valgrind (~5 min)
+
+The commands' CPU time swings by a fifth between runs of this benchmark on a shared machine
+(2.2x to 2.7x measured on one afternoon); ``--instructions`` counts both commands' instructions
+instead, which repeat to about 0.1%.
 """
 
 from __future__ import annotations
 
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,15 +75,18 @@ def main() -> None:
     print(f"whole ttx run            {t_run * 1e3:8.0f} ms")
     print(f"whole run / bare simulation               {t_run / t_sim:6.1f}x (goal <= 3)")
     print(f"whole run / (bare simulation + bare plot) {t_run / (t_sim + t_bare_plot):6.1f}x")
-    cli_plain, cli_full = _commands(repeat=7)  # the noisiest figure: the best of more runs
+    cli_plain, cli_full, pairs = _commands(repeat=7)  # the noisiest figure: more runs
     print(
         f"as commands (CPU of the process, imports included): ttx run --no-plots "
-        f"{cli_plain:.2f} s, ttx run {cli_full:.2f} s: {cli_full / cli_plain:.1f}x"
+        f"{cli_plain:.2f} s, ttx run {cli_full:.2f} s: {cli_full / cli_plain:.1f}x (best of each; "
+        f"goal <= 2.5); median of {len(pairs)} back-to-back pairs "
+        f"{statistics.median(pairs):.2f}x (from {min(pairs):.2f}x to {max(pairs):.2f}x)"
     )
 
 
-def _commands(repeat: int = REPEAT) -> tuple[float, float]:
-    """CPU seconds of ``ttx run --no-plots`` and ``ttx run`` as a user runs them (best of)."""
+def _commands(repeat: int = REPEAT) -> tuple[float, float, list[float]]:
+    """CPU seconds of ``ttx run --no-plots`` and ``ttx run`` as a user runs them (best of), and
+    the ratio of each back-to-back pair (the two commands of a pair see the same machine)."""
     ttx = [sys.executable, "-m", "sim", "run", str(NATIONAL)]
 
     def cpu(args: list[str]) -> float:
@@ -86,13 +95,33 @@ def _commands(repeat: int = REPEAT) -> tuple[float, float]:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
-    plain = full = float("inf")
+    plains, fulls = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
-            plain = min(plain, cpu([*ttx, "--out", tmp, "--no-plots"]))
-            full = min(full, cpu([*ttx, "--out", tmp]))
+            plains.append(cpu([*ttx, "--out", tmp, "--no-plots"]))
+            fulls.append(cpu([*ttx, "--out", tmp]))
+    return min(plains), min(fulls), [f / p for p, f in zip(plains, fulls, strict=True)]
+
+
+def commands_by_instructions() -> tuple[int, int]:
+    """Instructions of ``ttx run --no-plots`` and ``ttx run`` (valgrind), both at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from instructions import instructions
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = ["-m", "sim", "run", str(NATIONAL), "--out", tmp]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            plain, full = pool.map(instructions, [[*base, "--no-plots"], base])
     return plain, full
 
 
 if __name__ == "__main__":
-    main()
+    if "--instructions" in sys.argv[1:]:
+        plain_i, full_i = commands_by_instructions()
+        print(
+            f"as commands, by instructions: ttx run --no-plots {plain_i / 1e9:.2f} G, "
+            f"ttx run {full_i / 1e9:.2f} G: {full_i / plain_i:.2f}x (goal <= 2.5)"
+        )
+    else:
+        main()
