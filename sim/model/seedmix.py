@@ -80,12 +80,19 @@ def spawn_state(seed: int, k1: int, k2: int) -> np.ndarray:
     ``k1``/``k2``."""
     if not 0 <= seed < 1 << (32 * _POOL) or not (0 <= k1 <= _M and 0 <= k2 <= _M):
         return np.random.SeedSequence(seed, spawn_key=(k1, k2)).generate_state(4, np.uint64)
-    pool = list(_run_pool(seed))
-    consts = iter(_KEY)
-    for word in (k1, k2):
+    p = list(_run_pool(seed))
+    # the hashmix and mix steps of numpy's mix_entropy and generate_state, written out: this
+    # runs once per stream, and calls cost more than the arithmetic
+    for word, base in ((k1, 0), (k2, _POOL)):
         for dst in range(_POOL):
-            pool[dst] = _mix(pool[dst], _hashmix(word, next(consts)))
-    s = [_hashmix(pool[i % _POOL], c) for i, c in enumerate(_OUT)]
+            xor, mult = _KEY[base + dst]
+            v = ((word ^ xor) * mult) & _M
+            r = (_MIX_L * p[dst] - _MIX_R * (v ^ (v >> 16))) & _M
+            p[dst] = r ^ (r >> 16)
+    s = []
+    for i, (xor, mult) in enumerate(_OUT):
+        v = ((p[i % _POOL] ^ xor) * mult) & _M
+        s.append(v ^ (v >> 16))
     return np.array(
         [s[0] | s[1] << 32, s[2] | s[3] << 32, s[4] | s[5] << 32, s[6] | s[7] << 32],
         dtype=np.uint64,
