@@ -12,22 +12,31 @@ from matplotlib.figure import Figure
 from sim.analysis import figstyle as fs
 from sim.analysis.labelset import Label, LabelSet
 
-CASES = [("left", "center", "normal"), ("right", "center", "normal"), ("center", "bottom", "bold")]
+CASES = [
+    ("left", "center", "normal", "normal", 1),
+    ("right", "center", "normal", "italic", 1),
+    ("center", "bottom", "bold", "normal", 1),
+    ("center", "top", "normal", "normal", 2),  # a time label: T+hh:mm over the date
+    ("center", "bottom", "normal", "normal", 2),
+    ("right", "center", "bold", "normal", 3),
+]
 
 
-def _figure(use_set: bool, ha: str, va: str, weight: str) -> Figure:
-    fig = Figure(figsize=(3, 1), dpi=100)
+def _figure(use_set: bool, ha: str, va: str, weight: str, style: str, lines: int) -> Figure:
+    fig = Figure(figsize=(3, 1.5), dpi=150)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 10)
-    ax.set_ylim(0, 2)
+    ax.set_ylim(0, 3)
     ax.set_axis_off()
-    words = [(2.0, 0.5, "R001 FBO_CH47"), (8.0, 1.2, "GRIP3"), (5.0, 1.6, "12")]
+    tail = "\n14 Jul 08:00\nGRIP3 pj"[: None if lines == 3 else 13 if lines == 2 else 0]
+    words = [(2.0, 0.8, "R001 FBO_CH47" + tail), (8.0, 1.5, "GRIP3"), (5.0, 2.2, "12")]
     if use_set:
         labels = [Label(x, y, s, ha) for x, y, s in words]
-        ax.add_artist(LabelSet(labels, fontsize=7, weight=weight, va=va))
+        ax.add_artist(LabelSet(labels, fontsize=7, weight=weight, style=style, va=va))
     else:
         for x, y, s in words:
-            ax.text(x, y, s, ha=ha, va=va, fontsize=7, fontweight=weight, family="DejaVu Sans")
+            ax.text(x, y, s, ha=ha, va=va, fontsize=7, fontweight=weight, fontstyle=style,
+                    family="DejaVu Sans")  # fmt: skip
     return fig
 
 
@@ -38,10 +47,12 @@ def _ink(fig: Figure) -> np.ndarray:
     return 255 - np.asarray(canvas.buffer_rgba())[:, :, 0].astype(int)  # darkness
 
 
-@pytest.mark.parametrize(("ha", "va", "weight"), CASES)
-def test_labels_land_where_text_would(ha: str, va: str, weight: str) -> None:
-    ours = _ink(_figure(True, ha, va, weight))
-    theirs = _ink(_figure(False, ha, va, weight))
+@pytest.mark.parametrize(("ha", "va", "weight", "style", "lines"), CASES)
+def test_labels_land_where_text_would(
+    ha: str, va: str, weight: str, style: str, lines: int
+) -> None:
+    ours = _ink(_figure(True, ha, va, weight, style, lines))
+    theirs = _ink(_figure(False, ha, va, weight, style, lines))
     assert (theirs > 128).sum() > 100  # something was drawn
     # the same glyphs at the same place, up to a pixel of rounding
     rows_o, cols_o = np.nonzero(ours > 128)
@@ -52,7 +63,7 @@ def test_labels_land_where_text_would(ha: str, va: str, weight: str) -> None:
 
 
 def test_labels_stay_text_in_svg_and_pdf() -> None:
-    fig = _figure(True, "left", "center", "normal")
+    fig = _figure(True, "left", "center", "normal", "normal", 1)
     svg = fs.figure_bytes(fig, "svg").decode()
     assert len(re.findall(r"<text\b", svg)) == 3 and "R001 FBO_CH47" in svg
     assert fs.figure_bytes(fig, "pdf").startswith(b"%PDF-")

@@ -49,12 +49,24 @@ def test_no_matplotlib_ticks_on_the_time_axis(figure: Any) -> None:
 
 
 def test_the_x_label_sits_below_the_time_labels(figure: Any) -> None:
+    """Measured in pixels: the rows the x label inks lie below the rows the time labels ink."""
+    import numpy as np
+
     bottom = [ax for ax in figure.axes if ax.get_label() != "key"][-1]
-    renderer = figure.canvas.get_renderer()
-    label_top = bottom.xaxis.label.get_window_extent(renderer).y1
-    lines = max(text.count("\n") + 1 for text in time_labels(bottom))
-    # the labels reach 7 pt (mark and pad) plus their lines below the axes
-    labels_bottom = (
-        bottom.get_window_extent(renderer).y0 - (7 + lines * 7.5 * 1.2) * figure.dpi / 72
-    )
-    assert label_top <= labels_bottom + 1
+    (labels,) = [a for a in bottom.artists if a.get_gid() == "time-labels"]
+
+    def ink_rows(show_labels: bool, show_xlabel: bool) -> set[int]:
+        labels.set_visible(show_labels)
+        bottom.xaxis.label.set_visible(show_xlabel)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        pixels = np.asarray(canvas.buffer_rgba())[:, :, 0]
+        labels.set_visible(True)
+        bottom.xaxis.label.set_visible(True)
+        return set(np.nonzero((pixels < 128).any(axis=1))[0].tolist())
+
+    neither = ink_rows(False, False)
+    label_rows = ink_rows(True, False) - neither
+    xlabel_rows = ink_rows(False, True) - neither
+    assert label_rows and xlabel_rows
+    assert max(label_rows) < min(xlabel_rows)  # rows count downwards

@@ -18,7 +18,7 @@ from matplotlib.artist import Artist, allow_rasterization
 
 from sim.analysis.drawkit import font, line_metrics_pt, text_width_in
 
-__all__ = ["LANE_GID", "Label", "LabelSet"]
+__all__ = ["LANE_GID", "Label", "LabelSet", "label_height_pt", "line_pitch_pt"]
 
 LANE_GID = "lane-names"
 """The ``gid`` of a panel's lane-name label sets (``timeline.lane_names`` reads them)."""
@@ -108,7 +108,7 @@ class LabelSet(Artist):
         px_per_pt = renderer.points_to_pixels(1.0)
         size = self.prop.get_size_in_points()
         height, descent = line_metrics_pt(size, self.weight)
-        pitch = (height - descent) * _LINESPACING  # as Text spaces its lines
+        pitch = line_pitch_pt(size, self.weight)
         lines_of = [lb.text.count("\n") + 1 for lb in self.labels]
         flip = renderer.flipy()
         _, canvas_h = renderer.get_canvas_width_height()
@@ -139,6 +139,21 @@ class LabelSet(Artist):
 
 
 _LINESPACING = 1.2  # matplotlib's Text default
+
+
+def line_pitch_pt(size: float, weight: str = "normal") -> float:
+    """Baseline to baseline of a label's lines, as ``Text`` lays them out: below a line's
+    descent, the next line's ascent times the line spacing."""
+    height, descent = line_metrics_pt(size, weight)
+    return descent + (height - descent) * _LINESPACING
+
+
+def label_height_pt(lines: int, size: float, weight: str = "normal") -> float:
+    """Height of a label of ``lines`` lines, top of the first to the bottom of the last."""
+    height, _ = line_metrics_pt(size, weight)
+    return height + (lines - 1) * line_pitch_pt(size, weight)
+
+
 _RISE = {"bottom": 1.0, "center": 0.5, "top": 0.0}
 """Where the label's top is above its anchor, as a share of the label's height."""
 

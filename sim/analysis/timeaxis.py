@@ -21,8 +21,7 @@ from matplotlib.markers import TICKDOWN, TICKUP, MarkerStyle
 from matplotlib.ticker import MultipleLocator, NullLocator
 from matplotlib.transforms import ScaledTranslation
 
-from sim.analysis.drawkit import line_metrics_pt
-from sim.analysis.labelset import Label, LabelSet
+from sim.analysis.labelset import Label, LabelSet, label_height_pt
 from sim.analysis.timefmt import tick_steps
 
 if TYPE_CHECKING:
@@ -57,7 +56,8 @@ def draw_time_axis(
     xlabel: str,
 ) -> None:
     """Give ``axes`` (top to bottom) the time window ``t0``-``t1``: grid lines and tick marks
-    in every panel, minor marks and ``label(x)`` texts on the top and bottom panels, and
+    in every panel, minor marks under the top and bottom panels, ``label(x)`` texts above the top
+    and below the bottom one, and
     ``xlabel`` under the bottom one."""
     majors, minors = tick_positions(t0, t1)
     top, bottom = axes[0], axes[-1]
@@ -74,10 +74,10 @@ def draw_time_axis(
         _marks(ax, majors, 0.0, "major")
         if edge:
             _marks(ax, minors, 0.0, "minor")
-    _marks(top, majors, 1.0, "major")
-    _marks(top, minors, 1.0, "minor")
+    _marks(top, majors, 1.0, "major")  # above the figure: major marks only, under the labels
     texts = [Label(x, 0.0, label(x), ha="center") for x in majors]
-    bottom_pt = _font_pt(rc["xtick.labelsize"])
+    # one panel alone (a projector page) has both rows of labels in the top panel's size
+    bottom_pt = TOP_LABEL_PT if top is bottom else _font_pt(rc["xtick.labelsize"])
     top.add_artist(
         LabelSet(
             texts,
@@ -102,8 +102,7 @@ def draw_time_axis(
     )
     bottom.set_xlabel(xlabel)
     lines = max((text.text.count("\n") + 1 for text in texts), default=1)
-    height, descent = line_metrics_pt(bottom_pt)
-    below_pt = size + pad + height + (lines - 1) * (height - descent) * 1.2 + rc["axes.labelpad"]
+    below_pt = size + pad + label_height_pt(lines, bottom_pt) + rc["axes.labelpad"]
     fig = bottom.get_figure()
     assert fig is not None
     offset = ScaledTranslation(0, -below_pt / 72.0, fig.dpi_scale_trans)

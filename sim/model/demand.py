@@ -152,17 +152,19 @@ class DemandBook:
         civil = self.civil.get(key, _NONE)
         mil = self.military.get(key, _NONE)
         rows = tuple((tag, n, civil.get(tag, 0), mil.get(tag, 0)) for tag, n in need.items())
-        shares = 0.0  # unmet share summed over tags with unmet need (the others add 0.0)
+        shares = []  # unmet share per tag with unmet need (the others add 0.0)
         life = False
         life_crisis = self.crisis_specs[crisis_id].life_safety
         unmet_tags = []
         for tag, n, c, m in rows:
             if n - c - m > 0:
-                shares += (n - c - m) / n
+                shares.append((n - c - m) / n)
                 unmet_tags.append(tag)
                 if life_crisis and not life and self.tag_life_safety(tag):
                     life = True
-        share = round(shares / len(rows), 6) if rows else 0.0
+        # NOTE: sum() over the list, not a running total: from Python 3.12 sum() of floats is
+        # compensated, so a running total would change the journals recorded there
+        share = round(sum(shares) / len(rows), 6) if rows else 0.0
         not_asked = self.not_asked(crisis_id, region, unmet_tags) if unmet_tags else {}
         signature = (share, life, rows, not_asked)
         if self._last.get(key) == signature:

@@ -206,10 +206,9 @@ class RequestDesk:
                 continue
             for u in r.units:
                 if u.request is r and u.state in UNDERWAY:
-                    persons = u.capability.unit_size  # what a unit adds to a persons tag
                     for t in demand.contribution_tags(u):
                         if t in out:
-                            out[t] -= persons if ctx.tag_measure(t) == "persons" else 1
+                            out[t] -= demand.unit_amount(u, t)
         return out
 
     def gap(self, crisis_id: str, region: str, tag: str) -> int:

@@ -1,8 +1,9 @@
 """numpy's ``SeedSequence(seed, spawn_key=(k1, k2))`` state, computed for many keys of one seed.
 
 A run creates a generator per stream name (rng.py), a hundred or more per run, and numpy's
-``SeedSequence`` costs about 27 bare SimPy events' worth of work to build (it coerces and mixes
-the whole entropy every time): together a sixth of the model's cost per event. Every stream of
+``SeedSequence`` takes about as long to build as 27 bare SimPy events (it coerces and mixes the
+whole entropy every time): about 8 % of a national run's CPU time, though only 2 % of its
+instructions. Every stream of
 a run shares its seed, so the part of the mixing that depends only on the seed is done once here,
 and each stream mixes in just its two spawn-key words, with the hash constants (which depend
 only on position) precomputed. The result is numpy's own algorithm (``bit_generator.pyx``:
@@ -13,6 +14,7 @@ than 128 bits) go to numpy itself.
 
 from __future__ import annotations
 
+import operator
 from functools import cache
 from typing import Any
 
@@ -78,6 +80,7 @@ def _run_pool(seed: int) -> tuple[int, ...]:
 def spawn_state(seed: int, k1: int, k2: int) -> np.ndarray:
     """``SeedSequence(seed, spawn_key=(k1, k2)).generate_state(4, np.uint64)``, with 32-bit
     ``k1``/``k2``."""
+    seed, k1, k2 = operator.index(seed), operator.index(k1), operator.index(k2)  # numpy ints too
     if not 0 <= seed < 1 << (32 * _POOL) or not (0 <= k1 <= _M and 0 <= k2 <= _M):
         return np.random.SeedSequence(seed, spawn_key=(k1, k2)).generate_state(4, np.uint64)
     p = list(_run_pool(seed))
