@@ -104,10 +104,10 @@ class _Margins:
     @classmethod
     def of(cls, parts: list[tuple[str, pd.DataFrame, tuple[list[str], list[str]]]]) -> _Margins:
         ylabels = [y for _, _, (ys, _) in parts for y in ys]
-        xlines = [line for _, _, (_, xs) in parts for x in xs for line in x.split("\n")]
-        x_w = text_width_in(xlines, 7.5)
+        xnames = [x for _, _, (_, xs) in parts for x in xs]
+        x_w = text_width_in(xnames, 7.5)  # the widest line of a two-line name
         left = max(text_width_in(ylabels, 7.5) + 0.45, x_w * math.cos(_SLANT) + 0.1)
-        bottom = _column_names_drop_in(xlines) + 0.45
+        bottom = _column_names_drop_in(xnames) + 0.45
         return cls(left=left, right=1.0, top=0.4, bottom=bottom)
 
     def axes_rect(
@@ -131,8 +131,7 @@ _SLANT = math.radians(_X_ROTATION)
 
 def _column_names_drop_in(names: Sequence[str]) -> float:
     """How far the slanted two-line column names reach below the cells, in inches."""
-    lines = [line for name in names for line in name.split("\n")]
-    return text_width_in(lines, 7.5) * math.sin(_SLANT) + 2 * 7.5 * 1.25 / 72.0 * math.cos(_SLANT)
+    return text_width_in(names, 7.5) * math.sin(_SLANT) + 2 * 7.5 * 1.25 / 72.0 * math.cos(_SLANT)
 
 
 def _tick_labels(

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from sim.analysis.timeline import Timeline
 
-__all__ = ["LANE_GID", "draw_capacity", "draw_queue", "draw_units"]
+__all__ = ["draw_capacity", "draw_queue", "draw_units"]
 
 
 def draw_units(tl: Timeline, ax: Axes) -> None:
