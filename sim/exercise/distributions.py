@@ -13,6 +13,7 @@ Sampling takes a ``numpy.random.Generator`` so each model stream owns its random
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -85,6 +86,29 @@ class Distribution(BaseModel):
             return float(rng.uniform(lo, hi))
         assert self.exponential is not None
         return float(rng.exponential(self.exponential)) if self.exponential > 0 else 0.0
+
+    def sampler(self) -> Callable[[Any], float]:
+        """``sample`` with the form resolved once: the same draws from the same generator.
+
+        The model draws from a few dozen distributions thousands of times a run, and every
+        attribute read of a pydantic model goes through its ``__getattr__`` hook.
+        """
+        if self.fixed is not None:
+            fixed = self.fixed
+            return lambda rng: fixed
+        if self.triangular is not None:
+            lo, mode, hi = self.triangular
+            if lo == hi:
+                return lambda rng: lo
+            return lambda rng: float(rng.triangular(lo, mode, hi))
+        if self.uniform is not None:
+            low, high = self.uniform
+            return lambda rng: float(rng.uniform(low, high))
+        mean = self.exponential
+        assert mean is not None
+        if mean > 0:
+            return lambda rng: float(rng.exponential(mean))
+        return lambda rng: 0.0
 
     @property
     def mean(self) -> float:

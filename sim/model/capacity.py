@@ -21,6 +21,7 @@ from sim.model.deciders import Candidate
 from sim.model.entities import TASKED, UNDERWAY, Request, Unit, units_needed
 from sim.model.geo import Geography
 from sim.model.legal import route_allows
+from sim.model.rounding import round6
 
 __all__ = ["GENERIC", "CapacityBook", "in_season"]
 
@@ -90,6 +91,13 @@ class CapacityBook:
         self.dirty: dict[str, None] = {}  # capabilities changed since the hub last looked
         self._by_tag: dict[str, list[str]] = {}
         self._tag_sets: dict[str, frozenset[str]] = {}
+        # each capability's support needs, unit size and planned units, and which routes it may
+        # be granted on, as plain values: every decision reads them for every candidate, and a
+        # pydantic attribute read is several dict look-ups
+        self._needs: dict[str, tuple[str, ...]] = {}
+        self._unit_size: dict[str, int] = {}
+        self._planned: dict[str, int] = {}
+        self._legal: dict[tuple[str, str], bool] = {}
         # tasked units per region, per site (capability, crisis, region), and units on their way
         # per request; each with the key it counts every unit under
         self._region_use: dict[str, int] = {}
@@ -111,6 +119,9 @@ class CapacityBook:
         self._count.setdefault(cap_id, {})
         self.epoch.setdefault(cap_id, 0)
         self._tag_sets[cap_id] = frozenset(cap.tags)
+        self._needs[cap_id] = tuple(cap.needs)
+        self._unit_size[cap_id] = cap.unit_size
+        self._planned[cap_id] = cap.units
         for tag in cap.tags:
             self._by_tag.setdefault(tag, []).append(cap_id)
 
@@ -186,6 +197,14 @@ class CapacityBook:
     def free(self, cap_id: str) -> int:
         return self._count.get(cap_id, {}).get("available", 0)
 
+    def legal(self, cap_id: str, route: str) -> bool:
+        """``route_allows`` for a capability of the book (cached: both are fixed for the run)."""
+        key = (cap_id, route)
+        hit = self._legal.get(key)
+        if hit is None:
+            hit = self._legal[key] = route_allows(self.capabilities[cap_id], route)
+        return hit
+
     def exam_key(self, req: Request, everything: bool) -> tuple[int, ...]:
         """Epochs of every capability a request could use (and their support needs)."""
         if everything:
@@ -209,7 +228,7 @@ class CapacityBook:
         if req.capability in self.capabilities:
             seen[req.capability] = None
         for c in list(seen):
-            for need in self.capabilities[c].needs:
+            for need in self._needs[c]:
                 seen[need] = None
         return list(seen)
 
@@ -288,9 +307,11 @@ class CapacityBook:
         """
         best = None
         measure = self.tag_measure(tag)
-        for cap_id, cap in self.capabilities.items():
-            if tag in cap.tags and route_allows(cap, route) and cap.units > 0:
-                short = units_needed(quantity, measure, cap.unit_size) > cap.units
+        # the key ends in the capability id, so the order of the candidates does not matter
+        for cap_id in self._by_tag.get(tag, ()):
+            planned = self._planned[cap_id]
+            if planned > 0 and self.legal(cap_id, route):
+                short = units_needed(quantity, measure, self._unit_size[cap_id]) > planned
                 key = (short, self.travel_from_base(cap_id, region), cap_id)
                 if best is None or key < best[0]:
                     best = (key, cap_id)
@@ -321,14 +342,13 @@ class CapacityBook:
         tags = set(req.tags)
         out = []
         for cap_id in self.relevant(req):
-            cap = self.capabilities[cap_id]
             cap_tags = self._tag_sets[cap_id]
             overlap = len(tags & cap_tags)
             if overlap == 0 and cap_id != req.capability:
                 continue
             primary = cap_id == req.capability if req.capability else tags <= cap_tags
             support_ok = support_possible = True
-            for n in cap.needs:
+            for n in self._needs[cap_id]:
                 if not self.crew_at_site(n, req):
                     support_ok = support_ok and self.free(n) > 0
                     support_possible = support_possible and self.available_total(n) > 0
@@ -339,11 +359,11 @@ class CapacityBook:
                     available_total=self.available_total(cap_id),
                     overlap=overlap,
                     travel_min=self.travel_from_base(cap_id, req.region),
-                    units_needed=units_needed(req.quantity, req.measure, cap.unit_size),
+                    units_needed=units_needed(req.quantity, req.measure, self._unit_size[cap_id]),
                     primary=primary,
                     support_ok=support_ok,
                     support_possible=support_possible,
-                    legal=route_allows(cap, req.route),
+                    legal=self.legal(cap_id, req.route),
                 )
             )
         return out
@@ -352,7 +372,7 @@ class CapacityBook:
         """Commit ``n`` free units (lowest numbers first) and any support crew they need."""
         free = [u for u in self.units[cap_id] if u.state == "available"][:n]
         units = list(free)
-        for need in self.capabilities[cap_id].needs:
+        for need in self._needs[cap_id]:
             if not self.crew_at_site(need, req):
                 crew = next((u for u in self.units[need] if u.state == "available"), None)
                 if crew is not None:
@@ -386,7 +406,7 @@ class CapacityBook:
             "until": until,
             "travel_min": None,
             "distance_km": None,
-            **{k: round(v, 6) for k, v in extra.items()},
+            **{k: round6(v) for k, v in extra.items()},
         }
         if reason is not None:
             detail["reason"] = reason

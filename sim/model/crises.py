@@ -29,6 +29,7 @@ import simpy
 
 from sim.exercise.models import Crisis, Exercise, Inject
 from sim.exercise.reference import Ladder
+from sim.model.rounding import round6
 from sim.model.sites import crisis_sites
 
 if TYPE_CHECKING:
@@ -123,6 +124,9 @@ class Crises:
     def connect(self, ctx: CrisesParts) -> None:
         """The parts it works with, handed in before t = 0 (a dataclass: it needs many)."""
         self.ctx = ctx
+        # the ladder as plain values: read on every region change and request test
+        self._request_level = ctx.ladder.request_level
+        self._rungs = [(rung.level, rung.team, rung.activation) for rung in ctx.ladder.levels]
 
     def held(self, crisis_id: str) -> bool:
         """Injects of the storyline still to come name this crisis: it may not end by itself."""
@@ -203,7 +207,7 @@ class Crises:
                 "cause": cause,
                 "kind": run.spec.kind,
                 "regions": list(run.spec.regions),
-                "unmet_share": round(ctx.demand.dwell_share(crisis_id), 6),
+                "unmet_share": round6(ctx.demand.dwell_share(crisis_id)),
             },
         )
         if (
@@ -234,7 +238,7 @@ class Crises:
     ) -> None:
         ctx = self.ctx
         previous = run.level
-        share = round(ctx.demand.dwell_share(run.spec.id), 6) if previous is not None else 0.0
+        share = round6(ctx.demand.dwell_share(run.spec.id)) if previous is not None else 0.0
         run.level = level
         run.peak = level if run.peak is None else max(run.peak, level)
         ctx.record(
@@ -280,15 +284,11 @@ class Crises:
             level=new,
             detail={"from": old, "crises": list(r.crises)},
         )
-        for rung in ctx.ladder.levels:
-            if rung.level <= new and rung.team and rung.level not in r.teams:
-                r.teams[rung.level] = "activating"
-                delay = (
-                    ctx.streams.draw(rung.activation, f"teams/{region_id}")
-                    if rung.activation
-                    else 0.0
-                )
-                ctx.env.process(self._activate(r, rung.level, rung.team, delay))
+        for level, team, activation in self._rungs:
+            if level <= new and team and level not in r.teams:
+                r.teams[level] = "activating"
+                delay = ctx.streams.draw(activation, f"teams/{region_id}") if activation else 0.0
+                ctx.env.process(self._activate(r, level, team, delay))
 
     def _activate(self, r: RegionRun, level: int, team: str, delay: float) -> Any:
         yield self.ctx.env.timeout(delay)
@@ -306,10 +306,8 @@ class Crises:
     def can_request(self, region_id: str) -> bool:
         """Wvr art. 51 requests come once the team of the ladder's request level is active."""
         r = self.region(region_id)
-        return (
-            r.level >= self.ctx.ladder.request_level
-            and r.teams.get(self.ctx.ladder.request_level) == "active"
-        )
+        level = self._request_level
+        return r.level >= level and r.teams.get(level) == "active"
 
     # -- the escalation process ---------------------------------------------------------------
     def _escalation(self, run: CrisisRun) -> Any:

@@ -21,6 +21,7 @@ from sim.exercise.models import Crisis
 from sim.exercise.reference import Region, TagInfo
 from sim.journal import Recorder
 from sim.model.entities import Unit
+from sim.model.rounding import round6
 
 __all__ = ["DemandBook"]
 
@@ -46,6 +47,9 @@ class DemandBook:
         self.tags = tags
         self.tag_measure = tag_measure
         self.tag_life_safety = tag_life_safety
+        # plain tables of what every publication reads (a pydantic attribute read is slow)
+        self._life_crisis = {cid: spec.life_safety for cid, spec in crisis_specs.items()}
+        self._civil_kind = {tag: info.civil for tag, info in tags.items()}
         self.need: dict[Key, dict[str, int]] = {}
         self.civil: dict[Key, dict[str, int]] = {}
         self.military: dict[Key, dict[str, int]] = {}
@@ -61,7 +65,7 @@ class DemandBook:
         self,
         active_crises_in: Callable[[str], list[str]],
         not_asked: Callable[[str, str, list[str]], dict[str, Any]],
-        on_demand_change: Callable[[str, str], None],
+        on_demand_change: Callable[[str, str, list[str]], None],
     ) -> None:
         """The crises (which are active where) and the request desk, built after the book."""
         self.active_crises_in = active_crises_in
@@ -89,12 +93,13 @@ class DemandBook:
         req = unit.request
         assert req is not None
         if unit.support_for is not None:
-            return list(unit.capability.tags)
-        shared = [t for t in req.tags if t in unit.capability.tags]
+            return list(unit.tags)
+        cap_tags = unit.tags
+        shared = [t for t in req.tags if t in cap_tags]
         return shared or list(req.tags[:1])
 
     def unit_amount(self, unit: Unit, tag: str) -> int:
-        return unit.capability.unit_size if self.tag_measure(tag) == "persons" else 1
+        return unit.size if self.tag_measure(tag) == "persons" else 1
 
     def add_unit(self, unit: Unit, sign: int) -> None:
         req = unit.request
@@ -121,7 +126,7 @@ class DemandBook:
             need = self.need.get(key, {})
             civil: dict[str, int] = {}
             for tag, q in need.items():
-                kind = self.tags[tag].civil if tag in self.tags else None
+                kind = self._civil_kind.get(tag)
                 if kind is None:
                     continue
                 take = min(q, civil_left.get(kind, 0))
@@ -154,7 +159,7 @@ class DemandBook:
         rows = tuple((tag, n, civil.get(tag, 0), mil.get(tag, 0)) for tag, n in need.items())
         shares = []  # unmet share per tag with unmet need (the others add 0.0)
         life = False
-        life_crisis = self.crisis_specs[crisis_id].life_safety
+        life_crisis = self._life_crisis[crisis_id]
         unmet_tags = []
         for tag, n, c, m in rows:
             if n - c - m > 0:
@@ -164,7 +169,7 @@ class DemandBook:
                     life = True
         # NOTE: sum() over the list, not a running total: from Python 3.12 sum() of floats is
         # compensated, so a running total would change the journals recorded there
-        share = round(sum(shares) / len(rows), 6) if rows else 0.0
+        share = round6(sum(shares) / len(rows)) if rows else 0.0
         not_asked = self.not_asked(crisis_id, region, unmet_tags) if unmet_tags else {}
         signature = (share, life, rows, not_asked)
         if self._last.get(key) == signature:
@@ -188,7 +193,7 @@ class DemandBook:
             qty=len(unmet_tags),
             detail={"tags": tags, "life_safety_unmet": life, "not_asked": not_asked},
         )
-        self.on_demand_change(crisis_id, region)
+        self.on_demand_change(crisis_id, region, unmet_tags)  # = uncovered(key), known here
 
     # -- time-averaged unmet share, for escalation ----------------------------------------
     def crisis_share(self, crisis_id: str) -> float:

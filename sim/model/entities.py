@@ -122,6 +122,14 @@ class Unit:
     season_out: bool = False  # out of its readiness season (FBO: March-October)
     support_for: Request | None = None  # ground crew: accompanies this request's helicopters
     alerted: float | None = None  # when the decision (or a reallocation) reached it: guarantees
+    # the capability's tags and unit size as plain values: the demand picture reads them for
+    # every unit on every change, and a pydantic attribute read is several dict look-ups
+    tags: tuple[str, ...] = field(init=False, repr=False)
+    size: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tags = tuple(self.capability.tags)
+        self.size = self.capability.unit_size
 
     @property
     def base(self) -> tuple[float, float]:

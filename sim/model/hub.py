@@ -80,6 +80,9 @@ class Hub:
         self._poke_pending = False
         self._last_queue: tuple[int, int, int] | None = None
         self.weights = {k[2:]: v for k, v in spec.policy_params.items() if k.startswith("w_")}
+        # read for every step of every request (a pydantic attribute read is slow)
+        self._fast_track = (spec.fast_track_urgency, spec.fast_track, spec.steps)
+        self._reallocation = spec.reallocation
 
     def connect(
         self,
@@ -112,7 +115,7 @@ class Hub:
         while True:
             yield self.env.timeout(CYCLE_MIN)
             if self.queued:
-                self.reexamine(hourly=self.spec.reallocation)
+                self.reexamine(hourly=self._reallocation)
 
     # -- intake ------------------------------------------------------------------------------
     def submit(self, req: Request) -> None:
@@ -140,8 +143,8 @@ class Hub:
 
     def steps_for(self, req: Request) -> Any:
         """Urgent requests go by phone first and are confirmed in writing later (§2.1) [INF]."""
-        spec = self.spec
-        return spec.fast_track if req.urgency <= spec.fast_track_urgency else spec.steps
+        urgency, fast, steps = self._fast_track
+        return fast if req.urgency <= urgency else steps
 
     def _step(self, req: Request, state: str, dist_name: str) -> Any:
         self.requests.emit(req, state)
@@ -322,7 +325,7 @@ class Hub:
                 self._answer(req, answer)
                 snapshot = self.snapshot()
                 continue
-            victim = decider.reallocation(req, view) if self.spec.reallocation else None
+            victim = decider.reallocation(req, view) if self._reallocation else None
             if victim is not None:
                 self.moves.order(req, victim, decider.who, asked=self.env.now)
                 snapshot = self.snapshot()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sim.model.entities import Request
+from sim.model.rounding import round3, round6
 
 __all__ = [
     "GRANTING",
@@ -38,7 +39,7 @@ def priority_score(
     """
     base = sum(weights.get(k, 1.0) * 3 ** _CLASS_VALUE[c] for k, c in impact.items()) or 1.0
     urgency = 1.0 + 1.0 / max(urgency_min / 60.0, 0.5)
-    return round(base * urgency * max(unmet_share, 0.1), 6)
+    return round6(base * urgency * max(unmet_share, 0.1))
 
 
 class Candidate(NamedTuple):
@@ -113,7 +114,7 @@ def alternatives(view: HubView) -> tuple[dict[str, Any], ...]:
             "capability": c.capability,
             "free": c.free,
             "overlap": c.overlap,
-            "travel_min": round(c.travel_min, 3),
+            "travel_min": round3(c.travel_min),
         }
         for c in view.candidates
     )

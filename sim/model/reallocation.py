@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sim.exercise.models import ReallocationOrder
 from sim.model.entities import Request, Unit, units_needed
 from sim.model.hubview import Decision, Deployment
+from sim.model.rounding import round6
 from sim.model.unitlife import SUPPORT_CHECK_MIN
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ class Reallocations:
         return {
             "from_request": victim.request.id,
             "from_region": victim.request.region,
-            "latency": round(latency, 6),
+            "latency": round6(latency),
             "authority": self.hub.authority,
             "priority_new": req.priority,
             "priority_current": victim.priority,

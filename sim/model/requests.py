@@ -100,6 +100,9 @@ class RequestDesk:
     def connect(self, ctx: DeskParts) -> None:
         """The parts it works with, handed in before t = 0 (a dataclass: it needs many)."""
         self.ctx = ctx
+        # plain tables of what every demand change reads (a pydantic attribute read is slow)
+        self._route = {tag: info.route for tag, info in ctx.ex.tags.items()}
+        self._auto = {cid: spec.auto_requests for cid, spec in ctx.crisis_specs.items()}
 
     def _new(self, stem: str, site: Any = None, **kw: Any) -> Request:
         """A new request; ``stem`` names what it asks for independently of the policy (the
@@ -144,7 +147,7 @@ class RequestDesk:
             crisis=req.crisis,
             capability=req.capability,
             qty=req.quantity,
-            detail={**req.detail(), **detail},
+            detail=req.detail() | detail if detail else req.detail(),
         )
 
     def emit_drafted(self, req: Request) -> None:
@@ -214,31 +217,33 @@ class RequestDesk:
     def gap(self, crisis_id: str, region: str, tag: str) -> int:
         return self.gaps(crisis_id, region, (tag,))[tag]
 
-    def on_demand_change(self, crisis_id: str, region: str) -> None:
-        self._evaluate(crisis_id, region)
+    def on_demand_change(
+        self, crisis_id: str, region: str, uncovered: list[str] | None = None
+    ) -> None:
+        """The demand picture changed; ``uncovered``: its uncovered tags, if the caller has them."""
+        self._evaluate(crisis_id, region, uncovered)
 
     def on_region_change(self, region: str) -> None:
         for crisis_id in self.ctx.active_crises_in(region):
             self._evaluate(crisis_id, region)
             self.ctx.demand.refresh((crisis_id, region))  # a team is up: a reason may be gone
 
-    def _evaluate(self, crisis_id: str, region: str) -> None:
+    def _evaluate(self, crisis_id: str, region: str, uncovered: list[str] | None = None) -> None:
         ctx = self.ctx
-        spec = ctx.crisis_specs[crisis_id]
         run = ctx.crises.runs[crisis_id]
-        if not spec.auto_requests or not run.active:
+        if not self._auto[crisis_id] or not run.active:
             return
         team_ready = ctx.crises.can_request(region)
         gaps: dict[str, int] | None = None
         site = (crisis_id, region)
         # covered tags are skipped: open asks and units on their way only lower a gap
-        for tag in ctx.demand.uncovered(site):
+        for tag in ctx.demand.uncovered(site) if uncovered is None else uncovered:
             key = (crisis_id, region, tag)
             if key in self._drafting:
                 continue
             if key in self._denied_at_level and self._denied_at_level[key] == run.level:
                 continue
-            route = ctx.ex.tags[tag].route
+            route = self._route[tag]
             if route == "WVR51" and not team_ready:
                 continue  # the voorzitter asks once the ROT is up; a burgemeester needs no team
             if self._deliverable(tag, route) is not None:
@@ -274,14 +279,14 @@ class RequestDesk:
         NOTE: on the demand event's path, so the gaps are computed once, and only if needed.
         """
         ctx = self.ctx
-        if not ctx.crisis_specs[crisis_id].auto_requests:
+        if not self._auto[crisis_id]:
             return dict.fromkeys(tags, "no_auto_requests")
         out: dict[str, str] = {}
         level = ctx.crises.runs[crisis_id].level
         gaps: dict[str, int] | None = None
         asked: set[str] | None = None  # tags the site's open requests ask for
         team_ready: bool | None = None
-        drafting, denied, info_of = self._drafting, self._denied_at_level, ctx.ex.tags
+        drafting, denied, route_of = self._drafting, self._denied_at_level, self._route
         for tag in tags:
             key = (crisis_id, region, tag)
             if key in drafting:
@@ -289,8 +294,7 @@ class RequestDesk:
             if key in denied and denied[key] == level:
                 out[tag] = "denied_at_level"
                 continue
-            info = info_of.get(tag)
-            route = info.route if info is not None else "WVR51"
+            route = route_of.get(tag, "WVR51")
             why = self._deliverable(tag, route)
             if why is None and route == "WVR51":
                 if team_ready is None:

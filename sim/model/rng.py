@@ -19,6 +19,7 @@ available: the model never spawns, it names its streams.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -31,18 +32,36 @@ if TYPE_CHECKING:
 __all__ = ["Streams"]
 
 
+_KEYS: dict[str, tuple[int, int]] = {}  # stream name -> spawn key, shared by a sweep's runs
+_KEYS_LIMIT = 100_000
+
+
+def _spawn_key(name: str) -> tuple[int, int]:
+    """The two 32-bit spawn-key words of a stream name (BLAKE2b, remembered across runs)."""
+    key = _KEYS.get(name)
+    if key is None:
+        digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+        key = (int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little"))
+        if len(_KEYS) >= _KEYS_LIMIT:
+            _KEYS.clear()
+        _KEYS[name] = key
+    return key
+
+
 class Streams:
     """Lazily created generators per name for one run's seed."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._streams: dict[str, np.random.Generator] = {}
+        # id(distribution) -> (the distribution, its value if it has only one, its sampler);
+        # holding the distribution keeps its id from being reused while it is cached
+        self._draws: dict[int, tuple[Distribution, float | None, Callable[[Any], float]]] = {}
 
     def __call__(self, name: str) -> np.random.Generator:
         rng = self._streams.get(name)
         if rng is None:
-            digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
-            key = (int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little"))
+            key = _spawn_key(name)
             seed = cast(Any, PresetSeed(spawn_state(self.seed, *key)))  # numpy's stub: SeedSequence
             rng = np.random.Generator(np.random.PCG64(seed))
             self._streams[name] = rng
@@ -52,7 +71,12 @@ class Streams:
         """One draw of ``dist`` from stream ``name``. A distribution with one possible value
         draws nothing, so its stream is not created: a generator costs more to create than
         fifty draws, and many notice, sortie and rest times are fixed."""
-        lo, hi = dist.bounds
-        if lo == hi:
-            return lo
-        return dist.sample(self(name))
+        hit = self._draws.get(id(dist))
+        if hit is None:
+            lo, hi = dist.bounds
+            hit = self._draws[id(dist)] = (dist, lo if lo == hi else None, dist.sampler())
+        _, only, sample = hit
+        if only is not None:
+            return only
+        rng = self._streams.get(name)
+        return sample(rng if rng is not None else self(name))

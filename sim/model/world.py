@@ -49,6 +49,10 @@ class World:
         self.ladder = exercise.ladder
         self.endex = exercise.exercise.duration
         self.crisis_specs: dict[str, Crisis] = {c.id: c for c in exercise.crises}
+        # the tags' measure and life-safety flag as plain tables: read on every demand change,
+        # and a pydantic attribute read costs several dict look-ups
+        self._measure = {tag: info.measure for tag, info in exercise.tags.items()}
+        self._life_safety = {tag: bool(info.life_safety) for tag, info in exercise.tags.items()}
         self._checking = False
         self.started = False
         self.finished = False  # set after run_end: nothing may be journaled any more
@@ -133,12 +137,10 @@ class World:
 
     # -- helpers shared by the parts ----------------------------------------------------------------
     def tag_measure(self, tag: str) -> str:
-        info = self.ex.tags.get(tag)
-        return info.measure if info is not None else "units"
+        return self._measure.get(tag, "units")
 
     def tag_life_safety(self, tag: str) -> bool:
-        info = self.ex.tags.get(tag)
-        return bool(info and info.life_safety)
+        return self._life_safety.get(tag, False)
 
     def active_crises_in(self, region: str) -> list[str]:
         r = self.crises.regions.get(region)

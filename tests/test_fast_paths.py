@@ -1,0 +1,81 @@
+"""The model's speed shortcuts give exactly what the plain code gives: the same floats from
+``round6``/``round3`` as ``round``, and the same draws from ``Streams.draw`` (a distribution's
+``sampler``) as from ``Distribution.sample``, so journals do not change with them."""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.exercise.distributions import dist
+from sim.model.rng import Streams
+from sim.model.rounding import round3, round6
+
+FORMS = [
+    "4h",
+    {"fixed": "0m"},
+    {"triangular": ["30m", "1h", "3h"]},
+    {"triangular": ["1h", "1h", "1h"]},
+    {"triangular": ["0m", "0m", "2h"]},
+    {"uniform": ["10m", "50m"]},
+    {"uniform": ["20m", "20m"]},
+    {"exponential": "45m"},
+    {"exponential": "0m"},
+]
+
+
+def _bits(x: float | int) -> tuple[type, bytes]:
+    """Type and exact bits: tells 0.0 from -0.0 and 3 from 3.0, as the journal's JSON does."""
+    return (type(x), struct.pack("<d", x) if isinstance(x, float) else str(x).encode())
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    x=st.one_of(
+        st.floats(allow_nan=False),
+        st.floats(min_value=-2.0, max_value=2.0),
+        st.integers(min_value=-(10**6), max_value=10**6),
+        st.sampled_from([0.0, -0.0, 0.5, 2.5e-7, 1 / 3, 0.1 + 0.2, math.inf, -math.inf]),
+    )
+)
+def test_remembered_rounding_is_round(x: float) -> None:
+    for _ in range(2):  # the second call comes from the memo
+        assert _bits(round6(x)) == _bits(round(x, 6))
+        assert _bits(round3(x)) == _bits(round(x, 3))
+
+
+def test_an_int_is_not_taken_for_the_float_it_equals() -> None:
+    for value in (3.0, 3, 0.0, 0, -0.0):  # equal dict keys, different JSON
+        assert _bits(round6(value)) == _bits(round(value, 6))
+
+
+def test_remembered_rounding_of_nan_is_nan() -> None:
+    assert math.isnan(round6(math.nan)) and math.isnan(round6(math.nan))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**64), form=st.sampled_from(FORMS))
+def test_a_streams_draw_is_the_distributions_sample(seed: int, form: object) -> None:
+    d = dist(form)
+    streams = Streams(seed)
+    drawn = [streams.draw(d, "request/x/VR01/t/1") for _ in range(20)]
+    lo, hi = d.bounds
+    if lo == hi:  # one possible value: nothing drawn, no stream made
+        assert drawn == [lo] * 20
+        return
+    fresh = Streams(seed)("request/x/VR01/t/1")
+    assert drawn == [d.sample(fresh) for _ in range(20)]
+
+
+def test_draws_of_two_distributions_on_one_stream_interleave_as_samples() -> None:
+    a, b = dist({"triangular": ["1h", "2h", "4h"]}), dist({"exponential": "30m"})
+    streams = Streams(11)
+    drawn = [streams.draw(d, "s") for d in (a, b, a, a, b)]
+    rng = np.random.Generator(np.random.PCG64(0))  # a different stream: the draws differ
+    fresh = Streams(11)("s")
+    assert drawn == [d.sample(fresh) for d in (a, b, a, a, b)]
+    assert drawn != [d.sample(rng) for d in (a, b, a, a, b)]
