@@ -3,7 +3,7 @@
 The book owns the units of every capability (the generic pool's too), their counts per state,
 the epochs that tell the hub which capabilities changed since it last looked, the indexes of
 tasked units (by capability, region, site and the request they are on their way to), and the
-travel look-ups from bases to region seats. It is the one writer of the ``unit`` and
+travel times from bases to region seats (``travel.py``). It is the one writer of the ``unit`` and
 ``capacity`` journal events: every state change goes through ``set``. Collaborators are passed
 in: the clock, the journal, the exercise's capabilities and regions, and how a tag is measured.
 """
@@ -22,6 +22,7 @@ from sim.model.entities import TASKED, UNDERWAY, Request, Unit, units_needed
 from sim.model.geo import Geography
 from sim.model.legal import route_allows
 from sim.model.rounding import round6
+from sim.model.travel import TravelTimes
 
 __all__ = ["GENERIC", "CapacityBook", "in_season"]
 
@@ -81,7 +82,6 @@ class CapacityBook:
         self.units: dict[str, list[Unit]] = {}
         self._by_id: dict[str, Unit] = {}
         self._last_capacity: dict[str, tuple[int, ...]] = {}
-        self._travel_cache: dict[tuple[str, str], tuple[float, float]] = {}
         self._tasked: dict[str, dict[str, Unit]] = {}  # capability -> tasked units by id
         self._count: dict[str, dict[str, int]] = {}  # capability -> state -> units
         # capability -> changes that can alter a decision: free, reserved or unavailable units,
@@ -107,6 +107,7 @@ class CapacityBook:
         self._underway: dict[Request, int] = {}
         self._underway_for: dict[str, Request] = {}
         self._relevant_cache: dict[Request, tuple[int, list[str]]] = {}  # capabilities it could use
+        self.travel = TravelTimes(self.capabilities, regions, geography, self._by_tag)
         for cap_id, cap in self.capabilities.items():
             self._index(cap_id, cap)
             ready = in_season(cap, month)
@@ -251,53 +252,17 @@ class CapacityBook:
     def units_for(self, req: Request) -> int:
         return sum(1 for u in req.units if u.request is req and u.support_for is None)
 
-    # -- travel --------------------------------------------------------------------------------
+    # -- travel (travel.py) ----------------------------------------------------------------------
     def site(self, region: str) -> tuple[float, float]:
-        r = self.regions[region]
-        return r.lat, r.lon
-
-    def travel(
-        self, cap: Capability, origin: tuple[float, float], region: str
-    ) -> tuple[float, float]:
-        lat, lon = self.site(region)
-        return self.outbound(cap, origin, lat, lon)
+        return self.travel.site(region)
 
     def outbound(
         self, cap: Capability, origin: tuple[float, float], lat: float, lon: float
     ) -> tuple[float, float]:
-        """(minutes, km) to a site. A capability with an ``on_scene_within`` guarantee gets
-        there within the guarantee minus its longest notice, however far: the sources give
-        the guarantee, not how the unit keeps it (forward elements, escorts), so the model
-        keeps the promise and the real distance."""
-        minutes, km = self.geography.travel_minutes(
-            cap.mode, origin[0], origin[1], lat, lon, cap.speed_kmh
-        )
-        if cap.on_scene_within is not None and minutes > 0:
-            allowed = cap.on_scene_within.bounds[1] - cap.notice.bounds[1]
-            minutes = min(minutes, max(allowed, 0.0))
-        return minutes, km
-
-    def travel_from_base(self, cap_id: str, region: str) -> float:
-        """Minutes from a capability's base to a region's seat (static, so cached)."""
-        key = (cap_id, region)
-        hit = self._travel_cache.get(key)
-        if hit is None:
-            cap = self.capabilities[cap_id]
-            hit = self._travel_cache[key] = self.travel(cap, (cap.lat, cap.lon), region)
-        return hit[0]
+        return self.travel.outbound(cap, origin, lat, lon)
 
     def nearest_travel(self, req: Request) -> float:
-        """Minutes from the nearest base that could serve the request: the capability asked
-        for, or else any that delivers one of its tags (the priority tie-breaker, §8.3 rule 5).
-        Bases and seats do not move, so this is read from the travel cache."""
-        if req.capability in self.capabilities:
-            return self.travel_from_base(req.capability, req.region)
-        times = [
-            self.travel_from_base(c, req.region)
-            for tag in req.tags
-            for c in self._by_tag.get(tag, ())
-        ]
-        return min(times, default=0.0)
+        return self.travel.nearest(req)
 
     def advised_capability(self, tag: str, route: str, region: str, quantity: int) -> str | None:
         """The RMOA's advice: the nearest capability that can deliver the effect on this route.
@@ -312,7 +277,7 @@ class CapacityBook:
             planned = self._planned[cap_id]
             if planned > 0 and self.legal(cap_id, route):
                 short = units_needed(quantity, measure, self._unit_size[cap_id]) > planned
-                key = (short, self.travel_from_base(cap_id, region), cap_id)
+                key = (short, self.travel.from_base(cap_id, region), cap_id)
                 if best is None or key < best[0]:
                     best = (key, cap_id)
         return best[1] if best else None
@@ -358,7 +323,7 @@ class CapacityBook:
                     free=self.free(cap_id),
                     available_total=self.available_total(cap_id),
                     overlap=overlap,
-                    travel_min=self.travel_from_base(cap_id, req.region),
+                    travel_min=self.travel.from_base(cap_id, req.region),
                     units_needed=units_needed(req.quantity, req.measure, self._unit_size[cap_id]),
                     primary=primary,
                     support_ok=support_ok,
