@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import math
 import struct
+from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.decisionlog import DecisionLog
+from sim.exercise import load_exercise
 from sim.exercise.distributions import dist
+from sim.journal import Journal
+from sim.model import simulate
+from sim.model.deciders import PolicyDecider
 from sim.model.rng import Streams
 from sim.model.rounding import round3, round6
+
+EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 
 FORMS = [
     "4h",
@@ -79,3 +88,28 @@ def test_draws_of_two_distributions_on_one_stream_interleave_as_samples() -> Non
     fresh = Streams(11)("s")
     assert drawn == [d.sample(fresh) for d in (a, b, a, a, b)]
     assert drawn != [d.sample(rng) for d in (a, b, a, a, b)]
+
+
+class _AskingAlways(PolicyDecider):
+    """The same policy, declared impure: the hub asks it at every re-examination."""
+
+    pure = False
+
+
+@pytest.mark.parametrize("policy", ["priority", "fair-share"])
+@pytest.mark.parametrize(
+    "name", ["national-stress-test", "wildfires-unclear", "hybrid-hns", "river-flood"]
+)
+def test_skipping_a_pure_deciders_unchanged_answers_changes_nothing(name: str, policy: str) -> None:
+    """The hourly round reuses a queued request's candidates while its epochs stay the same and
+    asks a pure decider only about reallocation: journals and decision logs are those of a
+    decider asked every time."""
+    ex = load_exercise(EXERCISES / f"{name}.yaml", [("hub.policy", policy)])
+    params = {str(k): v for k, v in ex.hub.policy_params.items()}
+    for seed in (1, 2, 3):
+        texts = []
+        for decider in (PolicyDecider(policy, params), _AskingAlways(policy, params)):
+            journal, decisions = Journal(), DecisionLog()
+            simulate(ex, journal, seed=seed, decider=decider, decisions=decisions)
+            texts.append((journal.text(), decisions.lines))
+        assert texts[0] == texts[1]

@@ -65,6 +65,13 @@ class Decider(Protocol):
         again on any change), not only on the capabilities a request could use."""
         ...
 
+    @property
+    def pure(self) -> bool:
+        """Whether its answers depend only on the request and the view (a policy): a request it
+        left queued, looked at again with the same candidates, stays queued, so the hub may
+        skip asking. Not so for the players or a recording, whose answers depend on the time."""
+        ...
+
     def order_key(self, request: Request, view: HubView) -> tuple[Any, ...]: ...
 
     def decide(self, request: Request, view: HubView) -> Answer: ...
@@ -102,6 +109,7 @@ class PolicyDecider:
     call): ``order_key`` and ``decide`` run for every request at every re-examination.
     """
 
+    pure = True
     order_key: Callable[[Request, HubView], tuple[Any, ...]]
     decide: Callable[[Request, HubView], Answer]
     reallocation: Callable[[Request, HubView], Deployment | None]

@@ -41,6 +41,7 @@ class Question:
 
 class PlayersDecider:
     who = "players"
+    pure = False  # people may answer differently at another moment
 
     def __init__(self, env: simpy.Environment, advisor: PolicyDecider) -> None:
         self.env = env
@@ -133,6 +134,7 @@ class RecordedDecider:
                 self._mobilisations.append(line)
         self.last_line: int | None = None  # the line applied most recently
         self.live_from = float("inf")  # a resumed session: the policy decides from then on
+        self.pure = False  # its answers are the recorded ones of each moment
 
     @property
     def who(self) -> str:

@@ -313,24 +313,34 @@ class Hub:
         for r in pool:  # the picture changed: score on today's unmet need (§8.3 rule 5)
             r.priority = self._priority(r)
         order = sorted(pool, key=lambda r: (*decider.order_key(r, snapshot), r.seq))
+        pure, policy = decider.pure, decider.policy
         for req in order:
             if req not in self.queued or not req.open or req in self.awaiting:
                 continue
             key = book.exam_key(req, everything)
-            if self.queue.same(req, key) and req not in forced:
-                continue  # nothing it could use has changed: the answer would be the same
-            view = self.view(req, snapshot)
-            answer = decider.decide(req, view)
-            if isinstance(answer, simpy.Event) or answer.outcome != "queued":
-                self._answer(req, answer)
-                snapshot = self.snapshot()
-                continue
+            if req not in forced:
+                if self.queue.same(req, key):
+                    continue  # nothing it could use has changed: the answer would be the same
+                seen = None
+            else:  # the hourly round: priorities moved; maybe nothing else did
+                seen = self.queue.seen_under(req, key, policy) if pure else None
+            if seen is not None:
+                # the same candidates, so a policy leaves it queued again: only the reallocation,
+                # which weighs the priorities, can come out differently
+                view = self.sight.view(req, snapshot, seen)
+            else:
+                view = self.view(req, snapshot)
+                answer = decider.decide(req, view)
+                if isinstance(answer, simpy.Event) or answer.outcome != "queued":
+                    self._answer(req, answer)
+                    snapshot = self.snapshot()
+                    continue
             victim = decider.reallocation(req, view) if self._reallocation else None
             if victim is not None:
                 self.moves.order(req, victim, decider.who, asked=self.env.now)
                 snapshot = self.snapshot()
             else:
-                self.queue.examined(req, key)
+                self.queue.examined(req, key, (policy, view.candidates) if pure else None)
 
     def review(self, unit: Unit) -> bool:
         """24-hour review: keep the unit while its effect is still needed (review.py)."""

@@ -16,7 +16,7 @@ from sim.exercise.models import Crisis
 from sim.model.capacity import CapacityBook
 from sim.model.demand import DemandBook
 from sim.model.entities import Request, Unit
-from sim.model.hubview import GRANTING, Decision, Deployment, HubView, priority_score
+from sim.model.hubview import GRANTING, Candidate, Decision, Deployment, HubView, priority_score
 
 if TYPE_CHECKING:
     from sim.model.reallocation import Reallocations
@@ -99,10 +99,16 @@ class HubSight:
             self.book.nearest_travel,
         )
 
-    def view(self, req: Request, snapshot: HubView | None = None) -> HubView:
+    def view(
+        self,
+        req: Request,
+        snapshot: HubView | None = None,
+        candidates: list[Candidate] | None = None,
+    ) -> HubView:
+        """``candidates``: the request's, when the caller knows they have not changed."""
         base = snapshot or self.snapshot()
         return HubView(
-            self.book.candidates(req),
+            self.book.candidates(req) if candidates is None else candidates,
             base.region_units_in_use,
             base.hysteresis,
             self.deployments,
