@@ -1,8 +1,8 @@
 """Instruction counts (valgrind's callgrind) for benchmarks on a noisy machine.
 
 CPU time on a shared virtual machine drifts by tens of percent between runs of the same code;
-the number of instructions a program executes hardly does (about 0.1% between processes, once
-the hash seed is fixed: see below). ``instructions(args)`` runs a Python
+the number of instructions a program executes does not (none between processes, once the hash
+seed is fixed and numpy's OpenBLAS runs one thread: see below). ``instructions(args)`` runs a Python
 command under callgrind and returns its instruction count; a benchmark runs its setup alone and
 setup + part, and subtracts. Roughly fifty times slower than running normally.
 """
@@ -39,7 +39,10 @@ def instructions(args: list[str]) -> int:
         ]
         # a fixed hash seed: str hashes, and with them set and dict orders, vary per process
         # otherwise, and the count of a setup-heavy part moves by several percent
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        # and one OpenBLAS thread: numpy starts a pool of them at import, and their spinning
+        # adds a few million instructions that depend on scheduling (a 3 % spread between two
+        # counts of the same part when two run at once; none with one thread)
+        env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}
         done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     found = _COLLECTED.search(done.stderr)
     if done.returncode != 0 or found is None:

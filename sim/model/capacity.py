@@ -104,7 +104,9 @@ class CapacityBook:
         self._unit_region: dict[str, str] = {}
         self.site_use: dict[tuple[str, str | None, str], int] = {}
         self._unit_site: dict[str, tuple[str, str | None, str]] = {}
-        self._underway: dict[Request, int] = {}
+        # units on their way per request: read-only outside the book (the regions' gaps read
+        # it for every open request on every demand change, so without a method call)
+        self.underway_by_request: dict[Request, int] = {}
         self._underway_for: dict[str, Request] = {}
         self._relevant_cache: dict[Request, tuple[int, list[str]]] = {}  # capabilities it could use
         self.travel = TravelTimes(self.capabilities, regions, geography, self._by_tag)
@@ -165,7 +167,7 @@ class CapacityBook:
             self._bump(unit.cap_id)  # serves elsewhere now: support and preemption inputs moved
         _retally(self._region_use, self._unit_region, unit.id, req.region if req else None)
         coming = unit.request if unit.state in UNDERWAY else None
-        _retally(self._underway, self._underway_for, unit.id, coming)
+        _retally(self.underway_by_request, self._underway_for, unit.id, coming)
 
     def available_total(self, cap_id: str) -> int:
         """Units that are or will be free for national tasks (the pool counts its whole ramp)."""
@@ -247,7 +249,7 @@ class CapacityBook:
 
     def underway(self, req: Request) -> int:
         """Units committed to ``req``, mobilising, travelling or refuelling: help on its way."""
-        return self._underway.get(req, 0)
+        return self.underway_by_request.get(req, 0)
 
     def units_for(self, req: Request) -> int:
         return sum(1 for u in req.units if u.request is req and u.support_for is None)

@@ -156,17 +156,20 @@ class DemandBook:
         need = self.need.get(key, _NONE)
         civil = self.civil.get(key, _NONE)
         mil = self.military.get(key, _NONE)
-        rows = tuple((tag, n, civil.get(tag, 0), mil.get(tag, 0)) for tag, n in need.items())
+        listed = []  # (tag, need, civil, military) per tag: the signature's rows
         shares = []  # unmet share per tag with unmet need (the others add 0.0)
         life = False
         life_crisis = self._life_crisis[crisis_id]
         unmet_tags = []
-        for tag, n, c, m in rows:
+        for tag, n in need.items():  # one pass: this runs on every change of every site
+            c, m = civil.get(tag, 0), mil.get(tag, 0)
+            listed.append((tag, n, c, m))
             if n - c - m > 0:
                 shares.append((n - c - m) / n)
                 unmet_tags.append(tag)
                 if life_crisis and not life and self.tag_life_safety(tag):
                     life = True
+        rows = tuple(listed)
         # NOTE: sum() over the list, not a running total: from Python 3.12 sum() of floats is
         # compensated, so a running total would change the journals recorded there
         share = round6(sum(shares) / len(rows)) if rows else 0.0

@@ -16,7 +16,16 @@ from sim.exercise.models import Crisis
 from sim.model.capacity import CapacityBook
 from sim.model.demand import DemandBook
 from sim.model.entities import Request, Unit
-from sim.model.hubview import GRANTING, Candidate, Decision, Deployment, HubView, priority_score
+from sim.model.hubview import (
+    GRANTING,
+    Candidate,
+    Decision,
+    Deployment,
+    HubView,
+    impact_weight,
+    priority_score,
+    scaled_priority,
+)
 
 if TYPE_CHECKING:
     from sim.model.reallocation import Reallocations
@@ -39,6 +48,7 @@ class HubSight:
         self.weights = weights
         self.hysteresis = hysteresis
         self._scores: dict[Request, tuple[float, float]] = {}  # (unmet share, priority score)
+        self._impact_weight: dict[str, float] = {}  # crisis -> its weighted impact (fixed)
         self._deployment_cache: dict[tuple[str, ...], tuple[Any, list[Deployment]]] = {}
         self._movable_cache: dict[tuple[str, ...], tuple[Any, list[Unit]]] = {}
 
@@ -53,8 +63,12 @@ class HubSight:
         cached = self._scores.get(req)
         if cached is not None and cached[0] == share:
             return cached[1]
-        impact = self.crisis_specs[req.crisis].impact
-        score = priority_score(impact, req.urgency, share, self.weights)  # type: ignore[arg-type]
+        weight = self._impact_weight.get(req.crisis)
+        if weight is None:
+            impact = self.crisis_specs[req.crisis].impact
+            weight = impact_weight(impact, self.weights)  # type: ignore[arg-type]
+            self._impact_weight[req.crisis] = weight
+        score = scaled_priority(weight, req.urgency, share)
         self._scores[req] = (share, score)
         return score
 

@@ -37,9 +37,18 @@ def priority_score(
     U = 1 + 1/max(urgency_h, 0.5) rewards requests that must be met soon; S is the share of the
     crisis's need that is unmet (floored at 0.1 so a scripted request still ranks).
     """
-    base = sum(weights.get(k, 1.0) * 3 ** _CLASS_VALUE[c] for k, c in impact.items()) or 1.0
+    return scaled_priority(impact_weight(impact, weights), urgency_min, unmet_share)
+
+
+def impact_weight(impact: dict[str, str], weights: dict[str, float]) -> float:
+    """sum_k w_k 3^class_k of ``priority_score`` (fixed per crisis: worth computing once)."""
+    return sum(weights.get(k, 1.0) * 3 ** _CLASS_VALUE[c] for k, c in impact.items()) or 1.0
+
+
+def scaled_priority(weight: float, urgency_min: float, unmet_share: float) -> float:
+    """``priority_score`` from the crisis's ``impact_weight``."""
     urgency = 1.0 + 1.0 / max(urgency_min / 60.0, 0.5)
-    return round6(base * urgency * max(unmet_share, 0.1))
+    return round6(weight * urgency * max(unmet_share, 0.1))
 
 
 class Candidate(NamedTuple):

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from sim.exercise.models import Crisis, Exercise, RequestSpec
 from sim.exercise.reference import Ladder
 from sim.model.entities import UNDERWAY, Request
-from sim.model.legal import route_allows
 from sim.model.sites import Site, resolve
 
 if TYPE_CHECKING:
@@ -92,7 +91,6 @@ class RequestDesk:
         self._denied_at_level: dict[tuple[str, str, str], int | None] = {}
         self._asks: dict[str, int] = {}  # stream stem -> requests made under it so far
         self._deliverable_cache: dict[tuple[str, str], str | None] = {}
-        self._deliverable_for = 0  # the number of capabilities the cache was made for
         self._sites: dict[tuple[str, str | None, str | None], Site] = {}
 
     # -- creating requests ------------------------------------------------------------------
@@ -199,13 +197,13 @@ class RequestDesk:
         for t in also:
             if t not in out:
                 out[t] = -civil.get(t, 0) - military.get(t, 0)
-        underway = ctx.defence.book.underway
+        underway = ctx.defence.book.underway_by_request  # no entry: nothing on its way
         for r in self.open_at.get(key, ()):
             if not r.granted_units:  # not decided yet: the ask itself counts
                 for t in r.tags:
                     if t in out:
                         out[t] -= r.quantity
-            if not underway(r):
+            if r not in underway:
                 continue
             for u in r.units:
                 if u.request is r and u.state in UNDERWAY:
@@ -255,19 +253,18 @@ class RequestDesk:
                 self._draft_start(crisis_id, region, tag, route, gaps[tag])
 
     def _deliverable(self, tag: str, route: str) -> str | None:
-        """None if some capability delivers ``tag`` on ``route``; else why not (cached until a
-        capability is added: an inject may bring one)."""
-        capabilities = self.ctx.defence.book.capabilities
-        if len(capabilities) != self._deliverable_for:
-            self._deliverable_cache, self._deliverable_for = {}, len(capabilities)
+        """None if some capability delivers ``tag`` on ``route``; else why not (cached: the
+        capacity book's capabilities, the generic pool's included, are fixed when it is built;
+        injects change units, not capabilities)."""
         key = (tag, route)
         hit = self._deliverable_cache.get(key, "")
         if hit == "":
-            caps = [c for c in capabilities.values() if tag in c.tags]
+            book = self.ctx.defence.book
+            caps = [c for c, cap in book.capabilities.items() if tag in cap.tags]
             hit = (
                 "no_capability"
                 if not caps
-                else (None if any(route_allows(c, route) for c in caps) else "no_route")
+                else (None if any(book.legal(c, route) for c in caps) else "no_route")
             )
             self._deliverable_cache[key] = hit
         return hit
