@@ -50,6 +50,7 @@ class DemandBook:
         # plain tables of what every publication reads (a pydantic attribute read is slow)
         self._life_crisis = {cid: spec.life_safety for cid, spec in crisis_specs.items()}
         self._civil_kind = {tag: info.civil for tag, info in tags.items()}
+        self._civil_means: dict[str, dict[str, int]] = {}
         self.need: dict[Key, dict[str, int]] = {}
         self.civil: dict[Key, dict[str, int]] = {}
         self.military: dict[Key, dict[str, int]] = {}
@@ -120,7 +121,10 @@ class DemandBook:
         With ``changed`` (the crisis whose need changed), only that crisis and those whose civil
         share moved are published: the others show exactly what they showed before.
         """
-        civil_left = dict(self.regions[region].civil.model_dump())
+        means = self._civil_means.get(region)
+        if means is None:  # a region's civil means are fixed: dumped once, copied per pass
+            means = self._civil_means[region] = self.regions[region].civil.model_dump()
+        civil_left = dict(means)
         for crisis_id in self.active_crises_in(region):
             key = (crisis_id, region)
             need = self.need.get(key, {})

@@ -86,6 +86,8 @@ class RequestDesk:
         self.all: list[Request] = []
         self._drafting: set[tuple[str, str, str]] = set()
         self.open_at: dict[tuple[str | None, str], list[Request]] = {}  # (crisis, region) -> open
+        # (crisis, region) -> tag -> open requests asking for it (kept with open_at)
+        self._asking: dict[tuple[str | None, str], dict[str, int]] = {}
         self.denied_in: set[str] = set()  # regions (and "any") that had a request denied
         self.queued_in: set[str] = set()  # regions (and "any") that had a request queued
         self._denied_at_level: dict[tuple[str, str, str], int | None] = {}
@@ -116,6 +118,9 @@ class RequestDesk:
         req.measure = self.ctx.tag_measure(tag)
         self.all.append(req)
         self.open_at.setdefault((req.crisis, req.region), []).append(req)
+        asking = self._asking.setdefault((req.crisis, req.region), {})
+        for t in req.tags:
+            asking[t] = asking.get(t, 0) + 1
         return req
 
     def _site(self, region: str, crisis_id: str | None, ref: Any) -> Site:
@@ -231,7 +236,7 @@ class RequestDesk:
         run = ctx.crises.runs[crisis_id]
         if not self._auto[crisis_id] or not run.active:
             return
-        team_ready = ctx.crises.can_request(region)
+        team_ready: bool | None = None  # asked only for a tag on the Wvr route
         gaps: dict[str, int] | None = None
         site = (crisis_id, region)
         # covered tags are skipped: open asks and units on their way only lower a gap
@@ -242,8 +247,11 @@ class RequestDesk:
             if key in self._denied_at_level and self._denied_at_level[key] == run.level:
                 continue
             route = self._route[tag]
-            if route == "WVR51" and not team_ready:
-                continue  # the voorzitter asks once the ROT is up; a burgemeester needs no team
+            if route == "WVR51":
+                if team_ready is None:
+                    team_ready = ctx.crises.can_request(region)
+                if not team_ready:
+                    continue  # the voorzitter asks once the ROT is up; a burgemeester needs none
             if self._deliverable(tag, route) is not None:
                 continue  # the RMOA advises that Defence has nothing for it on this route
             if gaps is None:
@@ -281,7 +289,7 @@ class RequestDesk:
         out: dict[str, str] = {}
         level = ctx.crises.runs[crisis_id].level
         gaps: dict[str, int] | None = None
-        asked: set[str] | None = None  # tags the site's open requests ask for
+        asked = self._asking.get((crisis_id, region), _NONE)  # tags its open requests ask for
         team_ready: bool | None = None
         drafting, denied, route_of = self._drafting, self._denied_at_level, self._route
         for tag in tags:
@@ -299,15 +307,11 @@ class RequestDesk:
                 if not team_ready:
                     low = ctx.crises.region(region).level < ctx.ladder.request_level
                     why = "below_request_level" if low else "waiting_for_team"
-            if why is None:
-                if asked is None:
-                    open_ = self.open_at.get((crisis_id, region), ())
-                    asked = {t for r in open_ for t in r.tags}
-                if tag not in asked:
-                    if gaps is None:
-                        gaps = self.gaps(crisis_id, region)
-                    if gaps.get(tag, 0) <= 0:
-                        why = "covered_by_other"
+            if why is None and tag not in asked:
+                if gaps is None:
+                    gaps = self.gaps(crisis_id, region)
+                if gaps.get(tag, 0) <= 0:
+                    why = "covered_by_other"
             if why is not None:
                 out[tag] = why
         return out
@@ -356,6 +360,11 @@ class RequestDesk:
         req.outcome = outcome
         self.emit(req, "closed", outcome=outcome, reason=reason)
         self.open_at[(req.crisis, req.region)].remove(req)
+        asking = self._asking[(req.crisis, req.region)]
+        for t in req.tags:
+            asking[t] -= 1
+            if not asking[t]:
+                del asking[t]
         if outcome == "denied" and req.crisis is not None and not req.scripted:
             run = self.ctx.crises.runs[req.crisis]
             for tag in req.tags:
