@@ -157,8 +157,9 @@ class CapacityBook:
     def track(self, unit: Unit) -> None:
         """Keep the tables of tasked units up to date: by capability, by region, by site (for
         ground crews) and by request they are on their way to (for the regions' gaps)."""
-        req = unit.request if unit.tasked else None
-        if unit.tasked:
+        tasked = unit.state in TASKED
+        req = unit.request if tasked else None
+        if tasked:
             self._tasked.setdefault(unit.cap_id, {})[unit.id] = unit
         else:
             self._tasked.get(unit.cap_id, {}).pop(unit.id, None)
@@ -369,12 +370,9 @@ class CapacityBook:
         """Change a unit's state and journal it (``unit``, and ``capacity`` if it changed)."""
         self.state(unit, state)
         req = unit.request if state in _TRAVELLING else None
-        detail: dict[str, Any] = {
-            "until": until,
-            "travel_min": None,
-            "distance_km": None,
-            **{k: round6(v) for k, v in extra.items()},
-        }
+        detail: dict[str, Any] = {"until": until, "travel_min": None, "distance_km": None}
+        for k, v in extra.items():  # most changes have none
+            detail[k] = round6(v)
         if reason is not None:
             detail["reason"] = reason
         self.record(

@@ -17,7 +17,7 @@ import simpy
 
 from sim.decisionlog import DecisionLog
 from sim.exercise.models import Crisis, Exercise
-from sim.journal import Recorder
+from sim.journal import Recorder, bound
 from sim.model.crises import Crises, CrisesParts
 from sim.model.deciders import Decider, make_decider
 from sim.model.defence import Defence
@@ -41,6 +41,8 @@ class World:
         decisions: DecisionLog | None = None,
     ) -> None:
         self.ex = exercise
+        self._recorder = record  # the object, which may count its events
+        record = bound(record)  # its parts call it on every event (journal.bound)
         self.record = record
         self.decisions = decisions if decisions is not None else DecisionLog()
         self.seed = streams.seed
@@ -217,7 +219,7 @@ class World:
             detail={
                 "outcomes": dict(sorted(outcomes.items())),
                 "open": [r.id for r in self.requests.all if r.open],
-                "events": _count(self.record),
+                "events": _count(self._recorder),
             },
         )
         self.finished = True
