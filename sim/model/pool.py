@@ -62,6 +62,7 @@ class GenericPool:
         self.book = book
         self.spec = spec
         self.tags: tuple[str, ...] = tuple(spec.tags) if spec is not None else ()
+        self._tag_set = frozenset(self.tags)  # asked on every change of the picture
         self.mobilised_at: float | None = None
 
     def connect(self, poke: Callable[[], None]) -> None:
@@ -72,7 +73,8 @@ class GenericPool:
         mobilise (the exercise has none, or it is mobilised already)."""
         if GENERIC not in self.book.capabilities or self.mobilised_at is not None:
             return None
-        return [r for r in queued if any(t in self.tags for t in r.tags)]
+        tags = self._tag_set
+        return [r for r in queued if not tags.isdisjoint(r.tags)]
 
     def mobilise(self, waiting: list[str]) -> None:
         """National mobilisation decided now: the pool grows along its ramp [S26][S19]."""
