@@ -101,7 +101,7 @@ class RequestDesk:
         """The parts it works with, handed in before t = 0 (a dataclass: it needs many)."""
         self.ctx = ctx
         # plain tables of what every demand change reads (a pydantic attribute read is slow)
-        self._route = {tag: info.route for tag, info in ctx.ex.tags.items()}
+        self._route: dict[str, str] = {tag: info.route for tag, info in ctx.ex.tags.items()}
         self._auto = {cid: spec.auto_requests for cid, spec in ctx.crisis_specs.items()}
 
     def _new(self, stem: str, site: Any = None, **kw: Any) -> Request:
@@ -188,17 +188,26 @@ class RequestDesk:
         return req
 
     # -- subsidiarity ---------------------------------------------------------------------------
-    def gaps(self, crisis_id: str, region: str, also: tuple[str, ...] = ()) -> dict[str, int]:
+    def gaps(
+        self,
+        crisis_id: str,
+        region: str,
+        also: tuple[str, ...] = (),
+        only: list[str] | None = None,
+    ) -> dict[str, int]:
         """Per tag: need not covered by civil means, units on scene, units on their way or open
         asks (negative: more than needed). One pass over the site's open requests for all tags;
-        ``also`` adds tags the level no longer needs."""
+        ``also`` adds tags the level no longer needs; ``only``: just these tags of the need."""
         ctx = self.ctx
         key = (crisis_id, region)
         demand = ctx.demand
         need = demand.need.get(key, _NONE)
         civil = demand.civil.get(key, _NONE)
         military = demand.military.get(key, _NONE)
-        out = {t: n - civil.get(t, 0) - military.get(t, 0) for t, n in need.items()}
+        if only is None:
+            out = {t: n - civil.get(t, 0) - military.get(t, 0) for t, n in need.items()}
+        else:
+            out = {t: need[t] - civil.get(t, 0) - military.get(t, 0) for t in only}
         for t in also:
             if t not in out:
                 out[t] = -civil.get(t, 0) - military.get(t, 0)
@@ -237,7 +246,7 @@ class RequestDesk:
         if not self._auto[crisis_id] or not run.active:
             return
         team_ready: bool | None = None  # asked only for a tag on the Wvr route
-        gaps: dict[str, int] | None = None
+        wanted: list[tuple[str, str]] = []  # (tag, route) the region would ask for if short
         site = (crisis_id, region)
         # covered tags are skipped: open asks and units on their way only lower a gap
         for tag in ctx.demand.uncovered(site) if uncovered is None else uncovered:
@@ -254,11 +263,16 @@ class RequestDesk:
                     continue  # the voorzitter asks once the ROT is up; a burgemeester needs none
             if self._deliverable(tag, route) is not None:
                 continue  # the RMOA advises that Defence has nothing for it on this route
-            if gaps is None:
-                gaps = self.gaps(crisis_id, region)
-            if gaps.get(tag, 0) > 0:
-                self._drafting.add(key)
-                self._draft_start(crisis_id, region, tag, route, gaps[tag])
+            wanted.append((tag, route))
+        if not wanted:
+            return
+        # the gaps as they stand now, for the wanted tags only (a draft started for one tag does
+        # not change another's gap before its request is sent)
+        gaps = self.gaps(crisis_id, region, only=[tag for tag, _ in wanted])
+        for tag, way in wanted:
+            if gaps[tag] > 0:
+                self._drafting.add((crisis_id, region, tag))
+                self._draft_start(crisis_id, region, tag, way, gaps[tag])
 
     def _deliverable(self, tag: str, route: str) -> str | None:
         """None if some capability delivers ``tag`` on ``route``; else why not (cached: the
