@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.exercise import load_exercise
-from sim.model.requests import NOT_ASKED
+from sim.model.subsidiarity import NOT_ASKED
 from tests.simhelpers import exercise, of, run
 
 ROOT = Path(__file__).resolve().parent.parent

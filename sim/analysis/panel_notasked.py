@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_ASKED_ORDER", "draw_not_asked", "not_asked_legend", "not_asked_stretches"]
 
-# The order of the numbers: the journal's codes (sim.model.requests.NOT_ASKED), as the hub
+# The order of the numbers: the journal's codes (sim.model.subsidiarity.NOT_ASKED), as the hub
 # would check them. A code this table does not know gets the next number.
 NOT_ASKED_ORDER = (
     "no_auto_requests",

@@ -6,7 +6,8 @@ request level (the ROT under GRIP) is active. The RMOA's advice is the nearest c
 delivers the effect; the route follows the effect (Wvr art. 51 by default, Politiewet 57 for KMar
 police tasks, 58 for guarding, MSOB for other support) and the requester follows the route
 (§8.3 rule 2). After a denial a region does not ask again for that effect until the level changes.
-Scripted request injects arrive at the LOCC directly: the players or EXCON drafted them.
+Scripted request injects arrive at the LOCC directly: the players or EXCON drafted them. The gaps
+themselves, and the reasons a region does not ask, are in ``subsidiarity.py``.
 
 Collaborators come through ``connect(DeskParts)`` before t = 0: the desk reads the crises, the
 demand picture, Defence and the hub, most built after it, so one small dataclass of exactly the
@@ -21,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from sim.exercise.models import Crisis, Exercise, RequestSpec
 from sim.exercise.reference import Ladder
-from sim.model.entities import UNDERWAY, Request
+from sim.model.entities import Request
 from sim.model.sites import Site, resolve
+from sim.model.subsidiarity import site_gaps
 
 if TYPE_CHECKING:
     import simpy
@@ -34,19 +36,7 @@ if TYPE_CHECKING:
     from sim.model.hub import Hub
     from sim.model.rng import Streams
 
-__all__ = ["NOT_ASKED", "REQUESTER_FOR_ROUTE", "DeskParts", "RequestDesk"]
-
-# Why a region does not ask for unmet demand (the ``not_asked`` of a demand event).
-NOT_ASKED = {
-    "no_auto_requests": "the crisis asks only through scripted requests (auto_requests: false)",
-    "below_request_level": "the region is below the ladder's request level: no team may ask yet",
-    "waiting_for_team": "the team of the request level (ROT under GRIP) is not active yet",
-    "denied_at_level": "denied at this level; the region asks again when the level changes",
-    "no_capability": "no Defence capability in the exercise delivers this effect",
-    "no_route": "capabilities deliver it, but none may be granted on the effect's legal route",
-    "covered_by_other": "units granted for another effect cover it on arrival (a ground crew "
-    "with its helicopters)",
-}
+__all__ = ["REQUESTER_FOR_ROUTE", "DeskParts", "RequestDesk"]
 
 REQUESTER_FOR_ROUTE = {
     "WVR51": "voorzitter_VR",
@@ -195,36 +185,16 @@ class RequestDesk:
         also: tuple[str, ...] = (),
         only: list[str] | None = None,
     ) -> dict[str, int]:
-        """Per tag: need not covered by civil means, units on scene, units on their way or open
-        asks (negative: more than needed). One pass over the site's open requests for all tags;
-        ``also`` adds tags the level no longer needs; ``only``: just these tags of the need."""
-        ctx = self.ctx
+        """The site's gaps per tag (``subsidiarity.site_gaps``)."""
         key = (crisis_id, region)
-        demand = ctx.demand
-        need = demand.need.get(key, _NONE)
-        civil = demand.civil.get(key, _NONE)
-        military = demand.military.get(key, _NONE)
-        if only is None:
-            out = {t: n - civil.get(t, 0) - military.get(t, 0) for t, n in need.items()}
-        else:
-            out = {t: need[t] - civil.get(t, 0) - military.get(t, 0) for t in only}
-        for t in also:
-            if t not in out:
-                out[t] = -civil.get(t, 0) - military.get(t, 0)
-        underway = ctx.defence.book.underway_by_request  # no entry: nothing on its way
-        for r in self.open_at.get(key, ()):
-            if not r.granted_units:  # not decided yet: the ask itself counts
-                for t in r.tags:
-                    if t in out:
-                        out[t] -= r.quantity
-            if r not in underway:
-                continue
-            for u in r.units:
-                if u.request is r and u.state in UNDERWAY:
-                    for t in demand.contribution_tags(u):
-                        if t in out:
-                            out[t] -= demand.unit_amount(u, t)
-        return out
+        return site_gaps(
+            self.ctx.demand,
+            self.ctx.defence.book.underway_by_request,
+            self.open_at.get(key, ()),
+            key,
+            also,
+            only,
+        )
 
     def gap(self, crisis_id: str, region: str, tag: str) -> int:
         return self.gaps(crisis_id, region, (tag,))[tag]
