@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from sim.decisionlog import DecisionLog
 from sim.exercise import load_exercise
-from sim.exercise.distributions import dist
+from sim.exercise.distributions import Distribution, dist
 from sim.journal import Journal
 from sim.model import simulate
 from sim.model.deciders import PolicyDecider
@@ -30,6 +30,8 @@ FORMS = [
     {"triangular": ["30m", "1h", "3h"]},
     {"triangular": ["1h", "1h", "1h"]},
     {"triangular": ["0m", "0m", "2h"]},
+    {"triangular": ["10m", "2h", "2h"]},
+    {"triangular": ["7m", "13m", "1h"]},
     {"uniform": ["10m", "50m"]},
     {"uniform": ["20m", "20m"]},
     {"exponential": "45m"},
@@ -71,13 +73,35 @@ def test_remembered_rounding_of_nan_is_nan() -> None:
 def test_a_streams_draw_is_the_distributions_sample(seed: int, form: object) -> None:
     d = dist(form)
     streams = Streams(seed)
-    drawn = [streams.draw(d, "request/x/VR01/t/1") for _ in range(20)]
+    drawn = [streams.draw(d, "request/x/VR01/t/1") for _ in range(200)]
     lo, hi = d.bounds
     if lo == hi:  # one possible value: nothing drawn, no stream made
-        assert drawn == [lo] * 20
+        assert drawn == [lo] * 200
         return
     fresh = Streams(seed)("request/x/VR01/t/1")
-    assert drawn == [d.sample(fresh) for _ in range(20)]
+    assert drawn == [d.sample(fresh) for _ in range(200)]  # numpy's own methods, bit for bit
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=2**32),
+    a=st.floats(min_value=0, max_value=5000),
+    b=st.floats(min_value=0, max_value=5000),
+    c=st.floats(min_value=0.001, max_value=5000),
+)
+def test_samplers_transform_one_draw_as_numpy_does(seed: int, a: float, b: float, c: float) -> None:
+    lo, mode, hi = a, a + b, a + b + c
+    build = Distribution.model_construct  # minutes as floats, as the loader leaves them
+    for d in (
+        build(triangular=[lo, mode, hi]),
+        build(triangular=[lo, lo, hi]),
+        build(triangular=[lo, hi, hi]),
+        build(uniform=[lo, hi]),
+        build(exponential=hi),
+    ):
+        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+        sample = d.sampler()
+        assert [sample(ours) for _ in range(50)] == [d.sample(numpys) for _ in range(50)]
 
 
 def test_draws_of_two_distributions_on_one_stream_interleave_as_samples() -> None:

@@ -13,6 +13,7 @@ Sampling takes a ``numpy.random.Generator`` so each model stream owns its random
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -91,7 +92,11 @@ class Distribution(BaseModel):
         """``sample`` with the form resolved once: the same draws from the same generator.
 
         The model draws from a few dozen distributions thousands of times a run, and every
-        attribute read of a pydantic model goes through its ``__getattr__`` hook.
+        attribute read of a pydantic model goes through its ``__getattr__`` hook. numpy's
+        triangular and uniform are one ``random()`` each, transformed as numpy's C code
+        transforms it (``random_triangular``, ``random_uniform`` in its distributions.c), in
+        the same double arithmetic: the same floats without numpy's argument handling, which
+        costs more than the draw (tests/test_fast_paths.py compares them draw by draw).
         """
         if self.fixed is not None:
             fixed = self.fixed
@@ -100,14 +105,15 @@ class Distribution(BaseModel):
             lo, mode, hi = self.triangular
             if lo == hi:
                 return lambda rng: lo
-            return lambda rng: float(rng.triangular(lo, mode, hi))
+            return _triangular(lo, mode, hi)
         if self.uniform is not None:
             low, high = self.uniform
-            return lambda rng: float(rng.uniform(low, high))
+            span = high - low
+            return lambda rng: low + span * rng.random()
         mean = self.exponential
         assert mean is not None
         if mean > 0:
-            return lambda rng: float(rng.exponential(mean))
+            return lambda rng: mean * rng.standard_exponential()
         return lambda rng: 0.0
 
     @property
@@ -142,6 +148,23 @@ class Distribution(BaseModel):
             return {"uniform": [format_duration(v) for v in self.uniform]}
         assert self.exponential is not None
         return {"exponential": format_duration(self.exponential)}
+
+
+def _triangular(left: float, mode: float, right: float) -> Callable[[Any], float]:
+    """numpy's ``random_triangular`` with its constants computed once (``left < right``)."""
+    base = right - left
+    leftbase = mode - left
+    ratio = leftbase / base
+    leftprod = leftbase * base
+    rightprod = (right - mode) * base
+
+    def draw(rng: Any) -> float:
+        u = rng.random()
+        if u <= ratio:
+            return left + math.sqrt(u * leftprod)
+        return right - math.sqrt((1.0 - u) * rightprod)
+
+    return draw
 
 
 def _plain_string_is_fixed(value: Any) -> Any:
