@@ -307,6 +307,13 @@ class CapacityBook:
         )
 
     def candidates(self, req: Request) -> list[Candidate]:
+        """The capabilities that could serve ``req`` as the capacity test sees them now.
+
+        NOTE: depends only on the epochs of ``relevant(req)`` and on fields a request keeps
+        from its drafting on; the hub's hourly round reuses a queued request's candidates while
+        its ``exam_key`` stays the same (hub.py ``reexamine``). A field that changes otherwise
+        (with time, say) must bump the epochs or end that reuse.
+        """
         tags = set(req.tags)
         out = []
         for cap_id in self.relevant(req):
