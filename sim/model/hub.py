@@ -313,7 +313,8 @@ class Hub:
         for r in pool:  # the picture changed: score on today's unmet need (§8.3 rule 5)
             r.priority = self._priority(r)
         order = sorted(pool, key=lambda r: (*decider.order_key(r, snapshot), r.seq))
-        pure, policy = getattr(decider, "pure", False), decider.policy  # unsure: ask every time
+        # a decider that does not say it is pure is asked every time
+        pure, policy = getattr(decider, "pure", False), decider.policy
         for req in order:
             if req not in self.queued or not req.open or req in self.awaiting:
                 continue
