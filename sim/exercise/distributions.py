@@ -76,27 +76,19 @@ class Distribution(BaseModel):
         return values
 
     def sample(self, rng: Any) -> float:
-        """Draw one duration in minutes."""
-        if self.fixed is not None:
-            return self.fixed
-        if self.triangular is not None:
-            lo, mode, hi = self.triangular
-            return lo if lo == hi else float(rng.triangular(lo, mode, hi))
-        if self.uniform is not None:
-            lo, hi = self.uniform
-            return float(rng.uniform(lo, hi))
-        assert self.exponential is not None
-        return float(rng.exponential(self.exponential)) if self.exponential > 0 else 0.0
+        """Draw one duration in minutes (a hot path draws through ``sampler``)."""
+        return self.sampler()(rng)
 
     def sampler(self) -> Callable[[Any], float]:
-        """``sample`` with the form resolved once: the same draws from the same generator.
+        """A function drawing one duration from a generator, with the form resolved once.
 
         The model draws from a few dozen distributions thousands of times a run, and every
         attribute read of a pydantic model goes through its ``__getattr__`` hook. numpy's
         triangular and uniform are one ``random()`` each, transformed as numpy's C code
         transforms it (``random_triangular``, ``random_uniform`` in its distributions.c), in
-        the same double arithmetic: the same floats without numpy's argument handling, which
-        costs more than the draw (tests/test_fast_paths.py compares them draw by draw).
+        the same double arithmetic: the same floats as numpy's methods without their argument
+        handling, which costs more than the draw (tests/test_fast_paths.py compares them draw
+        by draw with numpy's ``triangular``, ``uniform`` and ``exponential``).
         """
         if self.fixed is not None:
             fixed = self.fixed

@@ -201,6 +201,10 @@ class CapacityBook:
     def free(self, cap_id: str) -> int:
         return self._count.get(cap_id, {}).get("available", 0)
 
+    def delivering(self, tag: str) -> list[str]:
+        """The capabilities that deliver ``tag`` (read only)."""
+        return self._by_tag.get(tag, [])
+
     def legal(self, cap_id: str, route: str) -> bool:
         """``route_allows`` for a capability of the book (cached: both are fixed for the run)."""
         key = (cap_id, route)

@@ -325,12 +325,10 @@ class Hub:
                 seen = None
             else:  # the hourly round: priorities moved; maybe nothing else did
                 seen = self.queue.seen_under(req, key, policy) if pure else None
-            if seen is not None:
-                # the same candidates, so a policy leaves it queued again: only the reallocation,
-                # which weighs the priorities, can come out differently
-                view = self.sight.view(req, snapshot, seen)
-            else:
-                view = self.view(req, snapshot)
+            view = self.sight.view(req, snapshot, seen)
+            # with the same candidates a policy leaves it queued again: only the reallocation,
+            # which weighs the priorities, can come out differently
+            if seen is None:
                 answer = decider.decide(req, view)
                 if isinstance(answer, simpy.Event) or answer.outcome != "queued":
                     self._answer(req, answer)

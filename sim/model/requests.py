@@ -252,7 +252,7 @@ class RequestDesk:
         hit = self._deliverable_cache.get(key, "")
         if hit == "":
             book = self.ctx.defence.book
-            caps = [c for c, cap in book.capabilities.items() if tag in cap.tags]
+            caps = book.delivering(tag)
             hit = (
                 "no_capability"
                 if not caps
