@@ -127,13 +127,37 @@ def test_wall_seconds_until_next_event() -> None:
     assert clock.wall_seconds_until(20) == math.inf
 
 
-def test_set_cap_ends_now_but_not_in_the_past() -> None:
+def test_end_at_ends_now() -> None:
     clock, wall = make(speed=60)
     wall.advance(60)
-    clock.set_cap(clock.now())
+    clock.end_at(clock.now())
     assert clock.finished
+    wall.advance(60)
+    assert clock.now() == 60.0
+
+
+class TickingWall(FakeWall):
+    """A wall clock that has moved on a little every time it is read, as a real one has."""
+
+    def __call__(self) -> float:
+        self.t += 0.001
+        return self.t
+
+
+def test_end_at_stops_a_running_clock_at_the_worlds_endex() -> None:
+    """``end`` while the clock runs: a second reading is already later than the world's ENDEX
+    (capping at it refused a time in the past, so ENDEX was never set and the clock ran on);
+    ENDEX at the world's time holds, and the clock stays there."""
+    wall = TickingWall()
+    clock = ScenarioClock(wall=wall, speed=600)
+    wall.advance(60)
+    world_endex = clock.now()
+    assert clock.now() > world_endex  # a second reading: ``end`` capped at it and failed
+    clock.end_at(world_endex)
+    wall.advance(600)
+    assert clock.now() == world_endex and clock.finished and clock.cap == world_endex
     with pytest.raises(ClockError):
-        clock.set_cap(10)
+        clock.end_at(math.nan)
 
 
 def test_no_drift_over_many_changes() -> None:

@@ -140,12 +140,17 @@ class ScenarioClock:
         self._anchor_min = min(float(scenario_min), self._cap)
         return self._anchor_min
 
-    def set_cap(self, cap: float) -> None:
-        """Move ENDEX (``end`` sets it to now); never before the current scenario time."""
-        if math.isnan(cap) or cap < self.now():
-            raise ClockError(f"ENDEX ({cap!r}) would be before the current scenario time")
+    def end_at(self, scenario_min: float) -> None:
+        """ENDEX at ``scenario_min``, the time the world ended: the clock stops there for good.
+
+        A running clock reads a little later on every look (and the world catches up with it a
+        tick at a time), so ENDEX is not a second reading, which would already be later than
+        the world's ENDEX: it is the world's time, and the reading comes back to it.
+        """
+        if not math.isfinite(scenario_min):
+            raise ClockError(f"ENDEX ({scenario_min!r}) must be a finite time")
         self._rebase()
-        self._cap = float(cap)
+        self._cap = float(scenario_min)
 
     def _rebase(self) -> None:
         """Freeze the current reading as the new anchor (before any change)."""

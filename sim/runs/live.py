@@ -226,7 +226,7 @@ class LiveSession:
             return
         self.session.finish()
         if self.clock is not None:
-            self.clock.set_cap(self.clock.now())
+            self.clock.end_at(self.session.now)  # the world's ENDEX, not a second reading
         self._say(CommandResult(True, f"ENDEX {format_t(self.session.now)}: session ended"))
         if self.on_finish is not None:
             said = self.on_finish()
