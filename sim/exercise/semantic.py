@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from sim.exercise.errors import Issue
-from sim.exercise.models import Exercise, ReallocationOrder, payload_fields
+from sim.exercise.injectspec import ReallocationOrder, payload_fields
+from sim.exercise.models import Exercise
 from sim.exercise.reference import find_place
 from sim.exercise.times import format_t
 from sim.exercise.yamlsafe import Marks, path_str

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sim.exercise.models import ReallocationOrder
+from sim.exercise.injectspec import ReallocationOrder
 from sim.model.entities import Request, Unit, units_needed
 from sim.model.hubview import Decision, Deployment
 from sim.model.rounding import round6
