@@ -65,12 +65,14 @@ class DemandBook:
     def connect(
         self,
         active_crises_in: Callable[[str], list[str]],
-        not_asked: Callable[[str, str, list[str]], dict[str, Any]],
-        on_demand_change: Callable[[str, str, list[str]], None],
+        assess: Callable[[str, str, list[str]], tuple[dict[str, str], list[Any]]],
+        on_demand_change: Callable[[str, str, list[Any]], None],
     ) -> None:
-        """The crises (which are active where) and the request desk, built after the book."""
+        """The crises (which are active where) and the request desk, built after the book:
+        ``assess`` gives why the region does not ask for unmet tags and what it would ask for;
+        the book journals the first and hands the second to ``on_demand_change``."""
         self.active_crises_in = active_crises_in
-        self.not_asked = not_asked
+        self.assess = assess
         self.on_demand_change = on_demand_change
 
     # -- need ---------------------------------------------------------------------------
@@ -177,7 +179,7 @@ class DemandBook:
         # NOTE: sum() over the list, not a running total: from Python 3.12 sum() of floats is
         # compensated, so a running total would change the journals recorded there
         share = round6(sum(shares) / len(rows)) if rows else 0.0
-        not_asked = self.not_asked(crisis_id, region, unmet_tags) if unmet_tags else {}
+        not_asked, wanted = self.assess(crisis_id, region, unmet_tags) if unmet_tags else ({}, [])
         signature = (share, life, rows, not_asked)
         if self._last.get(key) == signature:
             return  # most calls: nothing this crisis shows in this region changed
@@ -200,7 +202,7 @@ class DemandBook:
             qty=len(unmet_tags),
             detail={"tags": tags, "life_safety_unmet": life, "not_asked": not_asked},
         )
-        self.on_demand_change(crisis_id, region, unmet_tags)  # = uncovered(key), known here
+        self.on_demand_change(crisis_id, region, wanted)  # nothing it read changed since
 
     # -- time-averaged unmet share, for escalation ----------------------------------------
     def crisis_share(self, crisis_id: str) -> float:

@@ -200,41 +200,27 @@ class RequestDesk:
         return self.gaps(crisis_id, region, (tag,))[tag]
 
     def on_demand_change(
-        self, crisis_id: str, region: str, uncovered: list[str] | None = None
+        self, crisis_id: str, region: str, wanted: list[tuple[str, str]] | None = None
     ) -> None:
-        """The demand picture changed; ``uncovered``: its uncovered tags, if the caller has them."""
-        self._evaluate(crisis_id, region, uncovered)
+        """The demand picture changed; ``wanted``: what ``assess`` found the region would ask for
+        (if the caller has it: the demand book assesses every change it journals)."""
+        if wanted is None:
+            self._evaluate(crisis_id, region)
+        else:
+            self._ask(crisis_id, region, wanted)
 
     def on_region_change(self, region: str) -> None:
         for crisis_id in self.ctx.active_crises_in(region):
             self._evaluate(crisis_id, region)
             self.ctx.demand.refresh((crisis_id, region))  # a team is up: a reason may be gone
 
-    def _evaluate(self, crisis_id: str, region: str, uncovered: list[str] | None = None) -> None:
-        ctx = self.ctx
-        run = ctx.crises.runs[crisis_id]
-        if not self._auto[crisis_id] or not run.active:
-            return
-        team_ready: bool | None = None  # asked only for a tag on the Wvr route
-        wanted: list[tuple[str, str]] = []  # (tag, route) the region would ask for if short
-        site = (crisis_id, region)
-        # covered tags are skipped: open asks and units on their way only lower a gap
-        for tag in ctx.demand.uncovered(site) if uncovered is None else uncovered:
-            key = (crisis_id, region, tag)
-            if key in self._drafting:
-                continue
-            if key in self._denied_at_level and self._denied_at_level[key] == run.level:
-                continue
-            route = self._route[tag]
-            if route == "WVR51":
-                if team_ready is None:
-                    team_ready = ctx.crises.can_request(region)
-                if not team_ready:
-                    continue  # the voorzitter asks once the ROT is up; a burgemeester needs none
-            if self._deliverable(tag, route) is not None:
-                continue  # the RMOA advises that Defence has nothing for it on this route
-            wanted.append((tag, route))
-        if not wanted:
+    def _evaluate(self, crisis_id: str, region: str) -> None:
+        """Ask for the site's uncovered tags the region may ask for, where they are short."""
+        if self._auto[crisis_id] and self.ctx.crises.runs[crisis_id].active:
+            self._ask(crisis_id, region, self.assess(crisis_id, region, None, reasons=False)[1])
+
+    def _ask(self, crisis_id: str, region: str, wanted: list[tuple[str, str]]) -> None:
+        if not wanted or not self._auto[crisis_id] or not self.ctx.crises.runs[crisis_id].active:
             return
         # the gaps as they stand now, for the wanted tags only (a draft started for one tag does
         # not change another's gap before its request is sent)
@@ -262,16 +248,31 @@ class RequestDesk:
         return hit
 
     def not_asked(self, crisis_id: str, region: str, tags: list[str]) -> dict[str, str]:
-        """Why the region does not ask for these tags' unmet need ({tag: NOT_ASKED code});
-        tags it is asking for, or will ask for (nothing stands in the way), are left out.
+        """Why the region does not ask for these tags' unmet need ({tag: NOT_ASKED code})."""
+        return self.assess(crisis_id, region, tags)[0]
 
-        NOTE: on the demand event's path, so the gaps are computed once, and only if needed.
+    def assess(
+        self, crisis_id: str, region: str, tags: list[str] | None, reasons: bool = True
+    ) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """For a site's uncovered ``tags`` (None: as the demand picture has them): why the region
+        does not ask for some ({tag: NOT_ASKED code}), and the (tag, route) pairs it would ask
+        for if they are short (it is not drafting one, it was not denied at this level, Defence
+        has something for it on its route, and the team that asks is up). Tags it is asking for,
+        or will ask for, have no reason; ``reasons=False`` skips the one that needs the gaps.
+
+        NOTE: on the demand event's path, once per change, for both answers: the demand book
+        journals the reasons and hands the pairs back (``on_demand_change``) after the event.
+        The full gaps are computed only for a wanted tag nobody asks for yet.
         """
         ctx = self.ctx
+        if tags is None:
+            tags = ctx.demand.uncovered((crisis_id, region))
         if not self._auto[crisis_id]:
-            return dict.fromkeys(tags, "no_auto_requests")
+            return dict.fromkeys(tags, "no_auto_requests"), []
         out: dict[str, str] = {}
-        level = ctx.crises.runs[crisis_id].level
+        wanted: list[tuple[str, str]] = []
+        run = ctx.crises.runs[crisis_id]
+        level = run.level
         gaps: dict[str, int] | None = None
         asked = self._asking.get((crisis_id, region), _NONE)  # tags its open requests ask for
         team_ready: bool | None = None
@@ -291,14 +292,16 @@ class RequestDesk:
                 if not team_ready:
                     low = ctx.crises.region(region).level < ctx.ladder.request_level
                     why = "below_request_level" if low else "waiting_for_team"
-            if why is None and tag not in asked:
-                if gaps is None:
-                    gaps = self.gaps(crisis_id, region)
-                if gaps.get(tag, 0) <= 0:
-                    why = "covered_by_other"
+            if why is None:
+                wanted.append((tag, route))
+                if reasons and tag not in asked:
+                    if gaps is None:
+                        gaps = self.gaps(crisis_id, region)
+                    if gaps.get(tag, 0) <= 0:
+                        why = "covered_by_other"
             if why is not None:
                 out[tag] = why
-        return out
+        return out, wanted if run.active else []
 
     def _draft_start(self, crisis_id: str, region: str, tag: str, route: str, gap: int) -> None:
         """The region (with its RMOA) starts drafting a request for the current ``gap``."""

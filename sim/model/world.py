@@ -93,7 +93,7 @@ class World:
             self.defence,
             self.hub,
         )
-        demand.connect(self.active_crises_in, requests.not_asked, requests.on_demand_change)
+        demand.connect(self.active_crises_in, requests.assess, requests.on_demand_change)
         crises.connect(
             CrisesParts(
                 env, record, streams, ex, self.ladder, demand, requests, self.injects, self.changed
