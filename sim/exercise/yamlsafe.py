@@ -11,18 +11,27 @@ handle: no control character, lone surrogate or NUL written as an escape (``"\x1
 ``"\ud800"``, ``"\0"``), no ``.inf`` or ``.nan``, no text longer than a spreadsheet cell holds.
 The number of values is limited while the document is composed (a fast libyaml pass counts
 them first when libyaml is installed), so a huge flat list is refused without being built.
+Decoding, refused characters and the wording of syntax errors are in ``yamltext.py``.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from sim.exercise.errors import ExerciseFileError, Issue, Location
+from sim.exercise.yamltext import (
+    BAD_CHAR,
+    MAX_BYTES,
+    bad_char_message,
+    decode,
+    is_yaml_bool_word,
+    line_col,
+    yaml_message,
+)
 
 __all__ = [
     "MAX_BYTES",
@@ -32,12 +41,12 @@ __all__ = [
     "Marks",
     "Parsed",
     "bad_char_message",
+    "decode",
+    "is_yaml_bool_word",
     "parse_yaml",
     "path_str",
 ]
 
-MAX_BYTES = 2 * 1024 * 1024
-"""Largest exercise file, in bytes."""
 MAX_NODES = 200_000
 """Most values (scalars, lists, mappings) in a document, counted as written and after aliases."""
 MAX_DEPTH = 100
@@ -52,19 +61,6 @@ _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "times
 _MAP_TAG = _TAG + "map"
 _SEQ_TAG = _TAG + "seq"
 _MERGE_TAG = _TAG + "merge"
-# YAML forbids C0 controls (except tab, LF, CR), DEL, C1 controls and surrogates/non-characters.
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
-
-
-def bad_char_message(char: str) -> str:
-    """What to say about a character the tool refuses (control, surrogate, non-character)."""
-    code = ord(char)
-    if 0xD800 <= code <= 0xDFFF:
-        return f"U+{code:04X} (half of a surrogate pair, not a character) is not allowed"
-    if code in (0xFFFE, 0xFFFF):
-        return f"U+{code:04X} is not a character; it is not allowed"
-    return f"control character U+{code:04X} is not allowed"
 
 
 def path_str(path: Path) -> str:
@@ -136,17 +132,6 @@ class Parsed:
 
 def _loc(source: str, mark: Any) -> Location:
     return Location(source, mark.line + 1, mark.column + 1)
-
-
-_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of ``text[index]``, counting line breaks as PyYAML does."""
-    line, start = 1, 0
-    for m in _BREAK.finditer(text, 0, index):
-        line, start = line + 1, m.end()
-    return line, index - start + 1
 
 
 class _Loader(yaml.SafeLoader):
@@ -336,7 +321,7 @@ _BAD = object()
 def _value_problem(value: Any) -> str | None:
     """Why a constructed scalar is refused, or None: escapes and numbers the tool cannot use."""
     if isinstance(value, str):
-        if m := _BAD_CHAR.search(value):
+        if m := BAD_CHAR.search(value):
             return f"{bad_char_message(m[0])} (written as an escape in a quoted text)"
         if len(value) > MAX_TEXT:
             return f"text of {len(value):,} characters; the limit is {MAX_TEXT:,}"
@@ -356,39 +341,10 @@ class _TooLarge(Exception):
         self.mark = mark
 
 
-def decode(raw: bytes, source: str) -> str:
-    """Bytes to text, refusing oversized, empty, non-UTF-8 and control-character input."""
-    if len(raw) > MAX_BYTES:
-        raise ExerciseFileError(
-            [
-                Issue(
-                    Location(source, 1, 1),
-                    "",
-                    f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
-                )
-            ]
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        prefix = raw[: exc.start].decode("utf-8", "replace")
-        line, col = _line_col(prefix, len(prefix))
-        raise ExerciseFileError(
-            [
-                Issue(
-                    Location(source, line, col),
-                    "",
-                    f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-                )
-            ]
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
 def parse_yaml(text: str, source: str, *, allow_empty: bool = False) -> Parsed:
     """Parse one YAML document safely; raise ExerciseFileError with every problem found."""
-    if m := _BAD_CHAR.search(text):
-        line, col = _line_col(text, m.start())
+    if m := BAD_CHAR.search(text):
+        line, col = line_col(text, m.start())
         raise ExerciseFileError(
             [
                 Issue(
@@ -408,7 +364,7 @@ def parse_yaml(text: str, source: str, *, allow_empty: bool = False) -> Parsed:
     except _TooLarge as exc:
         raise ExerciseFileError([_too_large(source, exc.mark, "")]) from None
     except yaml.MarkedYAMLError as exc:
-        mark, message = _yaml_message(exc)
+        mark, message = yaml_message(exc)
         loc = _loc(source, mark) if mark else Location(source, 1, 1)
         raise ExerciseFileError([Issue(loc, "", message)]) from None
     except yaml.YAMLError as exc:  # ReaderError and friends carry no marks
@@ -464,40 +420,3 @@ def _precount(text: str, source: str) -> None:
         return
     finally:
         parser.dispose()
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError) -> tuple[Any, str]:
-    """Where to point and what to say for a PyYAML syntax error."""
-    problem, context = exc.problem or "", exc.context or ""
-    mark, cmark = exc.problem_mark or exc.context_mark, exc.context_mark
-    if "'\\t'" in problem:
-        return mark, "YAML: a tab character cannot indent or start a value; use spaces"
-    if "expected a single document" in context:
-        return (
-            mark,
-            "YAML: the file holds more than one document (---); an exercise is one document",
-        )
-    if context.startswith("found duplicate anchor") and cmark is not None:
-        anchor = context.removeprefix("found duplicate anchor ").partition(";")[0]
-        return mark, f"YAML: duplicate anchor {anchor} (first defined at line {cmark.line + 1})"
-    what = context.removeprefix("while scanning ").removeprefix("while parsing ")
-    if cmark is not None and ("end of stream" in problem or "<stream end>" in problem):
-        # an unclosed quote or bracket: point where it opens, not at the end of the file
-        return cmark, f"YAML: {what} that starts here is never closed ({problem})"
-    if cmark is not None and context.startswith("while scanning a simple key"):
-        return cmark, f"YAML: {problem} after this key"
-    text = problem
-    if "mapping values are not allowed" in problem:
-        text += " (a ':' missing on an earlier line, or a text with ': ' that needs quotes?)"
-    elif "expected <block end>" in problem:
-        text += " (check the indentation)"
-    if context and cmark is not None and mark is not None and cmark.line != mark.line:
-        text += f" ({what} that starts at line {cmark.line + 1})"
-    elif context and context not in text and not context.startswith("while scanning for"):
-        text = f"{context}: {text}"
-    return mark, f"YAML: {text}"
-
-
-def is_yaml_bool_word(raw: str | None) -> bool:
-    """True when an unquoted scalar was one of YAML 1.1's boolean words (yes/no/on/off...)."""
-    return raw is not None and raw.lower() in _BOOL_WORDS
