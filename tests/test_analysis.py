@@ -34,11 +34,11 @@ from sim.analysis.tables import JournalError, build_tables, validate_journal
 from sim.analysis.timeaxis import time_labels
 from sim.analysis.timeline import (
     INJECT_GROUP,
-    _request_label,
     draw_timeline,
     lane_names,
     save_timeline,
 )
+from sim.analysis.timeline_text import request_label
 from sim.cli_debrief import plot, report
 from sim.exercise import load_exercise_text
 from sim.journal import KEYS, canonical
@@ -298,7 +298,7 @@ def test_request_bar_label(
 ) -> None:  # fmt: skip
     row = {"request": "R007", "capability": capability, "tags": tags, "decision": decision,
            "granted_capability": granted, "life_safety": life}  # fmt: skip
-    assert _request_label(row) == label
+    assert request_label(row) == label
 
 
 # --- labels ------------------------------------------------------------------------------------

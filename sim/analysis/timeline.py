@@ -41,7 +41,8 @@ from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
 from sim.analysis.panels_regions import draw_regions, region_legend
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.analysis.timeaxis import draw_time_axis
-from sim.analysis.timefmt import calendar_label, format_t, tick_steps
+from sim.analysis.timefmt import format_t
+from sim.analysis.timeline_text import LEGEND_KEYS, request_label, tick_formatter, title_lines
 from sim.fileio import write_bytes_atomic
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ class Timeline:
         self.minutes_per_inch = (t1 - t0) / min(AXES_WIDTH, fig_width * 0.65)
         self.bar_texts = 0
         self.request_labels = {
-            row["request"]: _request_label(row) for row in T.requests.to_dict("records")
+            row["request"]: request_label(row) for row in T.requests.to_dict("records")
         }
         self.plan: TimelinePlan = plan_lanes(
             T,
@@ -317,37 +318,16 @@ class Timeline:
             text_width_in([*plan.units, *caps], 7.5),
             0.55,
         )
-        legend_labels = [t(k, lang) for k in _LEGEND_KEYS] + [
+        legend_labels = [t(k, lang) for k in LEGEND_KEYS] + [
             h.get_label() for h in region_legend(self, sizing=True)
         ]
         right = text_width_in(legend_labels, 7.0) + 0.55 if self.legends else 0.1
         return min(left + 0.2, MAX_MARGIN_IN), min(right + 0.15, MAX_MARGIN_IN)
 
     def _title(self, fig: Figure, height: float) -> None:
-        info, lang = self.T.info, self.lang
-        title = self.ex.exercise.title if self.ex is not None else info.title
-        parts = [f"{t('run.exercise', lang)} {info.exercise}"]
-        if info.seed is not None:
-            parts.append(f"{t('run.seed', lang)} {info.seed}")
-        if info.decider == "players":
-            parts.append(t("run.players", lang, policy=info.policy or "–"))
-        elif info.policy:
-            parts.append(f"{t('run.policy', lang)} {info.policy}")
-        parts.append(f"ENDEX {format_t(info.endex)}")
-        if info.start is not None:
-            parts.append(f"STARTEX {calendar_label(info.start, 0, lang)} ({info.start.year})")
-        if (self.t0, self.t1) != (0.0, info.t_end):
-            parts.append(f"{t('timeline.window', lang)} {format_t(self.t0)}–{format_t(self.t1)}")
-        if not info.finished:
-            parts.append(t("timeline.unfinished", lang))
-        heading = f"{t('timeline.title', lang)}: {title}"
-        facts = " · ".join(parts)
-        if self.page_title:  # a projector page: what the page shows, then the run, cut to fit
-            from sim.analysis.panels_injects import fit_text
-
-            room = (self.fig_width - 0.3) * 0.9  # measured regular, drawn bold
-            heading = fit_text(self.page_title, room, 11) or self.page_title
-            facts = fit_text(f"{title} · {facts}", room, 11) or facts
+        heading, facts = title_lines(
+            self.T.info, self.ex, self.lang, self.t0, self.t1, self.page_title, self.fig_width
+        )
         fig.text(
             0.12 / self.fig_width,
             1 - 0.12 / height,
@@ -359,23 +339,13 @@ class Timeline:
         )
 
     def _time_axis(self, axes: list[Axes]) -> None:
-        major, _ = tick_steps(self.t1 - self.t0)
-        start, lang = self.T.info.start, self.lang
-
-        def fmt(x: float) -> str:
-            text = format_t(x)
-            if start is None:
-                return text
-            with_date = x - major < self.t0 - 1e-6 or (
-                calendar_label(start, x, lang).split(" ")[:2]
-                != calendar_label(start, x - major, lang).split(" ")[:2]
-            )
-            return f"{text}\n{calendar_label(start, x, lang, date=with_date)}"
-
         for ax in axes:
             ax.set_axisbelow(True)
+        start, lang = self.T.info.start, self.lang
         xlabel = t("timeline.xlabel_calendar" if start else "timeline.xlabel", lang)
-        draw_time_axis(axes, self.t0, self.t1, fmt, xlabel)
+        draw_time_axis(
+            axes, self.t0, self.t1, tick_formatter(start, self.t0, self.t1, lang), xlabel
+        )
 
     def legend(self, ax: Axes, handles: list[Any], title: str) -> None:
         if not self.legends:  # a projector page: the key page shows them all
@@ -406,47 +376,6 @@ class Timeline:
                 linewidth=0.7,
                 zorder=0.5,
             )
-
-
-# --- helpers -----------------------------------------------------------------------------------
-
-_LEGEND_KEYS = (
-    *(f"unit_state.{state}" for state in fs.UNIT_STYLE),
-    "mark.reallocation",
-    "legend.in_use",
-    "legend.all_in_use",
-    "legend.available",
-    "legend.reserved_unavailable",
-    "legend.mt1_claim",
-    "legend.hub_outage",
-    "legend.waiting_staff",
-    "legend.queued_capacity",
-    "legend.queue_total",
-    *(f"inject_group.{group}" for group in fs.INJECT_STYLE),
-    "inject_state.skipped",
-    "timeline.regions_legend",
-    "timeline.units_legend",
-    "timeline.capacity_legend",
-)
-
-
-def _request_label(row: dict[str, Any]) -> str:
-    """``⚠ R003 FBO_CH47→BDE13``: id, means asked (→ means given when substituted).
-
-    A request that asks for the effect, not the means (no capability), shows its effect tag and
-    the means the hub chose: ``R012 generators→GNBAT101``.
-    """
-    cap = row["capability"] if isinstance(row["capability"], str) else ""
-    granted = row["granted_capability"]
-    if not cap:
-        tags = row.get("tags")  # "generators, power" in the requests table
-        cap = tags.split(",")[0].strip() if isinstance(tags, str) else ""
-        if isinstance(granted, str):
-            cap = f"{cap}→{granted}"
-    elif row["decision"] == "substitute" and isinstance(granted, str):
-        cap = f"{cap}→{granted}"
-    prefix = "⚠ " if bool(row["life_safety"]) else ""
-    return f"{prefix}{row['request']} {cap}".rstrip()
 
 
 def lane_names(fig: Figure) -> dict[str, list[str]]:
