@@ -120,6 +120,7 @@ class CapacityBook:
     def _index(self, cap_id: str, cap: Capability) -> None:
         self.units.setdefault(cap_id, [])
         self._count.setdefault(cap_id, {})
+        self._tasked.setdefault(cap_id, {})
         self.epoch.setdefault(cap_id, 0)
         self._tag_sets[cap_id] = frozenset(cap.tags)
         self._needs[cap_id] = tuple(cap.needs)
@@ -160,9 +161,9 @@ class CapacityBook:
         tasked = unit.state in TASKED
         req = unit.request if tasked else None
         if tasked:
-            self._tasked.setdefault(unit.cap_id, {})[unit.id] = unit
+            self._tasked[unit.cap_id][unit.id] = unit
         else:
-            self._tasked.get(unit.cap_id, {}).pop(unit.id, None)
+            self._tasked[unit.cap_id].pop(unit.id, None)
         site = (unit.cap_id, req.crisis, req.region) if req is not None else None
         if _retally(self.site_use, self._unit_site, unit.id, site):
             self._bump(unit.cap_id)  # serves elsewhere now: support and preemption inputs moved

@@ -57,6 +57,8 @@ class DemandBook:
         self.share: dict[Key, float] = {}
         self.life_unmet: dict[Key, bool] = {}
         self._last: dict[Key, tuple[object, ...]] = {}
+        # unit -> (its request, whom it supports, its (tag, amount) pairs): see contribution()
+        self._contribution: dict[Unit, tuple[object, object, tuple[tuple[str, int], ...]]] = {}
         self.version = 0  # changes whenever an unmet share does
         # time-averaged unmet share per crisis since the start of its current dwell
         self._keys: dict[str, list[Key]] = {}  # crisis -> its (crisis, region) keys
@@ -104,14 +106,26 @@ class DemandBook:
     def unit_amount(self, unit: Unit, tag: str) -> int:
         return unit.size if self.tag_measure(tag) == "persons" else 1
 
+    def contribution(self, unit: Unit) -> tuple[tuple[str, int], ...]:
+        """(tag, amount) a tasked unit adds to its site's military cover, remembered while it
+        serves the same request in the same role: every gap computation reads it for every
+        unit on its way, and the tags and amounts change only with those."""
+        req, support = unit.request, unit.support_for
+        hit = self._contribution.get(unit)
+        if hit is not None and hit[0] is req and hit[1] is support:
+            return hit[2]
+        out = tuple((tag, self.unit_amount(unit, tag)) for tag in self.contribution_tags(unit))
+        self._contribution[unit] = (req, support, out)
+        return out
+
     def add_unit(self, unit: Unit, sign: int) -> None:
         req = unit.request
         if req is None or req.crisis is None:
             return
         key = (req.crisis, req.region)
         mil = self.military.setdefault(key, {})
-        for tag in self.contribution_tags(unit):
-            mil[tag] = mil.get(tag, 0) + sign * self.unit_amount(unit, tag)
+        for tag, amount in self.contribution(unit):
+            mil[tag] = mil.get(tag, 0) + sign * amount
         if req.crisis in self.active_crises_in(req.region):
             # military cover does not move civil capacity between crises: only this one changes
             self._publish(key)

@@ -90,6 +90,7 @@ class RequestDesk:
     def connect(self, ctx: DeskParts) -> None:
         """The parts it works with, handed in before t = 0 (a dataclass: it needs many)."""
         self.ctx = ctx
+        self._record, self._env = ctx.record, ctx.env  # read on every request event
         # plain tables of what every demand change reads (a pydantic attribute read is slow)
         self._route: dict[str, str] = {tag: info.route for tag, info in ctx.ex.tags.items()}
         self._auto = {cid: spec.auto_requests for cid, spec in ctx.crisis_specs.items()}
@@ -131,9 +132,9 @@ class RequestDesk:
             self.queued_in.update(("any", req.region))
         elif state == "closed" and detail.get("outcome") == "denied":
             self.denied_in.update(("any", req.region))
-        self.ctx.record(
+        self._record(
             "request",
-            self.ctx.env.now,
+            self._env.now,
             request=req.id,
             state=state,
             region=req.region,

@@ -61,7 +61,7 @@ def site_gaps(
             continue
         for u in r.units:
             if u.request is r and u.state in UNDERWAY:
-                for t in demand.contribution_tags(u):
+                for t, amount in demand.contribution(u):
                     if t in out:
-                        out[t] -= demand.unit_amount(u, t)
+                        out[t] -= amount
     return out
