@@ -17,7 +17,7 @@ the whole process, interpreter start and imports included).
 
 The commands' CPU time swings by a fifth between runs of this benchmark on a shared machine
 (2.2x to 2.7x measured on one afternoon); ``--instructions`` counts both commands' instructions
-instead, which repeat to about 0.1%.
+instead, which do not drift with the load (see ``instructions.py``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ then draw and save a bare figure with the same size, the same number of lanes an
 ratio; the goal is <= 1.5x. Both are warmed up first (imports, font cache) and timed as the best
 of ``--repeat`` interleaved runs, in process CPU time. On a shared virtual machine CPU time
 still drifts by tens of percent from run to run; ``--instructions`` counts instructions with
-valgrind instead, which repeat to about 0.1% (several minutes).
+valgrind instead, which do not drift with the load (see ``instructions.py``; several minutes).
 
     .venv/bin/python benchmarks/bench_timeline.py [--requests 300] [--regions 25] [--hours 120]
     .venv/bin/python benchmarks/bench_timeline.py --instructions
