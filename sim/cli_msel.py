@@ -59,7 +59,7 @@ def _write(path: Path, data: bytes, force: bool) -> None:
 
 
 def _group_class() -> type[click.Group]:
-    from sim.cli import TerminalSafeGroup
+    from sim.cli_terminal import TerminalSafeGroup
 
     return TerminalSafeGroup
 

@@ -13,7 +13,9 @@ from typing import Any
 
 import click
 
-from sim.cli import EXIT_INPUT, _fail_input, _load
+from sim.cli import _load
+from sim.cli_common import EXIT_INPUT
+from sim.cli_common import fail_input as _fail_input
 
 EXIT_INTERRUPTED = 130
 

@@ -11,7 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from sim.cli import _register_optional, _Seed, _TerminalSafe, cli, terminal_safe
+from sim.cli import _register_optional, _Seed, cli
+from sim.cli_terminal import _TerminalSafe, terminal_safe
 from sim.exercise.base import MAX_SEED
 
 ROOT = Path(__file__).resolve().parent.parent
