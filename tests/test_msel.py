@@ -19,14 +19,8 @@ from sim.cli_msel import msel
 from sim.exercise import load_exercise, load_exercise_text
 from sim.exercise.models import Trigger
 from sim.exercise.msel import MselError, import_msel, msel_rows, render_msel
-from sim.exercise.msel_cells import (
-    CellError,
-    format_time,
-    format_trigger,
-    parse_calendar,
-    parse_time,
-    parse_trigger,
-)
+from sim.exercise.msel_cells import CellError, format_time, parse_calendar, parse_time
+from sim.exercise.msel_structured import format_trigger, parse_trigger
 
 EXERCISES = sorted(Path(__file__).resolve().parent.parent.joinpath("exercises").glob("*.yaml"))
 TUTORIAL = next(p for p in EXERCISES if p.name == "tutorial.yaml")

@@ -7,7 +7,8 @@ request fields, payloads as compact YAML). :func:`import_msel` (in :mod:`msel_im
 such a sheet, also one edited by hand or with Dutch headers, into a validated exercise.
 
 Column order, headers and the words used in cells: :mod:`sim.exercise.msel_columns`.
-Cell forms (times, triggers, payloads): :mod:`sim.exercise.msel_cells`.
+Cell forms: :mod:`sim.exercise.msel_cells` (times, numbers, texts) and
+:mod:`sim.exercise.msel_structured` (triggers, payloads, sites).
 """
 
 from __future__ import annotations
@@ -20,17 +21,11 @@ from pydantic import BaseModel
 
 from sim.exercise.dump import model_to_data
 from sim.exercise.models import Exercise, Inject
-from sim.exercise.msel_cells import (
-    calendar_of,
-    format_minutes_duration,
-    format_time,
-    format_trigger,
-    manual_word,
-    site_text,
-)
+from sim.exercise.msel_cells import calendar_of, format_minutes_duration, format_time
 from sim.exercise.msel_columns import CHANNEL_NL, COLUMNS, TYPE_NL, VISIBILITY_NL, Column
 from sim.exercise.msel_import import ImportResult, MselError, import_msel
-from sim.exercise.msel_sheets import write_csv, write_xlsx
+from sim.exercise.msel_structured import format_trigger, manual_word, site_text
+from sim.exercise.msel_write import write_csv, write_xlsx
 from sim.exercise.msel_yaml import id_value
 
 __all__ = [

@@ -25,11 +25,8 @@ from sim.exercise.msel_cells import (
     parse_duration,
     parse_int,
     parse_list,
-    parse_payload,
-    parse_site,
     parse_text,
     parse_time,
-    parse_trigger,
 )
 from sim.exercise.msel_columns import (
     CHANNEL_NL,
@@ -43,6 +40,7 @@ from sim.exercise.msel_columns import (
     normalise,
 )
 from sim.exercise.msel_sheets import Grid
+from sim.exercise.msel_structured import parse_payload, parse_site, parse_trigger
 from sim.exercise.msel_yaml import id_value
 
 __all__ = ["Row", "Sheet", "blank", "infer_start", "read_meta", "read_row"]
