@@ -205,7 +205,7 @@ def part(name: str, seed: int = 1) -> None:
 
 
 def main_instructions(seed: int = 1) -> dict[str, float]:
-    """The same ratios from instruction counts (valgrind), which repeat exactly."""
+    """The same ratios from instruction counts (valgrind), which do not drift with the load."""
     from instructions import instructions_of_parts
 
     national = load_exercise(NATIONAL)

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
 
 import click
 
 from sim.analysis import FORMATS, check_formats
 from sim.analysis.labels import check_language
+from sim.cli_common import EXIT_INPUT
+from sim.cli_common import fail_input as _fail
 
 __all__ = ["aar", "plot", "report"]
-
-EXIT_INPUT = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(EXIT_INPUT)
 
 
 def _lang(value: str) -> str:

@@ -32,10 +32,14 @@ from sim.exercise.injectspec import (
     Condition,
     HubChange,
     Inject,
+    InjectType,
+    MainTaskClaim,
+    ReallocationOrder,
     RequestSpec,
     SitePoint,
     SiteRef,
     Trigger,
+    payload_fields,
 )
 from sim.exercise.reference import (
     Capability,
@@ -64,14 +68,18 @@ __all__ = [
     "HubChange",
     "HubSteps",
     "Inject",
+    "InjectType",
     "LevelSpec",
+    "MainTaskClaim",
     "Metadata",
     "Objective",
+    "ReallocationOrder",
     "Removal",
     "RequestSpec",
     "SitePoint",
     "SiteRef",
     "Trigger",
+    "payload_fields",
 ]
 
 CrisisKind = Literal[

@@ -1,13 +1,9 @@
-"""MSEL files as grids of cell values: .xlsx through openpyxl, .csv through the csv module.
+"""Reading MSEL files as grids of cell values: .xlsx through openpyxl, .csv through the csv module.
 
-The importer and exporter work on plain rows of values; this module reads the file formats,
-``msel_write.py`` writes them. Excel files get a styled sheet (bold frozen header, filters, widths,
-wrapped text) because staff print and edit them; CSV gets a BOM so Excel opens it as UTF-8,
-and the Dutch variant uses ';' because Dutch Excel reads ',' as the decimal separator.
-
-Written cells never run in a spreadsheet (:mod:`sim.cellsafe`): in CSV a text that starts like
-a formula gets a leading apostrophe, which reading takes off again; in a workbook it is a text
-cell with Excel's quote prefix.
+The importer and exporter work on plain rows of values; this module reads the file formats
+(``msel_write.py`` writes them). A CSV text cell that starts with an apostrophe followed by
+what looks like a formula is read without the apostrophe, which writing adds
+(:mod:`sim.cellsafe`).
 
 Reading is bounded before anything large is built: the file's size is checked before it is
 read, a workbook's members by their unpacked size before it is opened, and its sheets are

@@ -1,7 +1,8 @@
 """Writing MSEL grids: a styled workbook (.xlsx, openpyxl) or CSV with a BOM.
 
-Staff print and edit the workbook: bold frozen header, filters, widths, wrapped text. Written
-cells never run in a spreadsheet (:mod:`sim.cellsafe`): in CSV a text that starts like a
+Staff print and edit the workbook: bold frozen header, filters, widths, wrapped text. CSV gets
+a BOM so Excel opens it as UTF-8, and the Dutch variant uses ';' because Dutch Excel reads ','
+as the decimal separator. Written cells never run in a spreadsheet (:mod:`sim.cellsafe`): in CSV a text that starts like a
 formula gets a leading apostrophe; in a workbook it is a text cell with Excel's quote prefix.
 Reading them back is ``msel_sheets.py``.
 """

@@ -242,7 +242,8 @@ class CapacityBook:
         return list(seen)
 
     def deployed_units(self, capabilities: list[str] | None = None) -> list[Unit]:
-        """Units mobilising, travelling, on scene or refuelling (kept incrementally)."""
+        """Units mobilising, travelling, on scene or refuelling (kept incrementally), per
+        capability in the order given (None: the book's order), lowest number first."""
         caps = capabilities if capabilities is not None else list(self._tasked)
         return [
             u

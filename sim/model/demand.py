@@ -68,7 +68,7 @@ class DemandBook:
         self,
         active_crises_in: Callable[[str], list[str]],
         assess: Callable[[str, str, list[str]], tuple[dict[str, str], list[Any]]],
-        on_demand_change: Callable[[str, str, list[Any]], None],
+        on_demand_change: Callable[..., None],
     ) -> None:
         """The crises (which are active where) and the request desk, built after the book:
         ``assess`` gives why the region does not ask for unmet tags and what it would ask for;
@@ -216,7 +216,7 @@ class DemandBook:
             qty=len(unmet_tags),
             detail={"tags": tags, "life_safety_unmet": life, "not_asked": not_asked},
         )
-        self.on_demand_change(crisis_id, region, wanted)  # nothing it read changed since
+        self.on_demand_change(crisis_id, region, wanted=wanted)  # nothing it read changed since
 
     # -- time-averaged unmet share, for escalation ----------------------------------------
     def crisis_share(self, crisis_id: str) -> float:

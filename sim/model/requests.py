@@ -201,7 +201,7 @@ class RequestDesk:
         return self.gaps(crisis_id, region, (tag,))[tag]
 
     def on_demand_change(
-        self, crisis_id: str, region: str, wanted: list[tuple[str, str]] | None = None
+        self, crisis_id: str, region: str, *, wanted: list[tuple[str, str]] | None = None
     ) -> None:
         """The demand picture changed; ``wanted``: what ``assess`` found the region would ask for
         (if the caller has it: the demand book assesses every change it journals)."""
@@ -247,10 +247,6 @@ class RequestDesk:
             )
             self._deliverable_cache[key] = hit
         return hit
-
-    def not_asked(self, crisis_id: str, region: str, tags: list[str]) -> dict[str, str]:
-        """Why the region does not ask for these tags' unmet need ({tag: NOT_ASKED code})."""
-        return self.assess(crisis_id, region, tags)[0]
 
     def assess(
         self, crisis_id: str, region: str, tags: list[str] | None, reasons: bool = True
