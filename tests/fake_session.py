@@ -21,6 +21,7 @@ from sim.runs import commands as c
 from sim.runs.clock import ClockError, ScenarioClock
 from sim.runs.completion import CompletionIds, complete
 from sim.runs.view import (
+    AdviceView,
     ClockView,
     CommandResult,
     InjectView,
@@ -298,7 +299,7 @@ class FakeSession:
                         primary=r.capability == cid,
                         legal=r.route in cap.legal,
                         support_ok=True,
-                        note="last free unit" if self.free.get(cid, 0) == 1 else "",
+                        others=("R099",) if self.free.get(cid, 0) == 1 else (),
                     )
                 )
         options.sort(key=lambda o: (not o.primary, o.capability))
@@ -321,9 +322,13 @@ class FakeSession:
                 priority=12.5,
                 life_safety=bool(r.life_safety),
                 options=options,
-                advice=f"approve {options[0].capability} {options[0].needed}"
-                if options
-                else "deny",
+                advice=AdviceView(
+                    "priority",
+                    "approved" if options else "denied",
+                    options[0].needed if options else 0,
+                    options[0].capability if options else None,
+                    "the first option" if options else "nothing can serve it",
+                ),
             )
         )
 

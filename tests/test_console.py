@@ -22,9 +22,11 @@ from sim.exercise.loader import load_exercise
 from sim.exercise.models import Exercise
 from sim.runs.commands import USAGE
 from sim.runs.view import (
+    AdviceView,
     ClockView,
     CommandResult,
     InjectView,
+    MobilisationView,
     OptionView,
     PendingView,
     RegionView,
@@ -100,7 +102,7 @@ def test_everything_needed_is_on_screen(tutorial: Exercise) -> None:
             "tags: wildfire · quantity 2 units",
             "▶ FBO_CH47 Chinook fire bucket (CH-47F)\n    free 4 · needed 2 · ETA on scene 4h00m",
             "  FBO_COUGAR Cougar fire bucket (AS532)\n    free 2 · needed 1 · ETA on scene 4h00m",
-            "advice: approve FBO_CH47 2",
+            "advice: priority: approved 2 x FBO_CH47 (the first option)",
         ):
             assert fact in pending, fact
         injects = app.injects.text
@@ -380,12 +382,12 @@ def canned_view(**changes: Any) -> SessionView:
                 True,
                 True,
                 True,
-                "last free unit; R004 waits for it",
+                ("R004",),
             ),
             OptionView("KMAR", "Koninklijke Marechaussee", 10, 4, 120.0, False, False, True),
             OptionView("FBO_CH47", "Chinook", 2, 1, 95.0, False, True, False),
         ],
-        advice="partial NH90 1: life safety first (priority 41.2)",
+        advice=AdviceView("priority", "partial", 1, "NH90", "life safety first (priority 41.2)"),
     )
     units = [
         UnitBoardRow(
@@ -419,7 +421,7 @@ def canned_view(**changes: Any) -> SessionView:
         pending=[request],
         units=units,
         regions=regions,
-        mobilisation="advice: mobilise the national reserve (3 of 5 crises at GRIP 3+)",
+        mobilisation=MobilisationView(None, 3, 2, "priority", True),
         log=["T+05:00 R007 submitted by VR24"],
     )
     return replace(base, **changes)
@@ -437,12 +439,15 @@ def test_what_a_real_session_hands_over_is_all_shown() -> None:
         assert "tags: evacuation · quantity 200 persons" in pending
         assert (
             "▶ NH90 NH90 transport helicopter\n    free 1 · needed 2 · ETA on scene 1h15m"
-            " · last free unit; R004 waits for it"
+            " · takes the last free; also wanted by R004"
         ) in pending
         assert "free 10 · needed 4 · ETA on scene 2h00m · not on this route" in pending
         assert "free 2 · needed 1 · ETA on scene 1h35m · no ground crew" in pending
-        assert "advice: partial NH90 1: life safety first" in pending
-        assert "National mobilisation: advice: mobilise the national reserve" in pending
+        assert (
+            "advice: priority: partly approved 1 x NH90 (life safety first (priority 41.2))"
+            in pending
+        )
+        assert "National mobilisation: priority would mobilise now: 3 manpower requests" in pending
         board = app.board.text.splitlines()
         assert "NH90 1 2 2 4 1 2 4" in board  # committed counts as mobilising, refuelling on scene
         assert board.index("VR24 Zuid-Limburg GRIP4 maas GRIP4, hns GRIP1") < board.index(
@@ -453,6 +458,36 @@ def test_what_a_real_session_hands_over_is_all_shown() -> None:
         assert app.handle.lines == ["note seen"]
 
     drive(CannedSession([canned_view()]), script)
+
+
+def test_what_a_real_session_hands_over_is_worded_in_dutch() -> None:
+    """Every word the console adds to the session's values comes from the label table."""
+
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        pending = app.pending.text
+        assert "soort: evacuation · aantal 200 personen" in pending
+        assert "vrij 1 · nodig 2 · aankomst ter plaatse 1h15m" in pending
+        assert "neemt de laatste vrije; ook gevraagd door R004" in pending
+        assert "advies: priority: deels toegekend 1 x NH90 (life safety first" in pending
+        assert "Nationale mobilisatie: priority zou nu mobiliseren: 3 verzoeken" in pending
+        for english in ("persons", "last free", "wanted by", "would mobilise", "partial"):
+            assert english not in pending, english
+
+    drive(CannedSession([canned_view()]), script, lang="nl")
+    for m, en, nl in (
+        (MobilisationView(450.0, 0, 2, "priority", False), "mobilised at T+07:30", "gemobiliseerd"),
+        (
+            MobilisationView(None, 1, 2, "fifo", False),
+            "not mobilised: 1 manpower requests waiting (policy threshold 2)",
+            "niet gemobiliseerd: 1 verzoeken om personeel wachten (drempel van het beleid: 2)",
+        ),
+    ):
+        for lang, words in (("en", en), ("nl", nl)):
+
+            async def shows(app: ConsoleApp, pilot: Any, words: str = words) -> None:
+                assert words in app.pending.text
+
+            drive(CannedSession([canned_view(mobilisation=m)]), shows, lang=lang)
 
 
 def test_next_injects_beyond_the_first_six_are_counted() -> None:

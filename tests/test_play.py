@@ -170,7 +170,13 @@ def test_the_view_shows_a_request_awaiting_the_players_with_options_and_advice()
     assert [p.key for p in view.pending] == ["R001"]
     pending = view.pending[0]
     assert pending.region == "VR22" and pending.crisis_level == "GRIP2"
-    assert pending.advice.startswith("priority: approved 2 x FBO_CH47")
+    advice = pending.advice
+    assert (advice.policy, advice.outcome, advice.units, advice.capability) == (
+        "priority",
+        "approved",
+        2,
+        "FBO_CH47",
+    )
     chinook = next(o for o in pending.options if o.capability == "FBO_CH47")
     assert chinook.free == 4 and chinook.needed == 2 and chinook.eta_min > 0
     board = {row.capability for row in view.units}

@@ -19,8 +19,10 @@ from sim.model.deferring import PlayersDecider
 from sim.model.entities import UNIT_STATES, Request
 from sim.model.hub import GRANTING
 from sim.runs.view import (
+    AdviceView,
     ClockView,
     InjectView,
+    MobilisationView,
     OptionView,
     PendingView,
     RegionView,
@@ -139,10 +141,9 @@ def _pending(s: Session) -> list[PendingView]:
                     primary=cand.primary,
                     legal=cand.legal,
                     support_ok=cand.support_ok,
-                    note=_note(s, req, cand.capability, cand.free, cand.units_needed),
+                    others=_others(s, req, cand.capability),
                 )
             )
-        what = f" {advice.units} x {advice.capability}" if advice.outcome in GRANTING else ""
         run = world.crises.runs.get(req.crisis) if req.crisis else None
         out.append(
             PendingView(
@@ -165,29 +166,28 @@ def _pending(s: Session) -> list[PendingView]:
                 priority=req.priority,
                 life_safety=req.life_safety,
                 options=options,
-                advice=f"{decider.policy}: {advice.outcome}{what} ({advice.reason})",
+                advice=AdviceView(
+                    policy=decider.policy,
+                    outcome=advice.outcome,
+                    units=advice.units if advice.outcome in GRANTING else 0,
+                    capability=advice.capability if advice.outcome in GRANTING else None,
+                    reason=advice.reason,
+                ),
             )
         )
     return out
 
 
-def _note(s: Session, req: Request, cap: str, free: int, needed: int) -> str:
-    """What taking this capability means for the others waiting for it."""
+def _others(s: Session, req: Request, cap: str) -> tuple[str, ...]:
+    """The other requests waiting (queued or awaiting the players) that could use ``cap``:
+    what taking it means for them (up to four, by id)."""
     hub, defence = s.world.hub, s.world.defence.book
-    others = [
+    others = {
         r.id
         for r in [*hub.queued, *hub.awaiting]
         if r is not req and r.open and cap in defence.relevant(r)
-    ]
-    parts = []
-    if free == 0:
-        parts.append("none free")
-    elif free <= needed:
-        parts.append("takes the last free" if free == 1 else f"takes all {free} free")
-    if others:
-        shown = ", ".join(sorted(set(others))[:4])
-        parts.append(f"also wanted by {shown}")
-    return "; ".join(parts)
+    }
+    return tuple(sorted(others)[:4])
 
 
 def playing_capabilities(s: Session) -> set[str]:
@@ -247,17 +247,17 @@ def _regions(s: Session) -> list[RegionView]:
     return out
 
 
-def _mobilisation(s: Session) -> str | None:
+def _mobilisation(s: Session) -> MobilisationView | None:
     world = s.world
     pool, hub = world.defence.pool, world.hub
     if "GENERIC" not in world.defence.book.capabilities:
         return None
-    if pool.mobilised_at is not None:
-        return (
-            f"mobilised at T+{int(pool.mobilised_at) // 60:02d}:{int(pool.mobilised_at) % 60:02d}"
-        )
-    waiting = pool.waiting(hub.queued) or []
+    waiting = pool.waiting(hub.queued) or []  # None once mobilised
     threshold = hub.spec.mobilisation_threshold
-    if s.advisor.mobilise(waiting, threshold):
-        return f"{s.advisor.policy} would mobilise now: {len(waiting)} manpower requests waiting"
-    return f"not mobilised: {len(waiting)} manpower requests waiting (policy threshold {threshold})"
+    return MobilisationView(
+        mobilised_min=pool.mobilised_at,
+        waiting=len(waiting),
+        threshold=threshold,
+        policy=s.advisor.policy,
+        would_mobilise=pool.mobilised_at is None and s.advisor.mobilise(waiting, threshold),
+    )

@@ -65,7 +65,31 @@ class OptionView:
     primary: bool  # the means asked for (or delivering every tag asked)
     legal: bool  # the request's route allows it
     support_ok: bool  # its support needs (ground crew) can be met now
-    note: str = ""  # what taking it means elsewhere ("last free unit; R004 waits for it")
+    others: tuple[str, ...] = ()  # other requests waiting that could use it (up to four ids)
+
+
+@dataclass(frozen=True)
+class AdviceView:
+    """What the advising policy would decide on a pending request. Values, not a sentence: the
+    face words it in its language; ``reason`` is the policy's own (model text, as journalled)."""
+
+    policy: str
+    outcome: str  # approved | partial | substitute | queued | denied
+    units: int
+    capability: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class MobilisationView:
+    """National mobilisation of the generic manpower pool: when it was decided, or the manpower
+    requests waiting, the policy's threshold and whether the advising policy would decide now."""
+
+    mobilised_min: float | None
+    waiting: int
+    threshold: int
+    policy: str
+    would_mobilise: bool
 
 
 @dataclass(frozen=True)
@@ -89,7 +113,7 @@ class PendingView:
     priority: float | None
     life_safety: bool
     options: list[OptionView]
-    advice: str  # what the advising policy would decide, and why
+    advice: AdviceView  # what the advising policy would decide, and why
 
 
 @dataclass(frozen=True)
@@ -121,7 +145,7 @@ class SessionView:
     pending: list[PendingView]
     units: list[UnitBoardRow]
     regions: list[RegionView]
-    mobilisation: str | None  # advice on national mobilisation, or its state once decided
+    mobilisation: MobilisationView | None  # None: the exercise has no generic pool
     log: list[str] = field(default_factory=list)  # recent session messages, newest last
 
 

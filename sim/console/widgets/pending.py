@@ -7,7 +7,7 @@ from rich.text import Text
 
 from sim.console.text import countdown, scenario_t
 from sim.console.widgets.base import Panel, plain
-from sim.runs.view import PendingView, SessionView
+from sim.runs.view import AdviceView, MobilisationView, OptionView, PendingView, SessionView
 
 __all__ = ["PendingPanel"]
 
@@ -23,8 +23,9 @@ class PendingPanel(Panel):
             parts.append(Text(lab("no_pending"), style="dim"))
         for p in view.pending:
             parts.extend(self._request(p, view.clock.scenario_min))
-        if view.mobilisation:
-            parts.append(Text(f"\n{lab('mobilisation')}: {view.mobilisation}", style="bold"))
+        if view.mobilisation is not None:
+            state = self._mobilisation(view.mobilisation)
+            parts.append(Text(f"\n{lab('mobilisation')}: {state}", style="bold"))
         self.text = plain(parts)
         return Group(*parts)
 
@@ -50,7 +51,7 @@ class PendingPanel(Panel):
         ask.append(f"{lab('effect')}: ", style="italic")
         ask.append(p.effect)
         ask.append(f"\n{lab('tags')}: {', '.join(p.tags) or '–'} · {lab('quantity')} {p.quantity}")
-        ask.append(f" {p.measure}")
+        ask.append(f" {lab('measure_' + p.measure)}")
         options = Text()
         options.append(f"{lab('options')}:", style="underline")
         for o in p.options:
@@ -63,7 +64,7 @@ class PendingPanel(Panel):
                 f"{lab('eta')} {countdown(o.eta_min)}",
                 style=style,
             )
-            flags = [o.note] if o.note else []
+            flags = self._note(o)
             if not o.legal:
                 flags.append(lab("not_legal"))
             if not o.support_ok:
@@ -72,5 +73,30 @@ class PendingPanel(Panel):
                 options.append(" · " + "; ".join(flags), style="yellow" if o.legal else "dim")
         advice = Text()
         advice.append(f"{lab('advice')}: ", style="bold green")
-        advice.append(p.advice)
+        advice.append(self._advice(p.advice))
         return [head, facts, ask, options, advice]
+
+    def _note(self, o: OptionView) -> list[str]:
+        """What taking this capability means: none or the last free, others waiting for it."""
+        lab, out = self.lab, []
+        if o.free == 0:
+            out.append(lab("note_none_free"))
+        elif o.free <= o.needed:
+            out.append(lab("note_last_free") if o.free == 1 else lab("note_all_free", n=o.free))
+        if o.others:
+            out.append(lab("note_also_wanted", ids=", ".join(o.others)))
+        return out
+
+    def _advice(self, a: AdviceView) -> str:
+        """``priority: approved 2 x FBO_CH47 (reason)``, the outcome in the console's language."""
+        what = f" {a.units} x {a.capability}" if a.capability else ""
+        outcome = self.lab.other(f"decision.{a.outcome}")
+        return f"{a.policy}: {outcome}{what} ({a.reason})"
+
+    def _mobilisation(self, m: MobilisationView) -> str:
+        lab = self.lab
+        if m.mobilised_min is not None:
+            return lab("mobilised_at", t=scenario_t(m.mobilised_min))
+        if m.would_mobilise:
+            return lab("would_mobilise", policy=m.policy, n=m.waiting)
+        return lab("not_mobilised", n=m.waiting, threshold=m.threshold)
