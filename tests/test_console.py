@@ -447,7 +447,10 @@ def test_what_a_real_session_hands_over_is_all_shown() -> None:
             "advice: priority: partly approved 1 x NH90 (life safety first (priority 41.2))"
             in pending
         )
-        assert "National mobilisation: priority would mobilise now: 3 manpower requests" in pending
+        assert (
+            "National mobilisation: priority would mobilise now (manpower requests waiting: 3)"
+            in pending
+        )
         board = app.board.text.splitlines()
         assert "NH90 1 2 2 4 1 2 4" in board  # committed counts as mobilising, refuelling on scene
         assert board.index("VR24 Zuid-Limburg GRIP4 maas GRIP4, hns GRIP1") < board.index(
@@ -469,7 +472,7 @@ def test_what_a_real_session_hands_over_is_worded_in_dutch() -> None:
         assert "vrij 1 · nodig 2 · aankomst ter plaatse 1h15m" in pending
         assert "neemt de laatste vrije; ook gevraagd door R004" in pending
         assert "advies: priority: deels toegekend 1 x NH90 (life safety first" in pending
-        assert "Nationale mobilisatie: priority zou nu mobiliseren: 3 verzoeken" in pending
+        assert "Nationale mobilisatie: priority zou nu mobiliseren (wachtende verzoeken" in pending
         for english in ("persons", "last free", "wanted by", "would mobilise", "partial"):
             assert english not in pending, english
 
@@ -478,8 +481,8 @@ def test_what_a_real_session_hands_over_is_worded_in_dutch() -> None:
         (MobilisationView(450.0, 0, 2, "priority", False), "mobilised at T+07:30", "gemobiliseerd"),
         (
             MobilisationView(None, 1, 2, "fifo", False),
-            "not mobilised: 1 manpower requests waiting (policy threshold 2)",
-            "niet gemobiliseerd: 1 verzoeken om personeel wachten (drempel van het beleid: 2)",
+            "not mobilised (manpower requests waiting: 1, policy threshold 2)",
+            "niet gemobiliseerd (wachtende verzoeken om personeel: 1, drempel van het beleid 2)",
         ),
     ):
         for lang, words in (("en", en), ("nl", nl)):
