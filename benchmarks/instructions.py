@@ -50,15 +50,22 @@ def instructions(args: list[str]) -> int:
     return int(found.group(1))
 
 
-def instructions_of_parts(script: str, parts: list[str], workers: int = 2) -> dict[str, int]:
-    """Instructions of each ``part`` of ``script`` beyond its ``setup`` part.
+def instructions_of_parts(
+    script: str, parts: list[str], workers: int = 2, setups: dict[str, str] | None = None
+) -> dict[str, int]:
+    """Instructions of each ``part`` of ``script`` beyond its setup part.
 
     The script must accept ``--part NAME`` and run its setup, then that part once
-    (``--part setup``: the setup only).
+    (``--part setup``: the setup only). ``setups`` names another setup part for a part
+    (``{"national": "setup-national"}``): a part's count is the difference of two whole
+    processes, and each total moves by a few million instructions with incidental process
+    state (the size of the environment, say: glibc's heap starts elsewhere), so a setup much
+    larger than its part makes the difference noisy; each part should load only what it needs.
     """
-    names = ["setup", *parts]
+    setup_of = {p: (setups or {}).get(p, "setup") for p in parts}
+    names = sorted({*setup_of.values(), *parts})
     with ThreadPoolExecutor(max_workers=workers) as pool:
         counts = dict(
             zip(names, pool.map(lambda p: instructions([script, "--part", p]), names), strict=True)
         )
-    return {p: counts[p] - counts["setup"] for p in parts}
+    return {p: counts[p] - counts[setup_of[p]] for p in parts}
