@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from itertools import repeat
-from typing import Any
+from typing import Protocol
 
 import simpy
 
@@ -26,6 +26,15 @@ from sim.model.rounding import round6
 __all__ = ["DemandBook"]
 
 Key = tuple[str, str]  # (crisis id, region id)
+Wanted = list[tuple[str, str]]  # (tag, route) a region would ask for if short
+
+
+class DemandChange(Protocol):
+    """The request desk's ``on_demand_change``: ``wanted`` is what ``assess`` found."""
+
+    def __call__(self, crisis_id: str, region: str, *, wanted: Wanted | None = None) -> None: ...
+
+
 _NONE: dict[str, int] = {}  # read-only stand-in for "no entry"
 
 
@@ -67,8 +76,8 @@ class DemandBook:
     def connect(
         self,
         active_crises_in: Callable[[str], list[str]],
-        assess: Callable[[str, str, list[str]], tuple[dict[str, str], list[Any]]],
-        on_demand_change: Callable[..., None],
+        assess: Callable[[str, str, list[str]], tuple[dict[str, str], Wanted]],
+        on_demand_change: DemandChange,
     ) -> None:
         """The crises (which are active where) and the request desk, built after the book:
         ``assess`` gives why the region does not ask for unmet tags and what it would ask for;

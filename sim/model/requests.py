@@ -221,7 +221,9 @@ class RequestDesk:
             self._ask(crisis_id, region, self.assess(crisis_id, region, None, reasons=False)[1])
 
     def _ask(self, crisis_id: str, region: str, wanted: list[tuple[str, str]]) -> None:
-        if not wanted or not self._auto[crisis_id] or not self.ctx.crises.runs[crisis_id].active:
+        """Draft a request for each wanted tag that is short (``assess`` left out the tags of a
+        crisis without automatic requests, or no longer active)."""
+        if not wanted:
             return
         # the gaps as they stand now, for the wanted tags only (a draft started for one tag does
         # not change another's gap before its request is sent)
