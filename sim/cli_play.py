@@ -68,6 +68,7 @@ def play(
     drives the clock and the injects. Prints the run folder last."""
     from sim.runs.live import LiveSession, scenario_clock
     from sim.runs.play import PlayError, new_session, resume_session, run_script, script_text
+    from sim.runs.said import said
 
     scripted = script is not None or not sys.stdin.isatty()
     after = 0
@@ -116,7 +117,7 @@ def play(
 
         def debrief() -> str:  # at ENDEX, while the console still shows the session
             folder.complete(loaded, plots=not no_plots, lang=lang, events=len(session.journal))
-            return f"debrief written: {folder.path}"
+            return said("debrief_written", path=str(folder.path))
 
         clock = scenario_clock(session, speed, paused)
         live = LiveSession(session, clock, lang=lang, on_finish=debrief)

@@ -160,7 +160,7 @@ class FakeSession:
         try:
             cmd = c.parse_command(line, capabilities=list(self.ex.capabilities))
         except c.CommandError as exc:
-            return self._answer(False, str(exc))
+            return self._answer(False, str(exc), exc.column)
         if cmd is None:
             return CommandResult(True, "")
         if cmd.at is not None and cmd.at != self.clock.now():
@@ -169,7 +169,9 @@ class FakeSession:
             return self._answer(False, "the exercise has ended")
         try:
             return self._apply(cmd)
-        except (ClockError, AdhocInjectError) as exc:
+        except AdhocInjectError as exc:
+            return self._answer(False, str(exc), exc.column)
+        except ClockError as exc:
             return self._answer(False, str(exc))
 
     # -- commands -------------------------------------------------------------------------------
@@ -258,12 +260,12 @@ class FakeSession:
         return self._answer(False, f"{cmd.word}: not in the fake session")
 
     # -- bookkeeping ------------------------------------------------------------------------------
-    def _answer(self, ok: bool, message: str) -> CommandResult:
+    def _answer(self, ok: bool, message: str, column: int | None = None) -> CommandResult:
         if not ok and not message:
             message = "nothing to do"
         stamp = format_t(self.clock.now())
         self.log.append(f"{stamp} {'' if ok else 'error: '}{message}")
-        return CommandResult(ok, message)
+        return CommandResult(ok, message, column)
 
     def _find(self, inject_id: str) -> InjectView | None:
         return next((j for j in self.next if j.id == inject_id), None)

@@ -8,8 +8,6 @@ console adds no behaviour a script could not have; an error is one red line, nev
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -33,7 +31,6 @@ __all__ = ["SPEEDS", "TICK_SECONDS", "ConsoleApp", "run_console"]
 TICK_SECONDS = 0.25
 SPEEDS: tuple[float, ...] = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 3600)
 _DASHBOARD_KEYS = ("space", "plus", "minus")
-_COLUMN = re.compile(r"\bcolumn (\d+)\b")
 
 
 class _Prompt(CommandPrompt):
@@ -173,7 +170,7 @@ class ConsoleApp(App[None]):
         except Exception as exc:  # the contract says submit never raises; be safe anyway
             result = CommandResult(False, f"{type(exc).__name__}: {exc}")
         self.results.append((line, result))
-        self._say(result.ok, result.message, line)
+        self._say(result.ok, result.message, line, result.column)
         self.refresh_view()
         return result
 
@@ -202,13 +199,11 @@ class ConsoleApp(App[None]):
             return []
 
     # -- showing answers ------------------------------------------------------------------------
-    def _say(self, ok: bool, message: str, line: str = "") -> None:
+    def _say(self, ok: bool, message: str, line: str = "", column: int | None = None) -> None:
         out = Text()
-        m = _COLUMN.search(message) if not ok else None
-        if m and line:
-            col = int(m[1])  # a caret under the column
+        if column is not None and line:  # a caret under the column
             out.append(f"{line}\n", style="bold")
-            out.append(" " * (col - 1) + "^ ", style="bold red")
+            out.append(" " * (column - 1) + "^ ", style="bold red")
         else:
             out.append("✔ " if ok else "✘ ", style="bold green" if ok else "bold red")
         out.append(message, style="green" if ok else "bold red")

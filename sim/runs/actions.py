@@ -18,6 +18,7 @@ from sim.model.deferring import PlayersDecider
 from sim.model.entities import Request
 from sim.model.hub import GRANTING
 from sim.model.hubview import Decision, alternatives
+from sim.runs.said import Term, said, term
 from sim.runs.session import SessionError
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def find_request(session: Session, key: str) -> Request:
     for req in session.world.requests.all:
         if req.id == key:
             return req
-    raise SessionError(f"no request {key}")
+    raise SessionError(said("no_request", id=key))
 
 
 def decide(
@@ -73,15 +74,13 @@ def decide(
     hub = session.world.hub
     decider = session.decider
     if not isinstance(decider, PlayersDecider):
-        raise SessionError("the policy decides in this session (--players none)")
+        raise SessionError(said("policy_decides"))
     req = find_request(session, key)
     if req not in hub.awaiting:
-        raise SessionError(f"{key} is not awaiting a decision (it is {req.state})")
+        raise SessionError(said("not_awaiting", id=key, state=term("request_state", req.state)))
     final = OUTCOME_WORDS.get(outcome)
     if final is None:
-        raise SessionError(
-            f"unknown decision {outcome!r}; say approve, partial, substitute, queue or deny"
-        )
+        raise SessionError(said("unknown_outcome", word=outcome))
     view = hub.view(req)
     cap: str | None = None
     n = 0
@@ -90,8 +89,8 @@ def decide(
         cap = capability or (advice.capability if advice.outcome in GRANTING else req.capability)
         option = next((c for c in view.candidates if c.capability == cap), None)
         if option is None:
-            known = ", ".join(c.capability for c in view.candidates) or "none"
-            raise SessionError(f"{cap} cannot serve {key}; options: {known}")
+            known = ", ".join(c.capability for c in view.candidates) or said("no_options")
+            raise SessionError(said("cannot_serve_options", cap=cap, id=key, options=known))
         default = {"approved": option.units_needed, "partial": option.free}
         n = (
             units
@@ -99,10 +98,8 @@ def decide(
             else default.get(final, min(option.free, option.units_needed))
         )
         if final == "approved" and n < option.units_needed:
-            raise SessionError(
-                f"approve grants all {option.units_needed} x {cap} asked; say partial for fewer"
-            )
-    text = reason or "decided by the players"
+            raise SessionError(said("approve_all", n=option.units_needed, cap=cap))
+    text = reason or str(said("decided_by_players"))  # journalled: English
     decision = Decision(final, cap, n, text, alternatives(view), by=who)
     problem = hub.check(req, decision)
     if problem is not None:
@@ -112,8 +109,12 @@ def decide(
         session.now, "request", key, who, choice, decision.alternatives, asked=hub.awaiting[req]
     )
     decider.answer(key, decision)
-    what = f"{n} x {cap}" if cap else ""
-    return f"{key}: {final} {what}".rstrip()
+    word = term("decision", final)
+    return (
+        said("decided_units", id=key, outcome=word, n=n, cap=cap)
+        if cap
+        else said("decided", id=key, outcome=word)
+    )
 
 
 def reallocate(session: Session, unit_id: str, request_id: str, who: str = "players") -> str:
@@ -135,7 +136,7 @@ def reallocate_units(
         try:
             units.append(world.defence.book.unit(unit_id))
         except KeyError:
-            raise SessionError(f"no unit {unit_id}") from None
+            raise SessionError(said("no_unit", id=unit_id)) from None
     for unit in units:
         problem = moves.why_not(unit, req)
         if problem is not None:
@@ -147,7 +148,8 @@ def reallocate_units(
         moves.order_unit(unit, req, who)
     where = ", ".join(dict.fromkeys(froms))
     names = ", ".join(u.id for u in units)
-    return f"{names}: ordered from {where} to {request_id} ({world.hub.authority} authority)"
+    authority = Term(world.hub.authority, f"live.authority.{world.hub.authority}")
+    return said("ordered", units=names, frm=where, to=request_id, authority=authority)
 
 
 def reallocate_count(
@@ -163,10 +165,10 @@ def reallocate_count(
     req = find_request(session, request_id)
     crises = {c.id for c in session.exercise.crises}
     if capability not in world.defence.book.units:
-        raise SessionError(f"no capability {capability}")
+        raise SessionError(said("no_capability", cap=capability))
     from_req = next((r for r in world.requests.all if r.id == source), None)
     if from_req is None and source not in crises:
-        raise SessionError(f"no crisis or request {source}")
+        raise SessionError(said("no_source", id=source))
     units, problem = world.hub.moves.pick(capability, count, req, crisis=source, source=from_req)
     if problem is not None:
         raise SessionError(problem)
@@ -177,7 +179,7 @@ def mobilise(session: Session, who: str = "players") -> str:
     problem = session.world.hub.mobilise(who)
     if problem is not None:
         raise SessionError(problem)
-    return "national mobilisation of the generic manpower pool decided"
+    return said("mobilised")
 
 
 def _pending(session: Session, inject_id: str) -> Inject:
@@ -191,33 +193,34 @@ def fire(session: Session, inject_id: str, who: str = "facilitator") -> str:
     inj = _pending(session, inject_id)
     session.log(session.now, "inject", inj.id, who, {"action": "fire"})
     session.world.injects.fire_now(inj.id)
-    return f"inject {inj.id} fired at {format_t(session.now)}"
+    return said("fired", id=inj.id, t=format_t(session.now))
 
 
 def skip(session: Session, inject_id: str, reason: str = "", who: str = "facilitator") -> str:
     inj = _pending(session, inject_id)
-    text = reason or "skipped by the facilitator"
+    text = reason or str(said("skipped_by_facilitator"))  # journalled: English
     session.log(session.now, "inject", inj.id, who, {"action": "skip", "reason": text})
     session.world.injects.skip(inj.id, text)
-    return f"inject {inj.id} skipped"
+    return said("skipped", id=inj.id)
 
 
 def delay(session: Session, inject_id: str, minutes: float, who: str = "facilitator") -> str:
     inj = _pending(session, inject_id)
     if inj.id not in session.world.injects.due:
-        raise SessionError(f"inject {inj.id} is not scheduled yet (it waits for its trigger)")
+        raise SessionError(said("not_scheduled", id=inj.id))
     session.log(session.now, "inject", inj.id, who, {"action": "delay", "minutes": float(minutes)})
     due = session.world.injects.delay(inj.id, minutes)
-    return f"inject {inj.id} now due at {format_t(due)}"
+    return said("delayed", id=inj.id, t=format_t(due))
 
 
 def adhoc(session: Session, inject: Inject, text: str, who: str = "facilitator") -> str:
     """A facilitator's inject typed in now (validated like the YAML format by the caller)."""
     if inject.id in session.world.injects.by_id:
-        raise SessionError(f"inject id {inject.id!r} is taken")
+        raise SessionError(said("id_taken", id=inject.id))
     session.log(session.now, "inject", inject.id, who, {"action": "adhoc", "text": text})
     session.world.injects.add_adhoc(inject)
-    return f"inject {inject.id} ({inject.type}) fired at {format_t(session.now)}"
+    kind = term("inject_type", inject.type)
+    return said("adhoc_fired", id=inject.id, type=kind, t=format_t(session.now))
 
 
 def clock(session: Session, action: str, who: str = "facilitator", **detail: Any) -> None:
@@ -238,19 +241,19 @@ def clock(session: Session, action: str, who: str = "facilitator", **detail: Any
 def jump(session: Session, to: float, who: str = "facilitator") -> str:
     """Run the model ahead at full speed to ``to``, and let what is due then happen."""
     if to < session.now:
-        raise SessionError(f"{format_t(to)} is in the past (it is {format_t(session.now)})")
+        raise SessionError(said("in_past_now", t=format_t(to), now=format_t(session.now)))
     to = min(to, session.endex)
     clock(session, "jump", who, to=float(to))
     session.advance(to)
     if to < session.endex:
         session.settle()
-    return f"jumped to {format_t(to)}"
+    return said("jumped", t=format_t(to))
 
 
 def end(session: Session, who: str = "facilitator") -> str:
     session.log(session.now, "end", None, who, {"action": "end"})
     session.world.end_now()
-    return f"ENDEX at {format_t(session.now)}"
+    return said("endex_at", t=format_t(session.now))
 
 
 def apply_line(session: Session, line: dict[str, Any]) -> None:

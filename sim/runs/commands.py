@@ -42,6 +42,7 @@ from sim.runs.commandtypes import (
     Skip,
     Speed,
 )
+from sim.runs.said import Said, said
 
 __all__ = [*commandtypes.__all__, "parse_command", "parse_script"]  # the command values too
 
@@ -71,7 +72,11 @@ class _Cursor:
         return len(self.line.rstrip()) + 1
 
     def missing(self, what: str) -> CommandError:
-        return CommandError(f"{self.word} needs {what}: {USAGE[self.word]}", self.end_col())
+        """``what`` names a ``live.what.*`` label: the argument that is missing."""
+        needs = said(
+            "parse.needs", word=self.word, what=said(f"what.{what}"), usage=USAGE[self.word]
+        )
+        return CommandError(needs, self.end_col())
 
     def peek(self) -> tuple[str, int] | None:
         self.skip_ws()
@@ -94,7 +99,7 @@ class _Cursor:
             raise self.missing(what)
         text, col = tok
         if not _ID.match(text):
-            raise CommandError(f"{text!r} is not {what}", col)
+            raise CommandError(said("parse.is_not", text=text, what=said(f"what.{what}")), col)
         return text
 
     def rest(self, *, required: str | None = None) -> str:
@@ -106,7 +111,7 @@ class _Cursor:
         if text[:1] in "\"'" and text:
             quote = text[0]
             if len(text) < 2 or text[-1] != quote:
-                raise CommandError(f"unclosed quote {quote}", col)
+                raise CommandError(said("parse.unclosed_quote", quote=quote), col)
             text = text[1:-1]
         if required and not text.strip():
             raise self.missing(required)
@@ -115,9 +120,10 @@ class _Cursor:
     def done(self) -> None:
         tok = self.peek()
         if tok is not None:
-            raise CommandError(
-                f"unexpected {tok[0]!r}; {self.word} takes: {USAGE[self.word]}", tok[1]
+            unexpected = said(
+                "parse.unexpected", text=tok[0], word=self.word, usage=USAGE[self.word]
             )
+            raise CommandError(unexpected, tok[1])
 
 
 def _time_arg(cur: _Cursor, what: str, *, duration: bool = False) -> float:
@@ -129,36 +135,38 @@ def _time_arg(cur: _Cursor, what: str, *, duration: bool = False) -> float:
     except ValueError as exc:
         raise CommandError(str(exc), col) from None
     if not math.isfinite(minutes) or (duration and minutes <= 0):
-        raise CommandError(f"{text!r} is not a {'positive duration' if duration else 'time'}", col)
+        raise CommandError(
+            said("parse.not_duration" if duration else "parse.not_time", text=text), col
+        )
     return minutes
 
 
 def _speed(cur: _Cursor, base: dict[str, object]) -> Command:
     tok = cur.take()
     if tok is None:
-        raise cur.missing("a number")
+        raise cur.missing("number")
     text, col = tok
     try:
         factor = float(text.removesuffix("x").removesuffix("×"))
     except ValueError:
-        raise CommandError(f"speed needs a positive number, not {text!r}", col) from None
+        raise CommandError(said("parse.speed_number", text=text), col) from None
     if not math.isfinite(factor) or factor <= 0:
-        raise CommandError(f"speed needs a positive number, not {text!r}", col)
+        raise CommandError(said("parse.speed_number", text=text), col)
     cur.done()
     return Speed(factor=factor, **base)  # type: ignore[arg-type]
 
 
 def _decide(cur: _Cursor, base: dict[str, object], capabilities: Collection[str] | None) -> Command:
-    request = cur.need_id("a request id")
+    request = cur.need_id("request_id")
     tok = cur.take()
     if tok is None:
-        raise cur.missing("a decision")
+        raise cur.missing("decision")
     action, col = tok[0].lower(), tok[1]
     if action not in ACTIONS:
+        hint = _did_you_mean(action, ACTIONS)
+        choices = "|".join(ACTIONS)
         raise CommandError(
-            f"unknown decision {tok[0]!r}{_did_you_mean(action, ACTIONS)}; "
-            f"choose {'|'.join(ACTIONS)}",
-            col,
+            said("parse.unknown_decision", text=tok[0], hint=hint, choices=choices), col
         )
     capability: str | None = None
     units: int | None = None
@@ -170,7 +178,7 @@ def _decide(cur: _Cursor, base: dict[str, object], capabilities: Collection[str]
     if tok is not None and re.fullmatch(r"[+-]?\d+", tok[0]):
         units = int(tok[0])
         if units < 1:
-            raise CommandError(f"units must be at least 1, not {tok[0]}", tok[1])
+            raise CommandError(said("parse.units_at_least", text=tok[0]), tok[1])
         cur.take()
     reason = cur.rest()
     return Decide(
@@ -200,17 +208,17 @@ def _reallocate(
         cur.take()
         count = int(tok[0])
         if count < 1:
-            raise CommandError(f"the number of units must be at least 1, not {tok[0]}", tok[1])
+            raise CommandError(said("parse.count_at_least", text=tok[0]), tok[1])
         cap_tok = cur.take()
         if cap_tok is None:
-            raise cur.missing("a capability after the number")
+            raise cur.missing("capability_after")
         capability = _as_capability(cap_tok[0], capabilities)
         if capability is None or not _ID.match(cap_tok[0]):
-            raise CommandError(f"{cap_tok[0]!r} is not a capability", cap_tok[1])
-        _keyword(cur, "from", "'from' and a crisis or request id")
-        source = cur.need_id("a crisis or request id")
-        _keyword(cur, "to", "'to' and a request id")
-        request = cur.need_id("a request id")
+            raise CommandError(said("parse.not_capability", text=cap_tok[0]), cap_tok[1])
+        _keyword(cur, "from", "from_source")
+        source = cur.need_id("source_id")
+        _keyword(cur, "to", "to_request")
+        request = cur.need_id("request_id")
         cur.done()
         return Reallocate(
             request=request,
@@ -223,19 +231,19 @@ def _reallocate(
     while True:
         tok = cur.take()
         if tok is None:
-            raise cur.missing("'to' and a request id" if units else "a unit id")
+            raise cur.missing("to_request" if units else "unit_id")
         text, col = tok
         if text.lower() == "to" and units:
             break
         for part in text.split(","):
             if part and not _ID.match(part):
-                raise CommandError(f"{part!r} is not a unit id", col + text.index(part))
+                raise CommandError(said("parse.not_unit", text=part), col + text.index(part))
             if part and part in units:
-                raise CommandError(f"{part} is named twice", col + text.index(part))
+                raise CommandError(said("parse.named_twice", text=part), col + text.index(part))
             if part:
                 units.append(part)
         if not units:
-            raise CommandError(f"{text!r} is not a unit id", col)
+            raise CommandError(said("parse.not_unit", text=text), col)
         nxt = cur.peek()
         if (
             nxt is not None
@@ -243,8 +251,9 @@ def _reallocate(
             and not text.endswith(",")
             and not nxt[0].startswith(",")
         ):
-            raise CommandError(f"expected 'to', not {nxt[0]!r}: {USAGE['reallocate']}", nxt[1])
-    request = cur.need_id("a request id")
+            expected = said("parse.expected", word="to", text=nxt[0], usage=USAGE["reallocate"])
+            raise CommandError(expected, nxt[1])
+    request = cur.need_id("request_id")
     cur.done()
     return Reallocate(units=tuple(units), request=request, **base)  # type: ignore[arg-type]
 
@@ -254,7 +263,8 @@ def _keyword(cur: _Cursor, word: str, what: str) -> None:
     if tok is None:
         raise cur.missing(what)
     if tok[0].lower() != word:
-        raise CommandError(f"expected {word!r}, not {tok[0]!r}: {USAGE[cur.word]}", tok[1])
+        expected = said("parse.expected", word=word, text=tok[0], usage=USAGE[cur.word])
+        raise CommandError(expected, tok[1])
 
 
 def _inject(cur: _Cursor, base: dict[str, object]) -> Command:
@@ -262,13 +272,9 @@ def _inject(cur: _Cursor, base: dict[str, object]) -> Command:
     col = cur.pos + 1
     text = cur.line[cur.pos :].rstrip()
     if not text:
-        raise cur.missing("one inject as flow-style YAML")
+        raise cur.missing("inject_yaml")
     if not text.startswith("{"):
-        raise CommandError(
-            "an ad-hoc inject is one YAML mapping in braces, e.g. "
-            "inject {type: information, title: Press call, message: ...}",
-            col,
-        )
+        raise CommandError(said("parse.adhoc_braces"), col)
     return AddInject(text=text, column=col, **base)  # type: ignore[arg-type]
 
 
@@ -286,7 +292,8 @@ def _help(cur: _Cursor, base: dict[str, object]) -> Command:
     if tok is not None:
         topic = _ALIASES.get(tok[0].lower(), tok[0].lower())
         if topic not in USAGE:
-            raise CommandError(f"no command {tok[0]!r}{_did_you_mean(topic, WORDS)}", tok[1])
+            hint = _did_you_mean(topic, WORDS)
+            raise CommandError(said("parse.no_command", text=tok[0], hint=hint), tok[1])
     cur.done()
     return Help(topic=topic, **base)  # type: ignore[arg-type]
 
@@ -297,18 +304,18 @@ _PARSERS: dict[str, Callable[..., Command]] = {
     "next": _simple(Next),
     "end": _simple(End),
     "speed": _speed,
-    "goto": lambda c, b: Goto(time=_time_arg(c, "a scenario time"), **b),
-    "fire": lambda c, b: Fire(inject=_id_then_done(c, "an inject id"), **b),
-    "skip": lambda c, b: Skip(inject=c.need_id("an inject id"), reason=c.rest(), **b),
+    "goto": lambda c, b: Goto(time=_time_arg(c, "scenario_time"), **b),
+    "fire": lambda c, b: Fire(inject=_id_then_done(c, "inject_id"), **b),
+    "skip": lambda c, b: Skip(inject=c.need_id("inject_id"), reason=c.rest(), **b),
     "delay": lambda c, b: Delay(
-        inject=c.need_id("an inject id"), by=_time_arg(c, "a duration", duration=True), **b
+        inject=c.need_id("inject_id"), by=_time_arg(c, "duration", duration=True), **b
     ),
     "inject": _inject,
     "mobilise": lambda c, b: Mobilise(reason=c.rest(), **b),
     "answer": lambda c, b: Answer(
-        inject=c.need_id("an inject id"), text=c.rest(required="the answer text"), **b
+        inject=c.need_id("inject_id"), text=c.rest(required="answer_text"), **b
     ),
-    "note": lambda c, b: Note(text=c.rest(required="a text"), **b),
+    "note": lambda c, b: Note(text=c.rest(required="text"), **b),
     "help": _help,
 }
 
@@ -319,9 +326,9 @@ def _id_then_done(cur: _Cursor, what: str) -> str:
     return value
 
 
-def _did_you_mean(word: str, known: Sequence[str]) -> str:
+def _did_you_mean(word: str, known: Sequence[str]) -> Said | str:
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return said("parse.did_you_mean", word=close[0]) if close else ""
 
 
 def parse_command(line: str, *, capabilities: Collection[str] | None = None) -> Command | None:
@@ -343,7 +350,7 @@ def parse_command(line: str, *, capabilities: Collection[str] | None = None) -> 
             m = re.compile(r"@(\S*)").match(text, pos)
         assert m is not None
         if not m[1]:
-            raise CommandError("'@' needs a scenario time, e.g. @T+01:30", pos + 1)
+            raise CommandError(said("parse.at_needs_time"), pos + 1)
         try:
             at = parse_scenario_time(m[1])
         except ValueError as exc:
@@ -352,11 +359,12 @@ def parse_command(line: str, *, capabilities: Collection[str] | None = None) -> 
     cur = _Cursor(text, pos, "")
     tok = cur.take()
     if tok is None:
-        raise CommandError("a time needs a command after it, e.g. @T+01:30 fire 7", len(text) + 1)
+        raise CommandError(said("parse.time_needs_command"), len(text) + 1)
     raw, col = tok
     word = _ALIASES.get(raw.lower(), raw.lower())
     if word not in USAGE:
-        raise CommandError(f"unknown command {raw!r}{_did_you_mean(word, WORDS)}", col)
+        hint = _did_you_mean(word, WORDS)
+        raise CommandError(said("parse.unknown_command", text=raw, hint=hint), col)
     cur.word = word
     base: dict[str, object] = {"at": at, "line": text}
     if word == "decide":

@@ -23,12 +23,13 @@ from sim.runs import commands as c
 from sim.runs.clock import ClockError, ScenarioClock
 from sim.runs.completion import CompletionIds, complete
 from sim.runs.liveview import build_view, playing_capabilities
+from sim.runs.said import said, word
 from sim.runs.session import Session, SessionError
 from sim.runs.view import CommandResult, SessionView
 
 __all__ = ["LiveSession"]
 
-HELP = "commands: " + ", ".join(c.WORDS) + " (help WORD for one)"
+HELP = said("help", words=", ".join(c.WORDS))
 
 
 class LiveSession:
@@ -73,25 +74,25 @@ class LiveSession:
         try:
             cmd = c.parse_command(line, capabilities=self.capabilities)
         except c.CommandError as exc:
-            return self._fail(f"column {exc.column}: {exc.message}")
+            return self._fail(said("at_column", col=exc.column, message=exc.message), exc.column)
         if cmd is None:
             return CommandResult(True, "")
         if self.finished and not isinstance(cmd, c.Help | c.Note):
-            return self._fail("the exercise has ended (ENDEX)")
+            return self._fail(said("ended"))
         if cmd.at is not None and self.clock is not None:
             if cmd.at < self.session.now:
-                return self._fail(f"{format_t(cmd.at)} is in the past")
+                return self._fail(said("in_past", t=format_t(cmd.at)))
             if cmd.at > self.session.now:
                 self._timed.append(cmd)
                 self._timed.sort(key=lambda k: k.at or 0.0)
-                return self._ok(f"will apply at {format_t(cmd.at)}: {cmd.line.strip()}")
+                return self._ok(said("will_apply", t=format_t(cmd.at), line=cmd.line.strip()))
         if isinstance(cmd, c.Pause) and self.clock is not None and not self.clock.paused:
             # stop the clock first, then bring the world to where it stopped: the pause and
             # whatever follows it happen at that very scenario time (never a moment later)
             self.clock.pause()
             self.tick()
             actions.clock(self.session, "pause")
-            return self._ok(f"paused at {format_t(self.session.now)}")
+            return self._ok(said("paused_at", t=format_t(self.session.now)))
         self.tick()
         return self._apply_at(cmd)
 
@@ -118,12 +119,16 @@ class LiveSession:
         try:
             if cmd.at is not None:
                 if cmd.at < self.session.now:
-                    raise SessionError(f"{format_t(cmd.at)} is in the past")
+                    raise SessionError(said("in_past", t=format_t(cmd.at)))
                 self.session.advance(cmd.at)
                 if self.clock is not None and self.clock.now() < cmd.at:
                     self.clock.jump(cmd.at)
             return self._ok(self.apply(cmd))
-        except (SessionError, ClockError, AdhocInjectError) as exc:
+        except SessionError as exc:
+            return self._fail(exc.message)
+        except AdhocInjectError as exc:  # the exercise format's own message (English)
+            return self._fail(said("at_column", col=exc.column, message=exc.message), exc.column)
+        except ClockError as exc:
             return self._fail(str(exc))
 
     def apply(self, cmd: c.Command) -> str:
@@ -134,12 +139,12 @@ class LiveSession:
         if isinstance(cmd, c.Note | c.Answer):
             inject = cmd.inject if isinstance(cmd, c.Answer) else None
             if inject is not None and inject not in s.world.injects.by_id:
-                raise SessionError(f"no inject {inject}")
+                raise SessionError(said("no_inject", id=inject))
             kind, who = ("answer", "players") if inject else ("note", "observer")
             s.notes(s.now, kind, cmd.text, who, inject)
-            return f"{kind} noted at {format_t(s.now)}"
+            return said(f"noted_{kind}", t=format_t(s.now))
         if s.finished:
-            raise SessionError("the exercise has ended (ENDEX)")
+            raise SessionError(said("ended"))
         if isinstance(cmd, c.Pause | c.Resume | c.Speed):
             return self._clock_command(cmd)
         if isinstance(cmd, c.Goto):
@@ -147,7 +152,7 @@ class LiveSession:
         if isinstance(cmd, c.Next):
             due = self._next_inject()
             if due is None:
-                raise SessionError("no scheduled inject ahead")
+                raise SessionError(said("no_inject_ahead"))
             return self._jump(due)
         if isinstance(cmd, c.Fire):
             return actions.fire(s, cmd.inject)
@@ -179,25 +184,25 @@ class LiveSession:
             message = actions.end(s)
             self._finish()
             return message
-        raise SessionError(f"{cmd.word} is not handled here")
+        raise SessionError(said("not_handled", word=cmd.word))
 
     def _clock_command(self, cmd: c.Command) -> str:
         s, clock = self.session, self.clock
         if isinstance(cmd, c.Pause):
             if clock is not None and not clock.pause():
-                raise SessionError("already paused")
+                raise SessionError(said("already_paused"))
             actions.clock(s, "pause")
-            return f"paused at {format_t(s.now)}"
+            return said("paused_at", t=format_t(s.now))
         if isinstance(cmd, c.Resume):
             if clock is not None and not clock.resume():
-                raise SessionError("not paused")
+                raise SessionError(said("not_paused"))
             actions.clock(s, "resume")
-            return f"running at {format_t(s.now)}"
+            return said("running_at", t=format_t(s.now))
         assert isinstance(cmd, c.Speed)
         if clock is not None:
             clock.set_speed(cmd.factor)
         actions.clock(s, "speed", speed=float(cmd.factor))
-        return f"speed {cmd.factor:g}x"
+        return said("speed", factor=f"{cmd.factor:g}")
 
     def _jump(self, to: float) -> str:
         while self._timed and (self._timed[0].at or 0.0) <= to:  # typed for a time on the way
@@ -227,11 +232,11 @@ class LiveSession:
         self.session.finish()
         if self.clock is not None:
             self.clock.end_at(self.session.now)  # the world's ENDEX, not a second reading
-        self._say(CommandResult(True, f"ENDEX {format_t(self.session.now)}: session ended"))
+        self._ok(said("session_ended", t=format_t(self.session.now)))
         if self.on_finish is not None:
-            said = self.on_finish()
-            if said:
-                self._say(CommandResult(True, said))
+            message = self.on_finish()
+            if message:
+                self._ok(message)
 
     def awaiting(self) -> list[str]:
         decider = self.session.decider
@@ -241,14 +246,16 @@ class LiveSession:
     def _say(self, result: CommandResult) -> CommandResult:
         if result.message:
             stamp = format_t(self.session.now)
-            self.messages.append(f"{stamp} {'' if result.ok else 'error: '}{result.message}")
+            prefix = "" if result.ok else word(said("error_prefix"), self.lang)
+            self.messages.append(f"{stamp} {prefix}{result.message}")
         return result
 
     def _ok(self, message: str) -> CommandResult:
-        return self._say(CommandResult(True, message))
+        """A reply, in the session's language (``said.py``)."""
+        return self._say(CommandResult(True, word(message, self.lang)))
 
-    def _fail(self, message: str) -> CommandResult:
-        return self._say(CommandResult(False, message))
+    def _fail(self, message: str, column: int | None = None) -> CommandResult:
+        return self._say(CommandResult(False, word(message, self.lang), column))
 
 
 def scenario_clock(session: Session, speed: float, paused: bool) -> ScenarioClock:

@@ -23,6 +23,7 @@ from sim.runs import commands as c
 from sim.runs.live import LiveSession
 from sim.runs.livefolder import LiveFolder
 from sim.runs.notes import NoteLog
+from sim.runs.said import word
 from sim.runs.session import Session, SessionError
 
 __all__ = ["PlayError", "Resumed", "new_session", "resume_session", "run_script"]
@@ -73,7 +74,7 @@ def run_script(
         try:
             cmd = c.parse_command(line, capabilities=live.capabilities)
         except c.CommandError as exc:
-            err(f"{source}:{number}:{exc.column}: error: {exc.message}")
+            err(f"{source}:{number}:{exc.column}: error: {word(exc.message, live.lang)}")
             refused += 1
             continue
         if cmd is None:

@@ -40,6 +40,7 @@ class SessionError(ValueError):
 
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
+        self.message = message  # a ``Said`` keeps its label key for the face's language
         self.line = line
 
 

@@ -152,7 +152,8 @@ class SessionView:
 @dataclass(frozen=True)
 class CommandResult:
     ok: bool
-    message: str  # one line: what happened, or the error
+    message: str  # one line: what happened, or the error, in the session's language
+    column: int | None = None  # where a line that is not a command goes wrong (1-based)
 
 
 class SessionHandle(Protocol):
