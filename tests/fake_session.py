@@ -132,7 +132,7 @@ class FakeSession:
             players=self.players,
             policy=self.ex.hub.policy,
             injects_next=due,
-            injects_fired=list(self.fired),
+            injects_fired=list(reversed(self.fired)),  # newest first, as the real session
             pending=list(self.pending),
             units=[
                 UnitBoardRow(

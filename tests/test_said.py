@@ -65,7 +65,8 @@ def test_a_said_line_is_its_english_text() -> None:
             "0 of 1 x BDE13 at R005 can be moved to R004 (R004 is closed)",
             "0 van 1 x BDE13 bij R005 kunnen naar R004 (R004 is afgesloten)",
         ),
-        ("inject 6 has not reached already", "inject 6 is al niet bereikt"),
+        ("inject 6 was not reached", "inject 6 is niet bereikt"),
+        ("inject 6 has fired already", "inject 6 is al ingespeeld"),
         ("no inject 'x9'", "geen inject 'x9'"),
     ],
 )
@@ -101,7 +102,7 @@ def test_a_dutch_session_answers_in_dutch_and_journals_the_same() -> None:
         "geen verzoek R009",
         "kolom 7: speed vraagt een positief getal, niet 'fast'",
         "inject 6 overgeslagen",
-        "inject 6 is al overgeslagen",
+        "inject 6 is overgeslagen",
         "notitie vastgelegd om T+01:00",
         "T+00:10 ligt in het verleden (het is nu T+01:00)",
     ]

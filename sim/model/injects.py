@@ -97,9 +97,9 @@ class InjectRunner:
         if inj is None:
             raise ValueError(f"no inject {inject_id!r}")
         if inject_id in self.done:
-            raise ValueError(
-                f"inject {inject_id} has {self.done[inject_id].replace('_', ' ')} already"
-            )
+            state = self.done[inject_id]
+            done = "has fired already" if state == "fired" else f"was {state.replace('_', ' ')}"
+            raise ValueError(f"inject {inject_id} {done}")
         return inj
 
     def fire_now(self, inject_id: str) -> None:

@@ -78,6 +78,8 @@ def decide(
     req = find_request(session, key)
     if req not in hub.awaiting:
         raise SessionError(said("not_awaiting", id=key, state=term("request_state", req.state)))
+    if key not in decider.questions:  # answered a moment ago: the hub takes it up at once
+        raise SessionError(said("answered_already", id=key))
     final = OUTCOME_WORDS.get(outcome)
     if final is None:
         raise SessionError(said("unknown_outcome", word=outcome))
@@ -87,18 +89,15 @@ def decide(
     if final in GRANTING:
         advice = decider.advise(req, view)
         cap = capability or (advice.capability if advice.outcome in GRANTING else req.capability)
+        if final == "substitute" and not capability and advice.outcome != "substitute":
+            cap = None  # a substitute is another capability: the players name it
+        if final == "substitute" and (cap is None or cap == req.capability):
+            raise SessionError(said("substitute_other", asked=req.capability or "-"))
         option = next((c for c in view.candidates if c.capability == cap), None)
         if option is None:
             known = ", ".join(c.capability for c in view.candidates) or said("no_options")
             raise SessionError(said("cannot_serve_options", cap=cap, id=key, options=known))
-        default = {"approved": option.units_needed, "partial": option.free}
-        n = (
-            units
-            if units is not None
-            else default.get(final, min(option.free, option.units_needed))
-        )
-        if final == "approved" and n < option.units_needed:
-            raise SessionError(said("approve_all", n=option.units_needed, cap=cap))
+        n = _units(final, units, option.units_needed, option.free, cap)
     text = reason or str(said("decided_by_players"))  # journalled: English
     decision = Decision(final, cap, n, text, alternatives(view), by=who)
     problem = hub.check(req, decision)
@@ -115,6 +114,22 @@ def decide(
         if cap
         else said("decided", id=key, outcome=word)
     )
+
+
+def _units(final: str, units: int | None, needed: int, free: int, cap: str | None) -> int:
+    """How many units an answer grants: ``approve`` all that are asked, ``partial`` fewer (all
+    the free ones when fewer are free than asked, else as many as the players say)."""
+    if final == "approved":
+        n = needed if units is None else units
+        if n < needed:
+            raise SessionError(said("approve_all", n=needed, cap=cap))
+        return n
+    if final == "partial":
+        n = units if units is not None else (free if free < needed else needed)
+        if n >= needed:
+            raise SessionError(said("partial_fewer", n=needed, cap=cap))
+        return n
+    return units if units is not None else min(free, needed)
 
 
 def reallocate(session: Session, unit_id: str, request_id: str, who: str = "players") -> str:

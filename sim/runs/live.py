@@ -138,8 +138,12 @@ class LiveSession:
             return c.USAGE.get(cmd.topic or "", HELP) if cmd.topic else HELP
         if isinstance(cmd, c.Note | c.Answer):
             inject = cmd.inject if isinstance(cmd, c.Answer) else None
-            if inject is not None and inject not in s.world.injects.by_id:
-                raise SessionError(said("no_inject", id=inject))
+            if inject is not None:
+                injects = s.world.injects
+                if inject not in injects.by_id:
+                    raise SessionError(said("no_inject", id=inject))
+                if injects.done.get(inject) != "fired":  # the players answer what reached them
+                    raise SessionError(said("answer_not_fired", id=inject))
             kind, who = ("answer", "players") if inject else ("note", "observer")
             s.notes(s.now, kind, cmd.text, who, inject)
             return said(f"noted_{kind}", t=format_t(s.now))
@@ -148,6 +152,10 @@ class LiveSession:
         if isinstance(cmd, c.Pause | c.Resume | c.Speed):
             return self._clock_command(cmd)
         if isinstance(cmd, c.Goto):
+            if cmd.time > s.endex:  # a slip of the keys (T+40 for T+04) must not end the exercise
+                raise SessionError(
+                    said("after_endex", t=format_t(cmd.time), endex=format_t(s.endex))
+                )
             return self._jump(cmd.time)
         if isinstance(cmd, c.Next):
             due = self._next_inject()

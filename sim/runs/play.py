@@ -25,6 +25,7 @@ from sim.runs.livefolder import LiveFolder
 from sim.runs.notes import NoteLog
 from sim.runs.said import word
 from sim.runs.session import Session, SessionError
+from sim.runs.single import write_manifest
 
 __all__ = ["PlayError", "Resumed", "new_session", "resume_session", "run_script"]
 
@@ -142,10 +143,15 @@ def resume_session(run_dir: Path) -> Resumed:
     events = _lines(run_dir / "events.jsonl")
     notes = _lines(run_dir / "notes.jsonl")
     steps = _lines(run_dir / "script.jsonl")
+    # the last moment the folder knows of: the world stops before the events due then (they
+    # happen once the clock moves on, as in a paused session), so a resume records the moment
+    # it took up (``live.resumed_at``): killed again before the clock moved, the next resume
+    # starts there, not at the event before
     until = max(
-        [0.0]
+        [0.0, float((manifest.get("live") or {}).get("resumed_at", 0.0))]
         + [float(e["t"]) for e in events[-1:]]
         + [float(d["t"]) for d in lines[-1:]]
+        + [float(n["t"]) for n in notes[-1:]]
         + [float(d["choice"]["to"]) for d in lines if d["choice"].get("action") == "jump"]
     )
     players = manifest.get("players") == "hub"
@@ -173,6 +179,8 @@ def resume_session(run_dir: Path) -> Resumed:
         session.decider.live_from = until  # the policy decides from here on
     os.replace(tmp_events, run_dir / "events.jsonl")
     os.replace(tmp_log, run_dir / "decisions.jsonl")
+    folder.manifest.setdefault("live", {})["resumed_at"] = until
+    write_manifest(run_dir / "run.json", folder.manifest)
     folder.open("a")
     session.journal.retarget(folder.stream("events.jsonl"), flush=True)
     session.log.retarget(folder.stream("decisions.jsonl"), flush=True)

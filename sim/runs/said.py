@@ -102,10 +102,8 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^no free support crew for (?P<cap>{_ID})$", "no_crew"),
         (r"^the generic pool is already mobilised or this exercise has none$", "pool"),
         (r"^no inject '(?P<id>[^']*)'$", "no_inject"),
-        (
-            rf"^inject (?P<id>{_ID}) has (?P<state>fired|skipped|not reached) already$",
-            "inject_done",
-        ),
+        (rf"^inject (?P<id>{_ID}) has fired already$", "inject_fired"),
+        (rf"^inject (?P<id>{_ID}) was (?P<state>skipped|not reached)$", "inject_done"),
     )
 )
 

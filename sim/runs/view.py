@@ -141,7 +141,7 @@ class SessionView:
     players: bool  # True: the players decide at the hub; False: the policy decides
     policy: str  # the deciding or advising policy
     injects_next: list[InjectView]
-    injects_fired: list[InjectView]
+    injects_fired: list[InjectView]  # fired, skipped and not reached: newest first
     pending: list[PendingView]
     units: list[UnitBoardRow]
     regions: list[RegionView]

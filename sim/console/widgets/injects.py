@@ -30,7 +30,7 @@ class InjectsPanel(Panel):
             view.clock.scenario_min // 1,
             len(view.injects_next),
             tuple(view.injects_next[:NEXT_SHOWN]),
-            tuple(view.injects_fired[-FIRED_SHOWN:]),
+            tuple(view.injects_fired[:FIRED_SHOWN]),
         )
 
     def render_view(self, view: SessionView) -> RenderableType:
@@ -54,7 +54,7 @@ class InjectsPanel(Panel):
             parts.append(Text(lab("more", n=len(view.injects_next) - NEXT_SHOWN), style="dim"))
         parts.append(Text("\n" + lab("fired_injects"), style="bold underline"))
         fired = _grid()
-        for inj in reversed(view.injects_fired[-FIRED_SHOWN:]):
+        for inj in view.injects_fired[:FIRED_SHOWN]:  # newest first
             when = Text(scenario_t(inj.fired_min) + " ", style="green")
             fired.add_row(inj.id, when.append_text(self._body(inj)))
         parts.append(fired if fired.row_count else Text(lab("no_injects"), style="dim"))

@@ -1,0 +1,81 @@
+"""What a facilitator's slip must not do: answer a request twice, end the exercise by a goto
+past ENDEX, call a grant of all units partial, answer an inject nobody received, or send a
+resumed session back in time when it is killed again before the clock moved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sim.exercise import load_exercise, load_exercise_full
+from sim.runs.live import LiveSession
+from sim.runs.play import new_session, resume_session
+from sim.runs.session import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+TUTORIAL = ROOT / "exercises" / "tutorial.yaml"
+
+
+def _live() -> tuple[Session, LiveSession]:
+    session = Session(load_exercise(TUTORIAL), players=True, keep_events=True)
+    return session, LiveSession(session)
+
+
+def test_a_request_answered_a_moment_ago_is_not_answered_again() -> None:
+    session, live = _live()
+    assert live.submit("goto T+02:50").ok
+    assert live.submit("decide R001 approve FBO_CH47 2").ok
+    again = live.submit("decide R001 deny changed our mind")
+    assert not again.ok and again.message.startswith("R001 has been answered already")
+    assert [d["kind"] for d in session.log.lines] == ["clock", "request"]  # nothing written
+    assert live.submit("goto T+03:00").ok
+    assert "it is tasked" in live.submit("decide R001 deny").message
+
+
+def test_a_goto_past_endex_is_refused_and_the_session_goes_on() -> None:
+    session, live = _live()
+    slip = live.submit("goto T+40:00")
+    assert not slip.ok and "is after ENDEX (T+30:00)" in slip.message
+    assert not session.finished and session.now == 0.0
+    assert live.submit("goto T+30:00").ok and session.finished  # to ENDEX itself: asked for
+
+
+def test_partial_grants_fewer_than_asked_and_substitute_another_capability() -> None:
+    _, live = _live()
+    live.submit("goto T+02:50")
+    assert (
+        "partial grants fewer than the 2 x FBO_CH47" in live.submit("decide R001 partial").message
+    )
+    assert not live.submit("decide R001 partial FBO_CH47 3").ok
+    assert "another capability" in live.submit("decide R001 substitute").message
+    assert "another capability" in live.submit("decide R001 substitute FBO_CH47 2").message
+    done = live.submit("decide R001 partial FBO_CH47 1")
+    assert done.ok and done.message == "R001: partial 1 x FBO_CH47"
+
+
+def test_only_an_inject_that_reached_the_players_is_answered() -> None:
+    session, live = _live()
+    early = live.submit("answer 4 we would ask for manpower")
+    assert not early.ok and "has not reached the players" in early.message
+    assert not session.notes.lines
+    assert live.submit("fire 4").ok
+    assert live.submit("answer 4 we ask for manpower").ok
+
+
+def test_a_resume_killed_again_before_the_clock_moved_starts_where_it_did(tmp_path: Path) -> None:
+    loaded = load_exercise_full(TUTORIAL)
+    folder, session = new_session(loaded, tmp_path, players=True, speed=60.0, command=["ttx"])
+    live = LiveSession(session)
+    live.submit("goto T+04:58")
+    live.submit("note the ROT calls")
+    folder.close_streams()  # killed: every line is on disk already
+    events = (folder.path / "events.jsonl").read_text().splitlines()
+    moments = []
+    for _ in range(2):  # resumed and killed again at once, twice
+        resumed = resume_session(folder.path)
+        moments.append(resumed.session.now)
+        resumed.folder.close_streams()
+    assert moments == [298.0, 298.0]
+    assert json.loads((folder.path / "run.json").read_text())["live"]["resumed_at"] == 298.0
+    again = (folder.path / "events.jsonl").read_text().splitlines()
+    assert again == events[: len(again)] and len(events) - len(again) <= 2  # due at T+04:58
