@@ -106,3 +106,30 @@ def test_units_idle_all_window_share_one_lane() -> None:
     units = lane_names(fig)["units"]
     assert "BDE13 ×3" in units
     assert not any(u in units for u in ("BDE13-4", "BDE13-5", "BDE13-6"))
+
+
+def test_the_key_page_carries_every_symbol_any_page_drew() -> None:
+    """Each data page collects the legend of what it draws; the key is their union (the
+    first page alone missed 'still open at ENDEX' and reasons drawn only on later pages)."""
+    from matplotlib.lines import Line2D
+
+    from sim.analysis.projector import _merge_legends, _numbered_together
+
+    def entries(*labels: str) -> tuple[list[Any], list[str]]:
+        return [Line2D([], [], label=x) for x in labels], list(labels)
+
+    key: list[tuple[str, list[Any], list[str]]] = []
+    _merge_legends(key, [("Requests", *entries("approved", "number: because", "②  below"))])
+    _merge_legends(key, [("Requests", *entries("approved", "still open", "⑦  covered"))])
+    _merge_legends(key, [("Units", *entries("on scene")), ("Requests", *entries("③  team"))])
+    assert [title for title, _, _ in key] == ["Requests", "Units"]
+    handles, labels = _numbered_together(key[0][1], key[0][2])
+    assert labels == [
+        "approved",
+        "number: because",
+        "②  below",
+        "③  team",
+        "⑦  covered",
+        "still open",
+    ]
+    assert [h.get_label() for h in handles] == labels

@@ -31,8 +31,6 @@ __all__ = [
     "scarce_capabilities",
 ]
 
-LABEL_KEY = "\x00label:"
-"""Packing key prefix of a label that needs a row of its own (a bar across the window)."""
 
 FOLDED_STATES = ("reserved", "unavailable")
 """Units in one of these states for the whole window share one lane per capability."""
@@ -78,6 +76,7 @@ class TimelinePlan:
     unit_lane: dict[str, int] = field(default_factory=dict)  # unit id -> its lane
     unit_caps: list[str] = field(default_factory=list)  # capability of each unit lane
     capabilities: list[str] = field(default_factory=list)
+    capabilities_more: int = 0  # scarce capabilities beyond the panel's limit (not drawn)
 
     @property
     def regions(self) -> list[str]:
@@ -119,6 +118,7 @@ def plan_lanes(
     label_minutes: Callable[[str], float],
     request_labels: dict[str, str],
     pad: float = 0.0,
+    capability_limit: int | None = 8,
 ) -> TimelinePlan:
     """Decide every lane for the window [t0, t1].
 
@@ -177,25 +177,34 @@ def plan_lanes(
         for crisis in crises_of.get(region, []):
             plan.rows.append(Row("crisis", region, crisis))
         bars = []
+        own_row = set()  # requests whose label needs a row of its own (the bar spans the window)
         for rid in req_start.index:
             if req_region.get(rid) != region:
                 continue
             start, end = float(req_start[rid]), float(req_end[rid])
             label = plan.request_label[rid] = place(rid, start, end)
-            if label.side == "row":  # the label is packed like a bar of its own
+            if label.side == "row":
                 bars.append((rid, start, end))
-                bars.append((LABEL_KEY + rid, label.x0, label.x1))
+                own_row.add(rid)
             else:
                 bars.append((rid, min(start, label.x0), max(end, label.x1)))
         packed = pack_rows(bars, gap=(t1 - t0) * 0.004)
-        base = len(plan.rows)
-        for _ in range(max(packed.values(), default=-1) + 1):
+        # a label of its own gets an empty row right above its bar: sharing a row with other
+        # bars, it read as theirs (R004's label in front of R012's bar)
+        labelled = {packed[rid] for rid in own_row}
+        shift, at = {}, len(plan.rows)
+        for k in range(max(packed.values(), default=-1) + 1):
+            if k in labelled:
+                plan.rows.append(Row("requests", region))
+                for rid in own_row:
+                    if packed[rid] == k:
+                        plan.label_row[rid] = at
+                at += 1
+            shift[k] = at
             plan.rows.append(Row("requests", region))
+            at += 1
         for key, k in packed.items():
-            if key.startswith(LABEL_KEY):
-                plan.label_row[key[len(LABEL_KEY) :]] = base + k
-            else:
-                plan.request_row[key] = base + k
+            plan.request_row[key] = shift[k]
 
     busy = T.units[
         (T.units["state"] != "available") & _overlaps(T.units["start"], T.units["end"], t0, t1)
@@ -222,16 +231,23 @@ def plan_lanes(
                     plan.unit_lane[name] = len(plan.units)
                 plan.units.append(f"{cap} ×{len(group)}")
                 plan.unit_caps.append(cap)
-    plan.capabilities = scarce_capabilities(T, t0, t1)
+    plan.capabilities, plan.capabilities_more = scarce_capabilities(T, t0, t1, capability_limit)
     return plan
 
 
-def scarce_capabilities(T: RunTables, t0: float, t1: float, limit: int = 8) -> list[str]:
+def scarce_capabilities(
+    T: RunTables, t0: float, t1: float, limit: int | None = 8
+) -> tuple[list[str], int]:
     """Capabilities worth a capacity lane: those that ran out (in use >= available), were
-    denied, queued for, or claimed by main task 1; else the busiest few. At most ``limit``."""
+    denied, queued for, or claimed by main task 1; else the busiest few. At most ``limit``
+    (None: all), the most contested first: main-task-1 conflicts, then requests queued or
+    denied for them, then the peak share in use. Returns them in the book's order, and how
+    many more would qualify (the panel says so: none is left out silently)."""
     cap = T.capacity
     if not len(cap):
-        return []
+        return [], 0
+    mt1 = set(T.mt1["capability"])
+    conflicts = T.mt1.loc[T.mt1["conflict"], "capability"].value_counts().to_dict()
     score: dict[str, float] = {}
     for name, group in cap.groupby("capability", sort=False):
         nxt = group["t"].shift(-1).fillna(t1)
@@ -240,14 +256,17 @@ def scarce_capabilities(T: RunTables, t0: float, t1: float, limit: int = 8) -> l
         if not len(g):
             continue
         peak = float((g["in_use"] / g["available"].where(g["available"] > 0)).max())
-        if g["in_use"].max() <= 0 and name not in set(T.mt1["capability"]):
+        if g["in_use"].max() <= 0 and name not in mt1:
             continue
         score[name] = 0.0 if pd.isna(peak) else peak
-    asked = set(
-        T.decisions.loc[T.decisions["state"].isin(["queued", "denied"]), "requested_capability"]
-    )
-    hot = [c for c in score if score[c] >= 1.0 or c in asked or c in set(T.mt1["capability"])]
+    waited = T.decisions.loc[T.decisions["state"].isin(["queued", "denied"])]
+    asked = waited.groupby("requested_capability")["request"].nunique().to_dict()
+    hot = [c for c in score if score[c] >= 1.0 or c in asked or c in mt1]
     ranked = hot or sorted(score, key=lambda c: -score[c])[:3]
-    ranked = sorted(ranked, key=lambda c: (-score.get(c, 0.0), natural_key(c)))[:limit]
+    ranked = sorted(
+        ranked,
+        key=lambda c: (-conflicts.get(c, 0), -asked.get(c, 0), -score.get(c, 0.0), natural_key(c)),
+    )
+    shown = ranked if limit is None else ranked[:limit]
     order = {c: i for i, c in enumerate(cap["capability"].drop_duplicates())}
-    return sorted(ranked, key=lambda c: order.get(c, 0))
+    return sorted(shown, key=lambda c: order.get(c, 0)), len(ranked) - len(shown)

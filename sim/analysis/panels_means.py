@@ -107,7 +107,12 @@ def draw_capacity(tl: Timeline, ax: Axes) -> None:
     cap_table = tl.T.capacity
     n = len(caps)
     ax.set_ylim(n - 0.05, -0.15)
-    panel_title(ax, t("timeline.capacity_title", lang))
+    title = t("timeline.capacity_title", lang)
+    if tl.plan.capabilities_more:  # never left out silently (lanes.scarce_capabilities)
+        title += " · " + t(
+            "timeline.capacity_more", lang, n=tl.plan.capabilities_more, shown=len(caps)
+        )
+    panel_title(ax, title)
     labels = []
     tl.inject_lines(ax)
     for i, cap in enumerate(caps):

@@ -124,13 +124,31 @@ def _page(
 ) -> Figure:
     tl = Timeline(
         T, exercise, lang, t0, t1, fig_width=PAGE_IN[0], panels=panels, legends=False,
-        page_height=PAGE_IN[1], title=title,
+        page_height=PAGE_IN[1], title=title, capability_limit=None,
     )  # fmt: skip
     fig = tl.draw()
-    seen = {title for title, _, _ in legends}
-    # only the first legend of each kind is kept: its handles keep their page alive
-    legends.extend(item for item in tl.collected_legends if item[0] not in seen)
+    _merge_legends(legends, tl.collected_legends)
     return fig
+
+
+def _merge_legends(
+    legends: list[tuple[str, list[Any], list[str]]],
+    more: list[tuple[str, list[Any], list[str]]],
+) -> None:
+    """Add a page's legend entries to the key: each kind once, with every entry any page drew
+    (a page shows only the symbols its own rows use). Only entries not seen yet are kept, as
+    their handles keep their page alive."""
+    by_title = {title: (handles, labels) for title, handles, labels in legends}
+    for title, handles, labels in more:
+        if title not in by_title:
+            legends.append((title, list(handles), list(labels)))
+            by_title[title] = (legends[-1][1], legends[-1][2])
+            continue
+        have_handles, have_labels = by_title[title]
+        for handle, label in zip(handles, labels, strict=True):
+            if label not in have_labels:
+                have_handles.append(handle)
+                have_labels.append(label)
 
 
 def projector_pages(
@@ -159,7 +177,10 @@ def iter_projector_pages(
         raise ValueError("empty time window")
     legends: list[tuple[str, list[Any], list[str]]] = []
     with fs.rc():
-        whole = Timeline(T, exercise, lang, t0, t1, fig_width=PAGE_IN[0], legends=False)
+        # every scarce capability: the deck pages them (a print timeline shows the first 8)
+        whole = Timeline(
+            T, exercise, lang, t0, t1, fig_width=PAGE_IN[0], legends=False, capability_limit=None
+        )
         plan = whole.plan
         yield from _inject_pages(T, exercise, lang, t0, t1, legends)
         for k, (group, subset) in enumerate(_region_pages(plan), 1):
@@ -226,6 +247,24 @@ def _inject_pages(
             return
 
 
+def _is_numbered(label: str) -> bool:
+    return bool(label) and 0x2460 <= ord(label[0]) <= 0x2473  # ① .. ⑳
+
+
+def _numbered_together(handles: list[Any], labels: list[str]) -> tuple[list[Any], list[str]]:
+    """The numbered reasons (②, ③, ⑦: why a need was not asked for) in order right under
+    their heading, the line before the first of them, however the pages brought them in."""
+    pairs = list(zip(handles, labels, strict=True))
+    numbered = sorted((p for p in pairs if _is_numbered(p[1])), key=lambda p: p[1][0])
+    if not numbered:
+        return handles, labels
+    first = next(i for i, p in enumerate(pairs) if _is_numbered(p[1]))
+    rest = [p for p in pairs if not _is_numbered(p[1])]
+    at = first if first == 0 else rest.index(pairs[first - 1]) + 1
+    ordered = rest[:at] + numbered + rest[at:]
+    return [h for h, _ in ordered], [label for _, label in ordered]
+
+
 def _legend_page(legends: list[tuple[str, list[Any], list[str]]], lang: str) -> Figure:
     """Every legend the data pages would have carried, once each, side by side."""
     fig = Figure(figsize=PAGE_IN)
@@ -237,6 +276,7 @@ def _legend_page(legends: list[tuple[str, list[Any], list[str]]], lang: str) -> 
              ha="left", va="top", fontsize=11, fontweight="bold")  # fmt: skip
     columns = max(1, len(seen))
     for k, (title, (handles, labels)) in enumerate(seen.items()):
+        handles, labels = _numbered_together(handles, labels)
         fig.legend(
             handles=handles, labels=labels, title=title, loc="upper left",
             bbox_to_anchor=(0.02 + k / columns * 0.98, 0.9), alignment="left",

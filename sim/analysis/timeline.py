@@ -162,6 +162,7 @@ class Timeline:
         legends: bool = True,
         page_height: float | None = None,
         title: str | None = None,
+        capability_limit: int | None = 8,
     ):
         self.T, self.ex, self.lang, self.t0, self.t1 = T, exercise, lang, t0, t1
         self.fig_width, self.panels, self.legends = fig_width, tuple(panels), legends
@@ -179,6 +180,7 @@ class Timeline:
             lambda text: text_width_in([text], 7.0) * self.minutes_per_inch,
             self.request_labels,
             pad=LABEL_PAD_IN * self.minutes_per_inch,
+            capability_limit=capability_limit,
         )
         self.injects = T.injects[
             (T.injects["state"] != "not_reached") & (T.injects["t"] >= t0) & (T.injects["t"] <= t1)
