@@ -110,3 +110,42 @@ def test_malformed_aar_is_refused_with_file_line_col(tmp_path: Path) -> None:
         load_aar(folder / "aar.yaml", load_run(folder).exercise)
     done = _ttx("report", str(folder), "--format", "pdf")
     assert done.returncode == 2 and "--format 'pdf': error" in done.stderr
+
+
+def test_what_was_done_includes_the_units_moved_to_or_from_an_injects_requests(
+    tmp_path: Path,
+) -> None:
+    """Moves are decisions too: they were left out, so the national exercise's R033 (inject 12)
+    read "queued" only, though BDE11-1 was moved to it and served it."""
+    import json
+
+    from sim.analysis.aar_evidence import objective_rows
+    from sim.analysis.tables import build_tables
+    from sim.exercise import load_exercise_full
+    from sim.journal import read_events
+    from sim.runs import run_exercise
+
+    loaded = load_exercise_full(
+        Path(__file__).resolve().parent.parent / "exercises" / "national-stress-test.yaml"
+    )
+    folder = run_exercise(loaded, tmp_path, plots=False).folder
+    decisions = [json.loads(x) for x in (folder / "decisions.jsonl").read_text().splitlines()]
+    moves = [d for d in decisions if d["kind"] == "reallocation"]
+    assert moves
+    T = build_tables(read_events(folder / "events.jsonl"))
+    rows = objective_rows(T, loaded.exercise, decisions, [], None)
+    said = [line for row in rows for inj in row["injects"] for line in inj["did"]]
+    tied = {  # the requests of injects tied to an objective: their evidence is shown
+        str(r.request)
+        for r in T.requests.itertuples(index=False)
+        if isinstance(r.inject, str)
+        and r.inject in set(T.injects.loc[T.injects["objectives"].map(bool), "inject"].astype(str))
+    }
+    touching = [d for d in moves if {d["choice"]["from_request"], d["choice"]["to_request"]} & tied]
+    assert touching  # the national run moves units to requests its injects made (R033, R068)
+    for d in touching:
+        c = d["choice"]
+        assert (
+            f"{c['unit']} reallocated from {c['from_request']} to {c['to_request']}"
+            in " | ".join(said)
+        )

@@ -47,3 +47,14 @@ def test_the_most_contested_capabilities_get_the_lanes_and_the_rest_are_counted(
     conflicts = set(T.mt1.loc[T.mt1["conflict"], "capability"])
     assert conflicts and conflicts <= set(shown)  # a main-task-1 conflict is never left out
     assert "GNBAT101" in shown  # (its conflict took both units; it came after CALHOSP by name)
+
+
+def test_time_queued_is_a_lower_bound_for_a_request_still_queued_at_endex() -> None:
+    from sim.analysis.kpis import kpis_from_tables
+
+    T, _ = _national()
+    req = kpis_from_tables(T)["requests"].set_index("request")
+    queued_at_end = req[req["open_state"] == "queued"]
+    assert len(queued_at_end) >= 10  # the HNS window closing at ENDEX no longer withdraws them
+    assert queued_at_end["queued_censored"].all()
+    assert not req.loc[req["outcome"] == "served", "queued_censored"].any()

@@ -45,6 +45,20 @@ def _request_line(d: dict[str, Any], lang: str) -> str:
     return f"{format_t(float(d.get('t') or 0))} {d.get('key')}: {what}{granted} ({_who(d.get('who'), lang)}){tail}"
 
 
+def _decision_line(d: dict[str, Any], lang: str) -> str:
+    if d.get("kind") != "reallocation":
+        return _request_line(d, lang)
+    choice = d.get("choice") or {}
+    moved = t(
+        "aar.reallocated",
+        lang,
+        unit=choice.get("unit"),
+        frm=choice.get("from_request") or "?",
+        to=choice.get("to_request") or "?",
+    )
+    return f"{format_t(float(d.get('t') or 0))} {moved} ({_who(d.get('who'), lang)})"
+
+
 def _journal_lines(T: RunTables, requests: set[str], lang: str) -> list[str]:
     dec = T.decisions[T.decisions["request"].isin(requests)]
     lines = []
@@ -76,6 +90,10 @@ def objective_rows(
     for d in decisions:
         if d.get("kind") == "request" and d.get("key") is not None:
             by_request.setdefault(str(d["key"]), []).append(d)
+        elif d.get("kind") == "reallocation":  # a unit moved to or from the request
+            choice = d.get("choice") or {}
+            for end in {choice.get("to_request"), choice.get("from_request")} - {None}:
+                by_request.setdefault(str(end), []).append(d)
         elif d.get("kind") == "inject" and d.get("key") is not None:
             by_inject.setdefault(str(d["key"]), []).append(d)
     answers: dict[str, list[dict[str, Any]]] = {}
@@ -102,11 +120,14 @@ def objective_rows(
                     f" ({_who(d.get('who'), lang)})"
                 )
             if decisions:
-                did += [
-                    _request_line(d, lang)
-                    for rid in sorted(requests)
-                    for d in by_request.get(rid, [])
-                ]
+                seen: set[int] = set()  # a move between two of its requests is said once
+                for d in sorted(
+                    (d for rid in sorted(requests) for d in by_request.get(rid, [])),
+                    key=lambda d: (float(d.get("t") or 0), int(d.get("n") or 0)),
+                ):
+                    if id(d) not in seen:
+                        seen.add(id(d))
+                        did.append(_decision_line(d, lang))
             else:
                 did += _journal_lines(T, requests, lang)
             for n in answers.get(iid, []):

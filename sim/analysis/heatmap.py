@@ -131,7 +131,7 @@ _SLANT = math.radians(_X_ROTATION)
 
 def _column_names_drop_in(names: Sequence[str]) -> float:
     """How far the slanted two-line column names reach below the cells, in inches."""
-    return text_width_in(names, 7.5) * math.sin(_SLANT) + 2 * 7.5 * 1.25 / 72.0 * math.cos(_SLANT)
+    return text_width_in(names, 7.5) * math.sin(_SLANT) + 2 * 7.5 * 1.5 / 72.0 * math.cos(_SLANT)
 
 
 def _tick_labels(
@@ -140,9 +140,9 @@ def _tick_labels(
     values = wide.to_numpy(dtype=float)
     h = t("unit.h", lang)
     row_sum, col_sum = np.nansum(values, axis=1), np.nansum(values, axis=0)
-    ys = [f"{region_label(exercise, str(r))} (Σ {s:.0f} {h})"
+    ys = [f"{region_label(exercise, str(r))} (Σ {s:.1f} {h})"
           for r, s in zip(wide.index, row_sum, strict=True)]  # fmt: skip
-    xs = [f"{c}\n(Σ {s:.0f} {h})" for c, s in zip(wide.columns, col_sum, strict=True)]
+    xs = [f"{c}\n(Σ {s:.1f} {h})" for c, s in zip(wide.columns, col_sum, strict=True)]
     return ys, xs
 
 
@@ -207,8 +207,10 @@ def _cell_labels(ax: Any, ticks: tuple[list[str], list[str]], rows: int, cols: i
     fig = ax.get_figure()
     below = ax.get_xaxis_transform() + ScaledTranslation(0, -_PAD_PT / 72, fig.dpi_scale_trans)
     for j, text in enumerate(ticks[1]):
+        # line spacing 1.5: at 1.2 the second line's top hid the first line's underscores
+        # (FBO_CH47 read "FBO CH47")
         ax.text(j, 0.0, text, transform=below, rotation=_X_ROTATION, ha="right", va="top",
-                fontsize=7.5, gid=COLUMN_LABELS_GID)  # fmt: skip
+                fontsize=7.5, linespacing=1.5, gid=COLUMN_LABELS_GID)  # fmt: skip
     lines = {"colors": "white", "linewidths": 1.5, "zorder": 2.5}
     ax.vlines(np.arange(-0.5, cols, 1), -0.5, rows - 0.5, **lines)
     ax.hlines(np.arange(-0.5, rows, 1), -0.5, cols - 0.5, **lines)

@@ -140,6 +140,7 @@ def _request_kpis(T: RunTables) -> pd.DataFrame:
             "time_to_first_on_scene_min": time_to_on_scene,
             "on_scene_censored": os_censored,
             "queued_min": r["queued_min"].astype(float),
+            "queued_censored": r["queued_to_end"].astype(bool),  # still queued at the end
             "n_queued": r["n_queued"],
             "hub_wait_min": time_to_decision,
             "travel_min": travel,

@@ -17,7 +17,8 @@ _ID = r"[A-Za-z0-9_.\-]+"
 _FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), key)
     for pattern, key in (
-        (rf"^(?P<n>\d+) x (?P<cap>{_ID}) free$", "free"),
+        (rf"^(?P<n>\d+) x (?P<cap>{_ID}) needed, (?P<free>\d+) free$", "needed_free"),
+        (rf"^(?P<n>\d+) x (?P<cap>{_ID}) free$", "free"),  # journals before 2026-12-04
         (rf"^only (?P<n>\d+) of (?P<m>\d+) x (?P<cap>{_ID}) free$", "only_free"),
         (r"^all suitable units are committed; waits for capacity$", "committed_waits"),
         (r"^crisis ended$", "crisis_ended"),

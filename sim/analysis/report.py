@@ -411,7 +411,9 @@ class _Context:
                     "on_scene": bounded_duration(
                         r.time_to_first_on_scene_min, r.on_scene_censored, lang
                     ),
-                    "queued": self.dur(r.queued_min) if r.queued_min else "–",
+                    "queued": bounded_duration(r.queued_min, bool(r.queued_censored), lang)
+                    if r.queued_min
+                    else "–",
                     "outcome": t_or(f"outcome.{r.outcome}", str(r.outcome), lang)
                     + (f": {t(f'open_state.{r.open_state}', lang)}" if r.open_state else ""),
                     "outcome_class": r.outcome,

@@ -34,6 +34,7 @@ REQUEST_COLUMNS = [
     *(f"t_{s}" for s in REQUEST_STATES),
     "n_queued",
     "queued_min",
+    "queued_to_end",
     "t_first_decision",
     "t_decision",
     "decision",
@@ -86,7 +87,7 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
         }
         for state in REQUEST_STATES:
             row[f"t_{state}"] = None
-        n_queued, queued_min, queued_since = 0, 0.0, None
+        n_queued, queued_min, queued_since, queued_to_end = 0, 0.0, None, False
         outcome, reason = "open", None
         for e in reqs:
             state = e["state"]
@@ -96,6 +97,7 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
             if queued_since is not None and state != "queued":
                 queued_min += float(e["t"]) - queued_since
                 queued_since = None
+                queued_to_end = state == "open"  # still queued at ENDEX ("open at ENDEX")
             if state == "queued":
                 n_queued += 1
                 if queued_since is None:
@@ -109,6 +111,7 @@ def request_table(events: Sequence[Event]) -> pd.DataFrame:
             queued_min += float(evs[-1]["t"]) - queued_since
         row["n_queued"] = n_queued
         row["queued_min"] = queued_min
+        row["queued_to_end"] = queued_to_end or queued_since is not None  # a lower bound
         row["t_first_decision"] = float(decs[0]["t"]) if decs else None
         final = next((d for d in decs if d["state"] in FINAL_DECISIONS), None)
         row["t_decision"] = float(final["t"]) if final else None

@@ -49,7 +49,9 @@ def standard_decision(request: Request, view: HubView) -> Decision:
                 "approved",
                 best.capability,
                 best.units_needed,
-                f"{best.units_needed} x {best.capability} free",
+                # how many are free too: "2 x FBO_CH47 free" beside a board showing 4 free
+                # read as "only 2" (the older form stays readable: analysis/reasons.py)
+                f"{best.units_needed} x {best.capability} needed, {best.free} free",
                 alts,
             )
         return Decision(

@@ -176,6 +176,8 @@ class RequestDesk:
         )
         self.emit_drafted(req)
         ctx.hub.submit(req)
+        if req.crisis is not None and req.crisis in ctx.active_crises_in(req.region):
+            ctx.demand.refresh((req.crisis, req.region))  # its tags are asked for now
         return req
 
     # -- subsidiarity ---------------------------------------------------------------------------
@@ -289,6 +291,8 @@ class RequestDesk:
                 if team_ready is None:
                     team_ready = ctx.crises.can_request(region)
                 if not team_ready:
+                    if tag in asked:  # a request asks for it already (a scripted one): no
+                        continue  # reason to give, and nothing the region may add yet
                     low = ctx.crises.region(region).level < ctx.ladder.request_level
                     why = "below_request_level" if low else "waiting_for_team"
             if why is None:

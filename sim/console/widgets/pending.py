@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from sim.analysis.reasons import reason_label
 from sim.console.text import countdown, scenario_t
 from sim.console.widgets.base import Panel, plain
 from sim.runs.view import AdviceView, MobilisationView, OptionView, PendingView, SessionView
@@ -91,7 +92,7 @@ class PendingPanel(Panel):
         """``priority: approved 2 x FBO_CH47 (reason)``, the outcome in the console's language."""
         what = f" {a.units} x {a.capability}" if a.capability else ""
         outcome = self.lab.other(f"decision.{a.outcome}")
-        return f"{a.policy}: {outcome}{what} ({a.reason})"
+        return f"{a.policy}: {outcome}{what} ({reason_label(a.reason, self.lab.lang)})"
 
     def _mobilisation(self, m: MobilisationView) -> str:
         lab = self.lab
