@@ -55,6 +55,9 @@ def draw_bands(b: Bands, variant: str, lang: str = "en") -> Figure:
                 ax.yaxis.get_major_locator().set_params(integer=True)
             if name == "unmet":
                 ax.set_ylim(0, 1.02)
+            if not any(float(x) for row in q for x in row):  # an empty panel says so
+                ax.text(0.5, 0.75, t("sweep.none_in_any_run", lang), transform=ax.transAxes,
+                        ha="center", va="center", fontsize=9, color="#555555")  # fmt: skip
         axes[0].legend(loc="best", fontsize=8)
         axes[-1].set_xlabel(t("sweep.time", lang))
         axes[-1].set_xlim(0, hours[-1] if len(hours) else 1)
@@ -88,6 +91,10 @@ def draw_compare(
             )
             ax.set_title(textwrap.fill(t(f"sweep.{kpi}", lang), 32), fontsize=9)
             ax.grid(True, axis="y", alpha=0.3)
+            flat = [x for vals in data for x in vals if not math.isnan(x)]
+            if flat and not any(flat):  # an empty-looking panel says why it is empty
+                ax.text(0.5, 0.75, t("sweep.none_in_any_run", lang), transform=ax.transAxes,
+                        ha="center", va="center", fontsize=9, color="#555555")  # fmt: skip
         n = min((sum(1 for r in rows if r[0] == v) for v in variants), default=0)
         fig.suptitle(t("sweep.compare_title", lang, n=n))
     return fig
@@ -131,7 +138,7 @@ def finish_sweep(folder: Path, spec: Any, manifest: dict[str, Any], lang: str = 
         write_text_atomic(folder / "sensitivity.csv", "\n".join(lines) + "\n")
     write_text_atomic(
         folder / "summary.html",
-        _summary_html(folder, header, rows, manifest, figures, compare, sens),
+        _summary_html(folder, header, rows, manifest, figures, compare, sens, lang),
     )
 
 
@@ -156,12 +163,16 @@ def _summary_html(
     figures: list[tuple[str, str]],
     compare: str | None,
     sens: dict[str, list[Any]],
+    lang: str = "en",
 ) -> str:
     e = html.escape
     variants = [v["name"] for v in manifest["variants"]]
     cols = [c for c in COMPARED if c in header]
     table = ["<table><tr><th>variant</th><th>runs</th><th>failed</th>"]
-    table += [f"<th>{e(c)} (P50 [P10–P90])</th>" for c in cols] + ["</tr>"]
+    table += [  # the KPI's words, and its column in table.csv for whoever reads that next
+        f"<th>{e(t(f'sweep.{c}', lang))}<br><small><code>{e(c)}</code> P50 [P10–P90]</small></th>"
+        for c in cols
+    ] + ["</tr>"]
     for v in variants:
         mine = [r for r in rows if r[0] == v]
         ok = [r for r in mine if not r[4]]
