@@ -88,6 +88,8 @@ def _analyse(run_dir: str, action: str, func: object, *args: object, **kwargs: o
     except ValueError as exc:  # a selection the run does not have: one line naming it
         if str(exc).startswith("--"):
             _fail(f"{str(exc).splitlines()[0]}")
+        if str(exc).startswith("empty time window"):  # --from after ENDEX, or no time at all
+            _fail(f"{run_dir}: error: {exc} (the run covers T+00:00 to its ENDEX)")
         raise
     except OSError as exc:
         _fail(f"{exc.filename or run_dir}: error: cannot write {action}: {exc.strerror or exc}")

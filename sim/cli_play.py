@@ -74,6 +74,7 @@ def play(
     after = 0
     paused = start_paused
     try:
+        lines = script_text(script) if script is not None else None  # before any folder
         if resume_dir is not None:
             if exercise is not None:
                 _fail("ttx play: error: give EXERCISE or --resume RUN_DIR, not both")
@@ -93,7 +94,6 @@ def play(
                 speed=speed,
                 command=["ttx", *sys.argv[1:]],
             )
-        lines = script_text(script) if script is not None else None
     except PlayError as exc:
         _fail(str(exc))
     except OSError as exc:

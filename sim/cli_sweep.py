@@ -16,6 +16,7 @@ import click
 from sim.cli import _load
 from sim.cli_common import EXIT_INPUT
 from sim.cli_common import fail_input as _fail_input
+from sim.limits import MAX_REPLICATIONS, MAX_WORKERS
 
 EXIT_INTERRUPTED = 130
 
@@ -125,7 +126,7 @@ class _Bar:
 _EXECUTION = [
     click.option(
         "--workers",
-        type=click.IntRange(min=1),
+        type=click.IntRange(min=1, max=MAX_WORKERS),
         help="processes (default 1), or Dask workers with --dask local (default: one per core)",
     ),
     click.option(
@@ -145,7 +146,7 @@ def _execution(f: Any) -> Any:
 @click.option(
     "-n",
     "replications",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_REPLICATIONS),
     default=100,
     show_default=True,
     help="replications per variant",
@@ -304,7 +305,12 @@ def _go(call: Any, options: dict[str, Any], tmp: Path, *, new: bool) -> None:
 @click.command()
 @click.argument("exercise", type=click.Path(dir_okay=False))
 @click.option(
-    "-n", "replications", type=click.IntRange(min=1), default=200, show_default=True, help="runs"
+    "-n",
+    "replications",
+    type=click.IntRange(min=1, max=MAX_REPLICATIONS),
+    default=200,
+    show_default=True,
+    help="runs",
 )
 @click.option("--seed", type=click.IntRange(min=0), help="root seed (default: the exercise's)")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="override a value")
@@ -319,6 +325,7 @@ def _go(call: Any, options: dict[str, Any], tmp: Path, *, new: bool) -> None:
 @click.option(
     "--html", "html_file", type=click.Path(dir_okay=False), help="write the report as an HTML page"
 )
+@click.option("--force", is_flag=True, help="replace an existing --html file")
 @_execution
 def check(
     exercise: str,
@@ -328,6 +335,7 @@ def check(
     min_reach: float,
     as_json: bool,
     html_file: str | None,
+    force: bool,
     workers: int | None,
     dask: str | None,
 ) -> None:
@@ -339,6 +347,8 @@ def check(
 
     workers = _check_dask(dask, workers)
     loaded = _load(exercise, sets)
+    if html_file is not None and Path(html_file).is_file() and not force:  # before the runs
+        _fail_input(f"--html {html_file}: error: exists; use --force to overwrite it")
     try:
         with _Bar("dry run") as bar:
             report = dry_run(
@@ -358,7 +368,9 @@ def check(
         from sim.fileio import write_text_atomic
 
         try:
-            write_text_atomic(Path(html_file), check_html(report.to_json()))
+            write_text_atomic(Path(html_file), check_html(report.to_json()), replace=force)
+        except FileExistsError:
+            _fail_input(f"--html {html_file}: error: exists; use --force to overwrite it")
         except OSError as exc:
             _fail_input(f"--html {html_file}: error: cannot write: {exc.strerror}")
     if as_json:

@@ -13,13 +13,21 @@ plays the file back to replay, resume or fork a run exactly, whoever decided. Fi
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from sim.journal import LineWriter, canonical
 
-__all__ = ["DECISION_KEYS", "DECISION_KINDS", "DecisionLog", "DecisionLogError", "read_decisions"]
+__all__ = [
+    "DECISION_KEYS",
+    "DECISION_KINDS",
+    "DecisionLog",
+    "DecisionLogError",
+    "check_decision_line",
+    "read_decisions",
+]
 
 DECISION_KEYS = ("n", "t", "asked", "kind", "key", "who", "choice", "options")
 DECISION_KINDS = ("request", "reallocation", "mobilisation", "inject", "clock", "end", "script")
@@ -75,7 +83,8 @@ class DecisionLog(LineWriter):
         return "".join(canonical(line) + "\n" for line in self.lines)
 
 
-def _check(line: Any, where: str) -> dict[str, Any]:
+def check_decision_line(line: Any, where: str) -> dict[str, Any]:
+    """``line`` if it has every field, of the right types; DecisionLogError naming ``where``."""
     if not isinstance(line, dict):
         raise DecisionLogError(f"{where}:1: error: a decision line must be a JSON object")
     missing = [k for k in DECISION_KEYS if k not in line]
@@ -88,8 +97,13 @@ def _check(line: Any, where: str) -> dict[str, Any]:
         raise DecisionLogError(
             f"{where}:1: error: kind {line['kind']!r} is not one of {', '.join(DECISION_KINDS)}"
         )
-    if not isinstance(line["t"], int | float) or isinstance(line["t"], bool):
-        raise DecisionLogError(f"{where}:1: error: t must be a number of minutes")
+    for key in ("t", "asked"):  # NaN and infinities parse as JSON numbers in Python
+        value = line[key]
+        if value is None and key == "asked":
+            continue
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or value < 0:
+            raise DecisionLogError(f"{where}:1: error: {key} must be a number of minutes >= 0")
     if not isinstance(line["choice"], dict) or not isinstance(line["options"], list):
         raise DecisionLogError(f"{where}:1: error: choice must be an object, options a list")
     if not isinstance(line["who"], str):
@@ -113,7 +127,7 @@ def read_decisions(path: str | Path) -> list[dict[str, Any]]:
                 raise DecisionLogError(
                     f"{path}:{number}:{exc.colno}: error: not a JSON line: {exc.msg}"
                 ) from None
-            line = _check(raw, where)
+            line = check_decision_line(raw, where)
             if line["n"] != len(lines) + 1:
                 raise DecisionLogError(
                     f"{where}:1: error: line number n={line['n']!r}, expected {len(lines) + 1}"

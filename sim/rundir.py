@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.decisionlog import DecisionLogError, check_decision_line
 from sim.journal import read_events
 
 if TYPE_CHECKING:
@@ -100,7 +101,13 @@ class RunDir:
         path = self.file("decisions")
         if not path.is_file():
             return []
-        return sorted(read_jsonl(path), key=lambda d: (d.get("n") is None, d.get("n") or 0))
+        lines = read_jsonl(path)
+        try:  # each line's fields checked, as replay does (a NaN time was an internal error)
+            for number, line in enumerate(lines, 1):
+                check_decision_line(line, f"{path}:{number}")
+        except DecisionLogError as exc:
+            raise RunFolderError(str(exc)) from None
+        return sorted(lines, key=lambda d: (d.get("n") is None, d.get("n") or 0))
 
     def notes(self) -> list[dict[str, Any]]:
         """``notes.jsonl`` (live sessions) in order of ``n``; [] when there is none."""

@@ -5,8 +5,10 @@ replication recorded, and bad arguments."""
 from __future__ import annotations
 
 import csv
+import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -378,3 +380,33 @@ def test_a_replication_imports_neither_matplotlib_nor_pandas() -> None:
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: [], "not a sweep manifest"),
+        (lambda m: {**m, "variants": None}, "variants must be"),
+        (lambda m: {**m, "variants": [{"sets": []}]}, "variants must be"),
+        (lambda m: {**m, "root_seed": -1}, "root_seed must be"),
+        (lambda m: {**m, "replications": 10**12}, "replications must be"),
+        (lambda m: {**m, "replications": "many"}, "replications must be"),
+        (lambda m: {**m, "jitter_min": "x"}, "jitter_min must be"),
+        (lambda m: {**m, "grid_min": 1e-9}, "grid_min must be"),
+        (lambda m: {**m, "base_sets": ["hub.staff=lots"]}, "hub.staff"),
+    ],
+)
+def test_a_hand_edited_manifest_is_refused_naming_the_field(
+    tmp_path: Path, edit: Any, message: str
+) -> None:
+    """--resume reads sweep.json back: an edit was an internal error (or, with a tiny grid, a
+    hang); now one line naming the field."""
+    loaded, spec = _spec(TUTORIAL, 2)
+    done = sw.start(loaded, tmp_path / "a", spec).folder
+    partial = done.parent / f".{done.name}.partial"
+    shutil.copytree(done, partial)
+    (partial / "table.csv").unlink()
+    manifest = json.loads((partial / "sweep.json").read_text())
+    (partial / "sweep.json").write_text(json.dumps(edit(manifest)))
+    with pytest.raises(sw.SweepError, match=message):
+        sw.resume(partial)

@@ -24,7 +24,7 @@ import simpy
 
 from sim.model.deciders import Answer, PolicyDecider
 from sim.model.entities import Request
-from sim.model.hubview import Decision, Deployment, HubView, alternatives
+from sim.model.hubview import GRANTING, Decision, Deployment, HubView, alternatives
 
 __all__ = ["PlayersDecider", "Question", "RecordedDecider", "RecordingMismatch"]
 
@@ -107,6 +107,9 @@ def _clock(t: float) -> str:
     return f"T+{minutes // 60:02d}:{minutes % 60:02d} ({t:.6g} min)"
 
 
+_OUTCOMES = GRANTING | {"queued", "denied"}
+
+
 class RecordedDecider:
     """Answers the hub from recorded policy decisions (``who`` = ``policy:<name>``).
 
@@ -184,6 +187,12 @@ class RecordedDecider:
                 n, f"the options on the table for {request.id} differ from the recorded ones"
             )
         choice = line["choice"]
+        outcome, cap = choice.get("outcome"), choice.get("capability")
+        if outcome not in _OUTCOMES:
+            raise RecordingMismatch(n, f"recorded decision {outcome!r} on {request.id} is unknown")
+        if outcome in GRANTING and cap not in {c.capability for c in view.candidates}:
+            # an edited line: say so, never fail inside the hub (it was a KeyError, exit 3)
+            raise RecordingMismatch(n, f"recorded capability {cap!r} cannot serve {request.id}")
         self.last_line = n
         return Decision(
             choice["outcome"],

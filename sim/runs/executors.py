@@ -59,6 +59,7 @@ def _worker_chunk(chunk: list[Task]) -> list[Outcome]:
 
 
 def _processes(spec: SweepSpec, tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
+    workers = max(1, min(workers, len(tasks)))  # no idle processes (-n 2 --workers 100 forked 100)
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec,))
     try:
         pending = {pool.submit(_worker_chunk, chunk) for chunk in chunked(tasks, workers)}

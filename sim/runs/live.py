@@ -82,6 +82,9 @@ class LiveSession:
         if cmd.at is not None and self.clock is not None:
             if cmd.at < self.session.now:
                 return self._fail(said("in_past", t=format_t(cmd.at)))
+            if cmd.at > self.session.endex:
+                endex = format_t(self.session.endex)
+                return self._fail(said("at_after_endex", t=format_t(cmd.at), endex=endex))
             if cmd.at > self.session.now:
                 self._timed.append(cmd)
                 self._timed.sort(key=lambda k: k.at or 0.0)
@@ -120,6 +123,9 @@ class LiveSession:
             if cmd.at is not None:
                 if cmd.at < self.session.now:
                     raise SessionError(said("in_past", t=format_t(cmd.at)))
+                if cmd.at > self.session.endex:  # a typo (T+300 for T+03) must not end it
+                    endex = format_t(self.session.endex)
+                    raise SessionError(said("at_after_endex", t=format_t(cmd.at), endex=endex))
                 self.session.advance(cmd.at)
                 if self.clock is not None and self.clock.now() < cmd.at:
                     self.clock.jump(cmd.at)

@@ -18,12 +18,13 @@ from typing import Any
 
 from sim.decisionlog import DecisionLogError, read_decisions
 from sim.exercise import LoadedExercise, load_exercise_text, parse_override
+from sim.fileio import UnreadableFile, read_bytes_limited
 from sim.model.deferring import RecordedDecider
 from sim.runs import commands as c
 from sim.runs.live import LiveSession
 from sim.runs.livefolder import LiveFolder
 from sim.runs.notes import NoteLog
-from sim.runs.said import word
+from sim.runs.said import said, word
 from sim.runs.session import Session, SessionError
 from sim.runs.single import write_manifest
 
@@ -70,7 +71,7 @@ def run_script(
     session = live.session
     refused = 0
     for number, line in enumerate(lines, 1):
-        if number <= after or live.finished:
+        if number <= after:
             continue
         try:
             cmd = c.parse_command(line, capabilities=live.capabilities)
@@ -79,6 +80,10 @@ def run_script(
             refused += 1
             continue
         if cmd is None:
+            continue
+        if live.finished:  # said, not dropped: a line after ENDEX was meant to apply
+            err(f"{source}:{number}: error: {word(said('ended'), live.lang)}")
+            refused += 1
             continue
         folder.script_step(number, len(session.log), len(session.notes), "applying")
         result = live._apply_at(cmd)
@@ -203,9 +208,17 @@ def _script_after(steps: list[dict[str, Any]], decisions: int, notes: int) -> in
     return int(last["line"]) if done else int(last["line"]) - 1
 
 
+MAX_SCRIPT_BYTES = 2 * 1024 * 1024  # as an exercise file (docs/limits.md)
+
+
 def script_text(path: str) -> list[str]:
+    """A script's lines: a regular UTF-8 file of at most MAX_SCRIPT_BYTES, checked before it
+    is read (``--script /dev/zero`` filled the memory)."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlayError(f"{path}: error: cannot read: {exc}") from None
+        raw = read_bytes_limited(path, MAX_SCRIPT_BYTES)
+    except UnreadableFile as exc:
+        raise PlayError(f"{path}: error: {exc.reason}") from None
+    try:
+        return raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise PlayError(f"{path}: error: not UTF-8 (byte {exc.start + 1})") from None

@@ -83,6 +83,8 @@ def replay(run_dir: Path) -> ReplayResult:
         seed = manifest.get("seed")
     except (json.JSONDecodeError, AttributeError, TypeError) as exc:
         raise RunFolderError(f"{run_dir / 'run.json'}: error: not a run manifest: {exc}") from None
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise RunFolderError(f"{run_dir / 'run.json'}: error: seed must be a whole number >= 0")
     source = str(run_dir / "exercise.yaml")
     text = _read(run_dir / "exercise.yaml")
     exercise = load_exercise_text(text, source, overrides)

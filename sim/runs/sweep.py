@@ -25,9 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
-from sim.exercise import LoadedExercise
+from sim.exercise import LoadedExercise, load_exercise_text
+from sim.exercise.base import MAX_SEED
+from sim.exercise.errors import ExerciseFileError
 from sim.exercise.overrides import Override
+from sim.exercise.times import MAX_MINUTES
 from sim.fileio import write_text_atomic
+from sim.limits import MAX_REPLICATIONS
 from sim.runs.executors import Task, execute
 from sim.runs.fingerprint import model_fingerprint
 from sim.runs.kpirecorder import kpi_columns
@@ -233,6 +237,7 @@ def spec_from_folder(folder: Path) -> tuple[SweepSpec, dict[str, Any]]:
         ) from None
     except (OSError, ValueError) as exc:
         raise SweepError(f"{folder}: error: cannot read the sweep manifest: {exc}") from None
+    _check_manifest(manifest, folder / MANIFEST)
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != manifest.get("exercise_sha256"):
         raise SweepError(f"{folder}/exercise.yaml: error: changed since the sweep started")
 
@@ -252,7 +257,61 @@ def spec_from_folder(folder: Path) -> tuple[SweepSpec, dict[str, Any]]:
         jitter=float(manifest["jitter_min"]),
         grid=manifest["grid_min"],
     )
+    for variant in spec.variants:  # a bad --set is said once here, not per replication
+        try:
+            load_exercise_text(text, spec.source, [*spec.base_sets, *variant.sets])
+        except ExerciseFileError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise SweepError(
+                f"{folder / MANIFEST}: error: variant {variant.name}: {first}"
+            ) from None
     return spec, manifest
+
+
+def _check_manifest(manifest: Any, where: Path) -> None:
+    """A resumed sweep's manifest as ``new_sweep`` wrote it; a hand edit is one line naming
+    the field (it was an internal error, or a hang with ``grid_min: 1e-9``)."""
+
+    def bad(field: str, what: str) -> SweepError:
+        return SweepError(f"{where}: error: {field} must be {what}")
+
+    def whole(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    def number(value: Any) -> bool:
+        return whole(value) or (isinstance(value, float) and math.isfinite(value))
+
+    def strings(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+    if not isinstance(manifest, dict):
+        raise SweepError(f"{where}: error: not a sweep manifest (a JSON object)")
+    variants = manifest.get("variants")
+    if not isinstance(variants, list) or not variants:
+        raise bad("variants", "a list of variants")
+    for v in variants:
+        if (
+            not isinstance(v, dict)
+            or not isinstance(v.get("name"), str)
+            or not strings(v.get("sets"))
+        ):
+            raise bad("variants", "objects with a name and a list of sets")
+    if not strings(manifest.get("base_sets")):
+        raise bad("base_sets", "a list of KEY=VALUE strings")
+    if not isinstance(manifest.get("exercise_file"), str):
+        raise bad("exercise_file", "a path")
+    seed: Any = manifest.get("root_seed")
+    if not whole(seed) or not 0 <= seed <= MAX_SEED:
+        raise bad("root_seed", f"a whole number from 0 to {MAX_SEED}")
+    n: Any = manifest.get("replications")
+    if not whole(n) or not 1 <= n <= MAX_REPLICATIONS:
+        raise bad("replications", f"a whole number from 1 to {MAX_REPLICATIONS}")
+    jitter: Any = manifest.get("jitter_min")
+    if not number(jitter) or not 0 <= jitter <= MAX_MINUTES:
+        raise bad("jitter_min", "minutes >= 0")
+    grid: Any = manifest.get("grid_min")
+    if grid is not None and (not number(grid) or not 1 <= grid <= MAX_MINUTES):
+        raise bad("grid_min", "null or minutes from 1")
 
 
 def resume(folder: Path, **options: Any) -> SweepResult:
