@@ -47,3 +47,16 @@ def out_folder(out: str) -> Path:
     except OSError as exc:
         fail_input(f"--out {out}: error: cannot create: {exc.strerror}")
     return path
+
+
+class FiniteRange(click.FloatRange):
+    """``click.FloatRange`` that refuses NaN: every comparison with NaN is false, so the range
+    let ``--speed nan`` through (and into run.json, where NaN is not JSON)."""
+
+    name = "finite float range"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number

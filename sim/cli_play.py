@@ -15,8 +15,8 @@ from pathlib import Path
 import click
 
 from sim.analysis.labels import LANGUAGES
+from sim.cli_common import FiniteRange, load_with_overrides, out_folder
 from sim.cli_common import fail_input as _fail
-from sim.cli_common import load_with_overrides, out_folder
 
 
 def _policies() -> list[str]:
@@ -30,7 +30,7 @@ def _policies() -> list[str]:
 @click.option("--seed", type=click.IntRange(min=0), help="random seed (default: the exercise's)")
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0.01, max=100000),
+    type=FiniteRange(min=0.01, max=100000),
     default=1.0,
     show_default=True,
     help="scenario minutes per wall minute (60: an hour a minute)",

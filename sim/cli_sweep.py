@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from sim.cli import _load
-from sim.cli_common import EXIT_INPUT
+from sim.cli_common import EXIT_INPUT, FiniteRange
 from sim.cli_common import fail_input as _fail_input
 from sim.limits import MAX_REPLICATIONS, MAX_WORKERS
 
@@ -316,7 +316,7 @@ def _go(call: Any, options: dict[str, Any], tmp: Path, *, new: bool) -> None:
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="override a value")
 @click.option(
     "--min-reach",
-    type=click.FloatRange(0, 1),
+    type=FiniteRange(0, 1),
     default=0.9,
     show_default=True,
     help="share of runs each objective's key injects must fire in",

@@ -106,3 +106,11 @@ def test_a_time_window_outside_the_run_is_one_line(tmp_path: Path) -> None:
     done = ttx("run", TUTORIAL, "--out", str(tmp_path), "--no-plots")
     folder = done.stdout.strip().splitlines()[-1]
     one_error(ttx("plot", folder, "--from", "T+99:00"), "empty time window")
+
+
+@pytest.mark.parametrize(
+    "args", [["check", TUTORIAL, "--min-reach", "nan"], ["play", TUTORIAL, "--speed", "nan"]]
+)
+def test_nan_is_not_in_any_range(args: list[str], tmp_path: Path) -> None:
+    one_error(ttx(*args, *(["--out", str(tmp_path)] if args[0] == "play" else [])), "not a number")
+    assert not list(tmp_path.glob("*/*"))

@@ -79,3 +79,60 @@ def test_a_resume_killed_again_before_the_clock_moved_starts_where_it_did(tmp_pa
     assert json.loads((folder.path / "run.json").read_text())["live"]["resumed_at"] == 298.0
     again = (folder.path / "events.jsonl").read_text().splitlines()
     assert again == events[: len(again)] and len(events) - len(again) <= 2  # due at T+04:58
+
+
+def test_an_adhoc_inject_keeps_its_time_trigger_or_manual() -> None:
+    """Typed with a time it fires then (it used to fire at once, whatever it said); a past
+    time is refused; a manual one waits for ``fire``."""
+    session, live = _live()
+    live.submit("goto T+01:00")
+    later = live.submit("inject {id: X5, type: information, title: Later, time: T+02:00}")
+    assert later.ok and later.message == "inject X5 (information) added, due at T+02:00"
+    past = live.submit("inject {id: X6, type: information, title: Gone, time: T+00:30}")
+    assert not past.ok and "is in the past" in past.message
+    held = live.submit("inject {id: X7, type: information, title: Held, manual: true}")
+    assert held.ok and held.message.endswith("fire X7 plays it")
+
+    def fired(inject: str) -> list[float]:
+        return [
+            e["t"]
+            for e in session.journal.events
+            if e["kind"] == "inject" and e["inject"] == inject and e["state"] == "fired"
+        ]
+
+    assert fired("X5") == [] and fired("X7") == []
+    live.submit("goto T+02:30")
+    assert fired("X5") == [120.0] and fired("X7") == []
+    assert live.submit("fire X7").ok and fired("X7") == [150.0]
+    assert "X6" not in session.world.injects.by_id
+
+
+def test_a_session_with_timed_and_manual_adhoc_injects_replays_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "a.script"
+    script.write_text(
+        "@T+01:00 inject {id: X5, type: information, title: Later, time: T+02:00}\n"
+        "@T+01:10 inject {id: X7, type: information, title: Held, manual: true}\n"
+        "@T+03:00 fire X7\n@T+04:00 end\n",
+        encoding="utf-8",
+    )
+    ttx = [sys.executable, "-m", "sim"]
+    run = [
+        *ttx,
+        "play",
+        str(TUTORIAL),
+        "--script",
+        str(script),
+        "--out",
+        str(tmp_path),
+        "--no-plots",
+    ]
+    done = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    folder = done.stdout.strip().splitlines()[-1]
+    again = subprocess.run([*ttx, "replay", folder], capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 0 and "identical" in again.stdout + again.stderr

@@ -140,13 +140,36 @@ class InjectRunner:
         self.ctx.env.process(self._at(inj, due))
         return due
 
-    def add_adhoc(self, inj: Inject) -> None:
-        """A facilitator's inject typed during the session: known from now on, fired now."""
+    def add_adhoc(self, inj: Inject) -> str:
+        """A facilitator's inject typed during the session, known from now on: it fires now
+        (typed without a time), at its ``time``, after its trigger, or when a facilitator fires
+        it (``manual``), as it would in the exercise file. Returns which: "fired", "scheduled",
+        "waiting" or "manual". (It used to fire now whatever it said.)"""
         if inj.id in self.by_id:
             raise ValueError(f"inject id {inj.id!r} is taken")
+        now = self.ctx.env.now
+        if inj.time is not None and inj.time < now:
+            raise ValueError(f"its time {inj.time:g} is in the past")
         self.by_id[inj.id] = inj
         self.adhoc.append(inj)
-        self.fire(inj)
+        trig = inj.trigger
+        if inj.time is not None:
+            if inj.time > now:
+                self._schedule(inj, inj.time - now)
+                return "scheduled"
+            self.fire(inj)
+            return "fired"
+        if trig is not None and trig.after is not None:
+            if self.done.get(trig.after) == "fired":
+                self._schedule(inj, trig.delay)
+                return "scheduled"
+            self._dependents.setdefault(trig.after, []).append(inj)
+            return "waiting"
+        if trig is not None and trig.when is not None:
+            self._watching.append(inj)
+            self.check()
+            return "scheduled" if inj.id in self._scheduled else "waiting"
+        return "manual"
 
     # -- conditions ------------------------------------------------------------------------------
     def check(self) -> None:

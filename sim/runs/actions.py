@@ -232,10 +232,18 @@ def adhoc(session: Session, inject: Inject, text: str, who: str = "facilitator")
     """A facilitator's inject typed in now (validated like the YAML format by the caller)."""
     if inject.id in session.world.injects.by_id:
         raise SessionError(said("id_taken", id=inject.id))
+    if inject.time is not None and inject.time < session.now:
+        now = format_t(session.now)
+        raise SessionError(said("in_past_now", t=format_t(inject.time), now=now))
     session.log(session.now, "inject", inject.id, who, {"action": "adhoc", "text": text})
-    session.world.injects.add_adhoc(inject)
+    how = session.world.injects.add_adhoc(inject)
     kind = term("inject_type", inject.type)
-    return said("adhoc_fired", id=inject.id, type=kind, t=format_t(session.now))
+    if how == "fired":
+        return said("adhoc_fired", id=inject.id, type=kind, t=format_t(session.now))
+    if how == "scheduled":
+        due = session.world.injects.due[inject.id]
+        return said("adhoc_due", id=inject.id, type=kind, t=format_t(due))
+    return said(f"adhoc_{how}", id=inject.id, type=kind)
 
 
 def clock(session: Session, action: str, who: str = "facilitator", **detail: Any) -> None:
