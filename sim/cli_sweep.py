@@ -141,16 +141,21 @@ def _execution(f: Any) -> Any:
     return f
 
 
+def _replications(default: int, help_text: str) -> Any:
+    """``-n``: how many runs, bounded (docs/limits.md)."""
+    return click.option(
+        "-n",
+        "replications",
+        type=click.IntRange(min=1, max=MAX_REPLICATIONS),
+        default=default,
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.command()
 @click.argument("exercise", required=False, type=click.Path(dir_okay=False))
-@click.option(
-    "-n",
-    "replications",
-    type=click.IntRange(min=1, max=MAX_REPLICATIONS),
-    default=100,
-    show_default=True,
-    help="replications per variant",
-)
+@_replications(100, "replications per variant")
 @click.option("--seed", type=click.IntRange(min=0), help="root seed (default: the exercise's)")
 @click.option(
     "--vary",
@@ -304,14 +309,7 @@ def _go(call: Any, options: dict[str, Any], tmp: Path, *, new: bool) -> None:
 
 @click.command()
 @click.argument("exercise", type=click.Path(dir_okay=False))
-@click.option(
-    "-n",
-    "replications",
-    type=click.IntRange(min=1, max=MAX_REPLICATIONS),
-    default=200,
-    show_default=True,
-    help="runs",
-)
+@_replications(200, "runs")
 @click.option("--seed", type=click.IntRange(min=0), help="root seed (default: the exercise's)")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="override a value")
 @click.option(
