@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from sim.cli import _load
+from sim.cli import _load, _Seed
 from sim.cli_common import EXIT_INPUT, FiniteRange
 from sim.cli_common import fail_input as _fail_input
 from sim.limits import MAX_REPLICATIONS, MAX_WORKERS
@@ -156,7 +156,7 @@ def _replications(default: int, help_text: str) -> Any:
 @click.command()
 @click.argument("exercise", required=False, type=click.Path(dir_okay=False))
 @_replications(100, "replications per variant")
-@click.option("--seed", type=click.IntRange(min=0), help="root seed (default: the exercise's)")
+@click.option("--seed", type=_Seed(), help="root seed, 0 to 2**63-1 (default: the exercise's)")
 @click.option(
     "--vary",
     multiple=True,
@@ -310,7 +310,7 @@ def _go(call: Any, options: dict[str, Any], tmp: Path, *, new: bool) -> None:
 @click.command()
 @click.argument("exercise", type=click.Path(dir_okay=False))
 @_replications(200, "runs")
-@click.option("--seed", type=click.IntRange(min=0), help="root seed (default: the exercise's)")
+@click.option("--seed", type=_Seed(), help="root seed, 0 to 2**63-1 (default: the exercise's)")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="override a value")
 @click.option(
     "--min-reach",

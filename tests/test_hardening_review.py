@@ -63,7 +63,7 @@ def test_sweep_sizes_are_bounded(args: list[str], fragment: str, tmp_path: Path)
 def test_script_lines_after_endex_are_refused_not_dropped(tmp_path: Path) -> None:
     script = tmp_path / "s.script"
     script.write_text(
-        "@T+01:00 note a\ngoto T+300:00\n@T+300:00 note typo\nend\nnote late\n",
+        "@T+01:00 note a\ngoto T+300:00\n@T+300:00 note typo\nend\nfire 5\nnote after\n",
         encoding="utf-8",
     )
     done = ttx("play", TUTORIAL, "--script", str(script), "--out", str(tmp_path), "--no-plots")
@@ -72,6 +72,7 @@ def test_script_lines_after_endex_are_refused_not_dropped(tmp_path: Path) -> Non
     assert [e.split(":")[1] for e in errors] == ["2", "3", "5"]
     assert "is after ENDEX (T+30:00)" in errors[0] and "has ended" in errors[2]
     assert "3 script line(s) refused" in done.stderr
+    assert "6: note noted" in done.stdout  # a note after ENDEX, as at the console
 
 
 def _edited_run(tmp_path: Path, name: str, old: str, new: str) -> Path:

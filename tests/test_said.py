@@ -93,7 +93,7 @@ def test_a_dutch_session_answers_in_dutch_and_journals_the_same() -> None:
             "goto T+00:10",
         ]
         replies[lang] = [live.submit(line).message for line in lines]
-        journals[lang] = [e for e in session.journal.events]
+        journals[lang] = [*session.journal.events, *session.log.lines, *session.notes.lines]
     assert journals["en"] == journals["nl"]  # the language is the face's, not the world's
     assert replies["en"][0] == "jumped to T+01:00"
     assert replies["nl"] == [

@@ -183,8 +183,8 @@ def plan_lanes(
                 continue
             start, end = float(req_start[rid]), float(req_end[rid])
             label = plan.request_label[rid] = place(rid, start, end)
-            if label.side == "row":
-                bars.append((rid, start, end))
+            if label.side == "row":  # with its label's room: labels sharing a row never overlap
+                bars.append((rid, min(start, label.x0), max(end, label.x1)))
                 own_row.add(rid)
             else:
                 bars.append((rid, min(start, label.x0), max(end, label.x1)))

@@ -160,8 +160,8 @@ class InjectRunner:
             self.fire(inj)
             return "fired"
         if trig is not None and trig.after is not None:
-            if self.done.get(trig.after) == "fired":
-                self._schedule(inj, trig.delay)
+            if self.done.get(trig.after) == "fired":  # due as if it had been there all along
+                self._schedule(inj, self.fired_at[trig.after] + trig.delay - now)
                 return "scheduled"
             self._dependents.setdefault(trig.after, []).append(inj)
             return "waiting"

@@ -42,6 +42,10 @@ __all__ = [
     "skip",
 ]
 
+# journalled in decisions.jsonl and the journal as written: constants, not display labels
+DECIDED_BY_PLAYERS = "decided by the players"
+SKIPPED_BY_FACILITATOR = "skipped by the facilitator"
+
 OUTCOME_WORDS = {
     "approve": "approved",
     "approved": "approved",
@@ -98,7 +102,7 @@ def decide(
             known = ", ".join(c.capability for c in view.candidates) or said("no_options")
             raise SessionError(said("cannot_serve_options", cap=cap, id=key, options=known))
         n = _units(final, units, option.units_needed, option.free, cap)
-    text = reason or str(said("decided_by_players"))  # journalled: English
+    text = reason or DECIDED_BY_PLAYERS
     decision = Decision(final, cap, n, text, alternatives(view), by=who)
     problem = hub.check(req, decision)
     if problem is not None:
@@ -213,7 +217,7 @@ def fire(session: Session, inject_id: str, who: str = "facilitator") -> str:
 
 def skip(session: Session, inject_id: str, reason: str = "", who: str = "facilitator") -> str:
     inj = _pending(session, inject_id)
-    text = reason or str(said("skipped_by_facilitator"))  # journalled: English
+    text = reason or SKIPPED_BY_FACILITATOR
     session.log(session.now, "inject", inj.id, who, {"action": "skip", "reason": text})
     session.world.injects.skip(inj.id, text)
     return said("skipped", id=inj.id)
@@ -235,6 +239,9 @@ def adhoc(session: Session, inject: Inject, text: str, who: str = "facilitator")
     if inject.time is not None and inject.time < session.now:
         now = format_t(session.now)
         raise SessionError(said("in_past_now", t=format_t(inject.time), now=now))
+    if inject.time is not None and inject.time > session.endex:  # it could never fire
+        endex = format_t(session.endex)
+        raise SessionError(said("at_after_endex", t=format_t(inject.time), endex=endex))
     session.log(session.now, "inject", inject.id, who, {"action": "adhoc", "text": text})
     how = session.world.injects.add_adhoc(inject)
     kind = term("inject_type", inject.type)

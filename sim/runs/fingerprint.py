@@ -13,9 +13,10 @@ from pathlib import Path
 
 __all__ = ["JOURNAL_INPUTS", "model_fingerprint"]
 
-JOURNAL_INPUTS = ("exercise", "model", "journal.py")
-"""What a journal depends on, under ``sim/``: the loader and reference data, the model and the
-journal format (not the analysis, which only reads journals)."""
+JOURNAL_INPUTS = ("exercise", "model", "journal.py", "runs/actions.py")
+"""What a journal depends on, under ``sim/``: the loader and reference data, the model, the
+journal format, and the people's actions (they check and apply a recorded line: a rule they
+tighten can refuse a line an older version took). Not the analysis, which only reads journals."""
 
 
 @cache

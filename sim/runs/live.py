@@ -230,7 +230,8 @@ class LiveSession:
 
     def _next_inject(self) -> float | None:
         injects = self.session.world.injects
-        due = [t for i, t in injects.due.items() if i not in injects.done and t >= self.session.now]
+        s = self.session  # not past ENDEX: next must not end the exercise either
+        due = [t for i, t in injects.due.items() if i not in injects.done and s.now <= t <= s.endex]
         return min(due) if due else None
 
     def _fresh_id(self) -> str:

@@ -81,7 +81,7 @@ def run_script(
             continue
         if cmd is None:
             continue
-        if live.finished:  # said, not dropped: a line after ENDEX was meant to apply
+        if live.finished and not isinstance(cmd, c.Help | c.Note):  # said, not dropped
             err(f"{source}:{number}: error: {word(said('ended'), live.lang)}")
             refused += 1
             continue
