@@ -115,3 +115,12 @@ def test_a_time_window_outside_the_run_is_one_line(tmp_path: Path) -> None:
 def test_nan_is_not_in_any_range(args: list[str], tmp_path: Path) -> None:
     one_error(ttx(*args, *(["--out", str(tmp_path)] if args[0] == "play" else [])), "not a number")
     assert not list(tmp_path.glob("*/*"))
+
+
+def test_replay_without_decisions_is_refused(tmp_path: Path) -> None:
+    """Every run writes decisions.jsonl; a replay without it said "identical" for a batch run
+    (the policy decided again), which proves nothing about the folder."""
+    done = ttx("run", TUTORIAL, "--out", str(tmp_path), "--no-plots")
+    folder = Path(done.stdout.strip().splitlines()[-1])
+    (folder / "decisions.jsonl").unlink()
+    one_error(ttx("replay", str(folder)), "decisions.jsonl: error: missing")

@@ -96,7 +96,16 @@ class World:
         demand.connect(self.active_crises_in, requests.assess, requests.on_demand_change)
         crises.connect(
             CrisesParts(
-                env, record, streams, ex, self.ladder, demand, requests, self.injects, self.changed
+                env,
+                record,
+                streams,
+                ex,
+                self.ladder,
+                demand,
+                requests,
+                self.injects,
+                self.changed,
+                lambda: self.endex,
             )
         )
         requests.connect(

@@ -90,14 +90,14 @@ def replay(run_dir: Path) -> ReplayResult:
     exercise = load_exercise_text(text, source, overrides)
     recorded = _read(run_dir / "events.jsonl")
     decisions_path = run_dir / "decisions.jsonl"
-    lines = None
-    if decisions_path.exists():
-        try:
-            lines = read_decisions(decisions_path)
-        except DecisionLogError as exc:
-            raise RunFolderError(str(exc)) from None
-        except OSError as exc:
-            raise RunFolderError(f"{decisions_path}: error: cannot read: {exc}") from None
+    if not decisions_path.exists():  # every run writes one: replaying without it proves nothing
+        raise RunFolderError(f"{decisions_path}: error: missing (every run folder has one)")
+    try:
+        lines = read_decisions(decisions_path)
+    except DecisionLogError as exc:
+        raise RunFolderError(str(exc)) from None
+    except OSError as exc:
+        raise RunFolderError(f"{decisions_path}: error: cannot read: {exc}") from None
     buffer, dbuffer = io.StringIO(), io.StringIO()
     watch = _Watch(Journal(buffer), recorded.splitlines())
     session = Session(
@@ -111,10 +111,7 @@ def replay(run_dir: Path) -> ReplayResult:
     watch.log = session.log
     changed = _changed_since(manifest, text)
     try:
-        if lines is not None:
-            session.play_recorded()
-        else:
-            session.start()
+        session.play_recorded()
         session.finish()
     except SessionError as exc:
         return ReplayResult(
@@ -124,7 +121,7 @@ def replay(run_dir: Path) -> ReplayResult:
     fresh = buffer.getvalue()
     if fresh != recorded:
         return _difference(recorded, fresh, changed, watch.first)
-    if lines is not None and dbuffer.getvalue() != _read(decisions_path):
+    if dbuffer.getvalue() != _read(decisions_path):
         result = _difference(_read(decisions_path), dbuffer.getvalue(), changed, None)
         result.file = "decisions.jsonl"
         return result
