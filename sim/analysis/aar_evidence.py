@@ -120,14 +120,15 @@ def objective_rows(
                     f" ({_who(d.get('who'), lang)})"
                 )
             if decisions:
-                seen: set[int] = set()  # a move between two of its requests is said once
-                for d in sorted(
-                    (d for rid in sorted(requests) for d in by_request.get(rid, [])),
-                    key=lambda d: (float(d.get("t") or 0), int(d.get("n") or 0)),
-                ):
-                    if id(d) not in seen:
-                        seen.add(id(d))
-                        did.append(_decision_line(d, lang))
+                # by line, so a move between two of its requests is said once
+                lines = {id(d): d for rid in sorted(requests) for d in by_request.get(rid, [])}
+                did += [
+                    _decision_line(d, lang)
+                    for d in sorted(
+                        lines.values(),
+                        key=lambda d: (float(d.get("t") or 0), int(d.get("n") or 0)),
+                    )
+                ]
             else:
                 did += _journal_lines(T, requests, lang)
             for n in answers.get(iid, []):

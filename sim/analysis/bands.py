@@ -37,6 +37,12 @@ COMPARED = (
 _BLUE, _ORANGE = "#0072B2", "#E69F00"
 
 
+def _say_empty(ax: Any, lang: str) -> None:
+    """A panel that is 0 in every run says so, rather than look empty or broken."""
+    ax.text(0.5, 0.75, t("sweep.none_in_any_run", lang), transform=ax.transAxes,
+            ha="center", va="center", fontsize=9, color="#555555")  # fmt: skip
+
+
 def draw_bands(b: Bands, variant: str, lang: str = "en") -> Figure:
     """Three stacked panels (level, queue, unmet share): P10–P90 shaded, P50 drawn."""
     with rc():
@@ -55,9 +61,8 @@ def draw_bands(b: Bands, variant: str, lang: str = "en") -> Figure:
                 ax.yaxis.get_major_locator().set_params(integer=True)
             if name == "unmet":
                 ax.set_ylim(0, 1.02)
-            if not any(float(x) for row in q for x in row):  # an empty panel says so
-                ax.text(0.5, 0.75, t("sweep.none_in_any_run", lang), transform=ax.transAxes,
-                        ha="center", va="center", fontsize=9, color="#555555")  # fmt: skip
+            if not any(float(x) for row in q for x in row):
+                _say_empty(ax, lang)
         axes[0].legend(loc="best", fontsize=8)
         axes[-1].set_xlabel(t("sweep.time", lang))
         axes[-1].set_xlim(0, hours[-1] if len(hours) else 1)
@@ -92,9 +97,8 @@ def draw_compare(
             ax.set_title(textwrap.fill(t(f"sweep.{kpi}", lang), 32), fontsize=9)
             ax.grid(True, axis="y", alpha=0.3)
             flat = [x for vals in data for x in vals if not math.isnan(x)]
-            if flat and not any(flat):  # an empty-looking panel says why it is empty
-                ax.text(0.5, 0.75, t("sweep.none_in_any_run", lang), transform=ax.transAxes,
-                        ha="center", va="center", fontsize=9, color="#555555")  # fmt: skip
+            if flat and not any(flat):
+                _say_empty(ax, lang)
         n = min((sum(1 for r in rows if r[0] == v) for v in variants), default=0)
         fig.suptitle(t("sweep.compare_title", lang, n=n))
     return fig

@@ -191,20 +191,19 @@ def plan_lanes(
         packed = pack_rows(bars, gap=(t1 - t0) * 0.004)
         # a label of its own gets an empty row right above its bar: sharing a row with other
         # bars, it read as theirs (R004's label in front of R012's bar)
-        labelled = {packed[rid] for rid in own_row}
-        shift, at = {}, len(plan.rows)
+        labelled: dict[int, list[str]] = {}  # packed row -> requests labelled above it
+        for rid in own_row:
+            labelled.setdefault(packed[rid], []).append(rid)
+        row_of: dict[int, int] = {}  # packed row -> its row in the plan
         for k in range(max(packed.values(), default=-1) + 1):
             if k in labelled:
                 plan.rows.append(Row("requests", region))
-                for rid in own_row:
-                    if packed[rid] == k:
-                        plan.label_row[rid] = at
-                at += 1
-            shift[k] = at
+                for rid in labelled[k]:
+                    plan.label_row[rid] = len(plan.rows) - 1
             plan.rows.append(Row("requests", region))
-            at += 1
+            row_of[k] = len(plan.rows) - 1
         for key, k in packed.items():
-            plan.request_row[key] = shift[k]
+            plan.request_row[key] = row_of[k]
 
     busy = T.units[
         (T.units["state"] != "available") & _overlaps(T.units["start"], T.units["end"], t0, t1)

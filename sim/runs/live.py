@@ -23,7 +23,7 @@ from sim.runs import commands as c
 from sim.runs.clock import ClockError, ScenarioClock
 from sim.runs.completion import CompletionIds, complete
 from sim.runs.liveview import build_view, playing_capabilities
-from sim.runs.said import said, word
+from sim.runs.said import Said, said, word
 from sim.runs.session import Session, SessionError
 from sim.runs.view import CommandResult, SessionView
 
@@ -80,11 +80,9 @@ class LiveSession:
         if self.finished and not isinstance(cmd, c.Help | c.Note):
             return self._fail(said("ended"))
         if cmd.at is not None and self.clock is not None:
-            if cmd.at < self.session.now:
-                return self._fail(said("in_past", t=format_t(cmd.at)))
-            if cmd.at > self.session.endex:
-                endex = format_t(self.session.endex)
-                return self._fail(said("at_after_endex", t=format_t(cmd.at), endex=endex))
+            refused = self._time_refused(cmd.at)
+            if refused is not None:
+                return self._fail(refused)
             if cmd.at > self.session.now:
                 self._timed.append(cmd)
                 self._timed.sort(key=lambda k: k.at or 0.0)
@@ -121,11 +119,9 @@ class LiveSession:
         """Apply a command now (a timed one first brings the world to its time)."""
         try:
             if cmd.at is not None:
-                if cmd.at < self.session.now:
-                    raise SessionError(said("in_past", t=format_t(cmd.at)))
-                if cmd.at > self.session.endex:  # a typo (T+300 for T+03) must not end it
-                    endex = format_t(self.session.endex)
-                    raise SessionError(said("at_after_endex", t=format_t(cmd.at), endex=endex))
+                refused = self._time_refused(cmd.at)
+                if refused is not None:
+                    raise SessionError(refused)
                 self.session.advance(cmd.at)
                 if self.clock is not None and self.clock.now() < cmd.at:
                     self.clock.jump(cmd.at)
@@ -136,6 +132,15 @@ class LiveSession:
             return self._fail(said("at_column", col=exc.column, message=exc.message), exc.column)
         except ClockError as exc:
             return self._fail(str(exc))
+
+    def _time_refused(self, at: float) -> Said | None:
+        """Why a command's ``@time`` cannot apply: in the past, or after ENDEX (a typo, T+300
+        for T+03, must not end the exercise)."""
+        if at < self.session.now:
+            return said("in_past", t=format_t(at))
+        if at > self.session.endex:
+            return said("at_after_endex", t=format_t(at), endex=format_t(self.session.endex))
+        return None
 
     def apply(self, cmd: c.Command) -> str:
         """One command at the current scenario time; raises SessionError when it cannot be."""
@@ -229,8 +234,8 @@ class LiveSession:
         return message
 
     def _next_inject(self) -> float | None:
-        injects = self.session.world.injects
-        s = self.session  # not past ENDEX: next must not end the exercise either
+        """The next scheduled inject's time, not past ENDEX (next must not end the exercise)."""
+        s, injects = self.session, self.session.world.injects
         due = [t for i, t in injects.due.items() if i not in injects.done and s.now <= t <= s.endex]
         return min(due) if due else None
 

@@ -108,18 +108,22 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_TERMS = {  # form -> (the value that is a model word, its label group)
+    "not_at_hub": ("state", "request_state"),
+    "move_state": ("state", "unit_state"),
+    "inject_done": ("state", "inject_state"),
+    "needs_capability": ("outcome", "decision"),
+}
+
+
 def read_back(text: str) -> Said | None:
     """A model line of a known form as a ``Said`` (None: not one of them)."""
     for pattern, key in _PROBLEMS:
         if m := pattern.match(text):
             values = {k: v for k, v in m.groupdict().items() if v is not None}
-            if "state" in values:
-                group = "inject_state" if key == "inject_done" else "request_state"
-                if key == "move_state":
-                    group = "unit_state"
-                values["state"] = term(group, values["state"])
-            if key == "needs_capability":
-                values["outcome"] = term("decision", values["outcome"])
+            if key in _TERMS:
+                name, group = _TERMS[key]
+                values[name] = term(group, values[name])
             if key == "pick":
                 why = values.pop("why", None)
                 if why is not None:

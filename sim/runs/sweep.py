@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
-from sim.exercise import LoadedExercise, load_exercise_text
+from sim.exercise import LoadedExercise
 from sim.exercise.base import MAX_SEED
 from sim.exercise.errors import ExerciseFileError
 from sim.exercise.overrides import Override
@@ -259,7 +259,7 @@ def spec_from_folder(folder: Path) -> tuple[SweepSpec, dict[str, Any]]:
     )
     for variant in spec.variants:  # a bad --set is said once here, not per replication
         try:
-            load_exercise_text(text, spec.source, [*spec.base_sets, *variant.sets])
+            variant_exercise(spec, variant)
         except ExerciseFileError as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise SweepError(
