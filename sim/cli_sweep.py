@@ -22,7 +22,7 @@ EXIT_INTERRUPTED = 130
 
 
 def _parse_vary(items: tuple[str, ...]) -> list[tuple[str, list[str]]]:
-    factors = []
+    factors: list[tuple[str, list[str]]] = []
     for item in items:
         key, sep, values = item.partition("=")
         vals = [v.strip() for v in values.split(",")]
@@ -30,8 +30,21 @@ def _parse_vary(items: tuple[str, ...]) -> list[tuple[str, list[str]]]:
             _fail_input(f"--vary {item}: error: expected KEY=V1,V2,…, e.g. hub.staff=2,4,6")
         if key.strip() in ("seed", "exercise.seed"):
             _fail_input(f"--vary {item}: error: seeds come from --seed and the replication")
+        if any(key.strip() == k for k, _ in factors):
+            _fail_input(
+                f"--vary {item}: error: {key.strip()} is varied twice; give its values once"
+            )
         factors.append((key.strip(), vals))
     return factors
+
+
+def _check_sets_against(factors: list[tuple[str, list[str]]], sets: tuple[str, ...]) -> None:
+    """A key both varied and set would be silently overridden by one of them: refuse it."""
+    varied = {key for key, _ in factors}
+    for item in sets:
+        key = item.partition("=")[0].strip()
+        if key in varied:
+            _fail_input(f"--set {item}: error: {key} is also varied by --vary; drop one of the two")
 
 
 def _parse_jitter(item: str | None) -> float:
@@ -58,6 +71,11 @@ def _check_dask(dask: str | None, workers: int | None) -> int:
     if dask != "local" and not dask.startswith(("tcp://", "tls://")):
         _fail_input(
             f"--dask {dask}: error: expected 'local' or a scheduler address tcp://HOST:8786"
+        )
+    if dask != "local" and workers is not None:
+        _fail_input(
+            f"--workers {workers}: error: a Dask scheduler ({dask}) has its own workers; "
+            "--workers counts only without --dask or with --dask local"
         )
     try:
         import distributed  # noqa: F401
@@ -238,6 +256,7 @@ def sweep(
     if exercise is None:
         _fail_input("ttx sweep: error: give an EXERCISE file, or --resume SWEEP_DIR")
     factors = _parse_vary(vary)
+    _check_sets_against(factors, sets)
     width = _parse_jitter(jitter)
     loaded = _load(exercise, sets)
     variants = sw.make_variants(factors)

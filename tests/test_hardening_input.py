@@ -485,6 +485,7 @@ def test_an_exercise_at_the_edges_validates_runs_and_exports(tmp_path: Path) -> 
 
 
 def test_docs_limits_lists_every_limit_with_its_value() -> None:
+    from sim import limits
     from sim.exercise import base, models, msel_sheets, reference, times, yamlsafe
 
     doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
@@ -507,6 +508,7 @@ def test_docs_limits_lists_every_limit_with_its_value() -> None:
         "MAX_SHEET_ROWS": msel_sheets.MAX_SHEET_ROWS,
         "MAX_SHEET_COLUMNS": msel_sheets.MAX_SHEET_COLUMNS,
         "MAX_CELL_CHARS": msel_sheets.MAX_CELL_CHARS,
+        "MAX_COMMAND_CHARS": limits.MAX_COMMAND_CHARS,
     }
     for name, value in values.items():
         assert name in doc and (f"{value:,}" in doc or str(value) in doc), (name, value)

@@ -58,6 +58,7 @@ Path = tuple[Any, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NUMBER_TAGS = {_TAG + "int", _TAG + "float"}
 _MAP_TAG = _TAG + "map"
 _SEQ_TAG = _TAG + "seq"
 _MERGE_TAG = _TAG + "merge"
@@ -222,6 +223,9 @@ class _Walker:
             return None
         if node.style is None:
             self.marks.raw[path] = node.value
+            if ":" in node.value and node.tag in _NUMBER_TAGS:  # YAML 1.1's base 60
+                self.fail(node.start_mark, path, _base60_problem(node))
+                return None
         try:
             value = self.loader.construct_object(node, deep=True)
         except Exception as exc:  # explicit tags on bad text: ValueError, KeyError, ...
@@ -328,6 +332,15 @@ def _value_problem(value: Any) -> str | None:
     elif isinstance(value, float) and not math.isfinite(value):
         return f"{value} is not a number the tool can use; write a finite number"
     return None
+
+
+def _base60_problem(node: yaml.ScalarNode) -> str:
+    word = node.value
+    value = yaml.SafeLoader(word).get_single_data()
+    return (
+        f"{word} is read by YAML 1.1 as the base-60 number {value}; quote it ('{word}') if it "
+        "is text, write a time as 'T+02:30' or '2h30m', and a number without colons"
+    )
 
 
 def _cannot_read(node: yaml.ScalarNode, exc: Exception) -> str:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 
 from sim.exercise.times import parse_scenario_time
+from sim.limits import MAX_COMMAND_CHARS
 from sim.runs import commandtypes
 from sim.runs.commandtypes import (
     ACTIONS,
@@ -342,6 +343,9 @@ def parse_command(line: str, *, capabilities: Collection[str] | None = None) -> 
     stripped = text.strip()
     if not stripped or stripped.startswith("#"):
         return None
+    if len(text) > MAX_COMMAND_CHARS:
+        too_long = said("parse.too_long", n=len(text), limit=MAX_COMMAND_CHARS)
+        raise CommandError(too_long, MAX_COMMAND_CHARS + 1)
     pos = len(text) - len(text.lstrip())
     at: float | None = None
     if text[pos] == "@":
