@@ -73,6 +73,7 @@ def play(
     scripted = script is not None or not sys.stdin.isatty()
     after = 0
     paused = start_paused
+    history: list[tuple[float, str]] = []
     try:
         lines = script_text(script) if script is not None else None  # before any folder
         if resume_dir is not None:
@@ -81,6 +82,7 @@ def play(
             resumed = resume_session(Path(resume_dir))
             folder, loaded, session = resumed.folder, resumed.loaded, resumed.session
             after, speed, paused = resumed.script_after, resumed.speed, True
+            history = resumed.history
             click.echo(f"resumed at scenario minute {session.now:g}, paused", err=True)
         else:
             if exercise is None:
@@ -120,7 +122,7 @@ def play(
             return said("debrief_written", path=str(folder.path))
 
         clock = scenario_clock(session, speed, paused)
-        live = LiveSession(session, clock, lang=lang, on_finish=debrief)
+        live = LiveSession(session, clock, lang=lang, on_finish=debrief, history=history)
         run_console(live, lang)
         refused = 0
         if not live.finished:  # the facilitator quit before ENDEX: resumable, not complete

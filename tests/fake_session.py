@@ -153,6 +153,7 @@ class FakeSession:
             units=[f"{cid}-1" for cid, n in self.on_scene.items() if n],
             injects=[j.id for j in self.next],
             capabilities=list(self.ex.capabilities),
+            awaiting=[p.key for p in self.pending],
         )
         return complete(prefix, ids)
 

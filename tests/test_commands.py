@@ -208,6 +208,8 @@ IDS = CompletionIds(
     units=["FBO_CH47-1", "FBO_COUGAR-1"],
     injects=["1", "2", "12", "I7"],
     capabilities=["FBO_CH47", "FBO_COUGAR", "NH90"],
+    awaiting=["R001", "R002"],
+    fired=["4", "5"],
 )
 
 
@@ -220,7 +222,8 @@ IDS = CompletionIds(
         ("fire 1", ["fire 1", "fire 12"]),
         ("skip ", ["skip 1", "skip 12", "skip 2", "skip I7"]),
         ("fire i", ["fire I7"]),
-        ("decide R0", ["decide R001", "decide R002", "decide R010"]),
+        ("decide R0", ["decide R001", "decide R002"]),  # R010 is not awaiting the players
+        ("answer ", ["answer 4", "answer 5"]),  # only what reached the players
         ("decide R001 ", sorted(f"decide R001 {a}" for a in ACTIONS)),
         ("decide R001 s", ["decide R001 substitute"]),
         (

@@ -68,7 +68,7 @@ def test_without_hooks_the_rules_of_a_file_apply(tutorial: Exercise) -> None:
         ),
         ("{id: 1, type: information, time: 1h}", "1, type", "duplicate inject id '1'"),
         ("{id: X, type: information, time: T+40:00}", "T+40:00", "after ENDEX"),
-        ("{id: X, type: information, time: 2:30}", "2:30", "unitless number"),
+        ("{id: X, type: information, time: 2:30}", "2:30", "base-60 number 150"),
         ("{id: X, type: escalate, time: 1h}", "{id", "an escalate inject needs 'crisis'"),
         (
             "{id: X, type: request, time: 1h, request: {region: VR23, crisis: peel, effect: e, tags: [manpower]}}",

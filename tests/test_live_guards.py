@@ -148,3 +148,44 @@ def test_a_session_with_timed_and_manual_adhoc_injects_replays_byte_for_byte(
     folder = done.stdout.strip().splitlines()[-1]
     again = subprocess.run([*ttx, "replay", folder], capture_output=True, text=True, cwd=ROOT)
     assert again.returncode == 0 and "identical" in again.stdout + again.stderr
+
+
+def test_a_resumed_console_log_shows_what_was_done_before_the_crash(tmp_path: Path) -> None:
+    loaded = load_exercise_full(TUTORIAL)
+    folder, session = new_session(loaded, tmp_path, players=True, speed=60.0, command=["ttx"])
+    live = LiveSession(session)
+    typed = [
+        "speed 120",
+        "goto T+01:00",
+        "note STARTEX",
+        "goto T+02:50",
+        "decide R001 approve FBO_CH47 2 go",
+    ]
+    replies = [live.submit(line) for line in typed]
+    assert all(r.ok for r in replies)
+    before = list(live.messages)
+    folder.close_streams()  # killed
+    for lang in ("en", "nl"):
+        resumed = resume_session(folder.path)
+        again = LiveSession(resumed.session, lang=lang, history=resumed.history)
+        log = list(again.messages)
+        resumed.folder.close_streams()
+        if lang == "en":
+            # every reply as it was given, a note with its text, then where it was taken up
+            assert log[:2] == before[:2] and log[2] == "T+01:00 note: STARTEX"
+            assert log[3:5] == before[3:5]
+            assert log[5].endswith("resumed from the folder (recorded lines: 4, notes: 1)")
+            assert len(log) == 6
+        else:
+            assert log[2] == "T+01:00 notitie: STARTEX" and "hervat uit de map" in log[-1]
+
+
+def test_tab_offers_only_what_the_command_can_take_now() -> None:
+    _, live = _live()
+    assert live.completions("answer ") == []  # nothing has reached the players yet
+    live.submit("goto T+02:50")
+    assert live.completions("decide ") == ["decide R001"]
+    fired = live.completions("answer ")
+    assert fired and all(live.submit(f"{line} noted").ok for line in fired)
+    live.submit("decide R001 approve FBO_CH47 2")
+    assert live.completions("decide ") == []  # answered: no longer awaiting the players

@@ -253,9 +253,9 @@ def adhoc(session: Session, inject: Inject, text: str, who: str = "facilitator")
     return said(f"adhoc_{how}", id=inject.id, type=kind)
 
 
-def clock(session: Session, action: str, who: str = "facilitator", **detail: Any) -> None:
+def clock(session: Session, action: str, who: str = "facilitator", **detail: Any) -> str:
     """A clock action (pause, resume, speed, jump): in the journal at its scenario time, so
-    the debrief shows the pauses; it changes nothing else in the world."""
+    the debrief shows the pauses; it changes nothing else in the world. Returns the reply."""
     choice = {"action": action, **detail}
     session.log(session.now, "clock", None, who, choice)
     speed = detail.get("speed")
@@ -266,6 +266,9 @@ def clock(session: Session, action: str, who: str = "facilitator", **detail: Any
         value=float(speed) if speed is not None else None,
         detail=choice,
     )
+    if action == "speed":
+        return said("speed", factor=f"{speed:g}")
+    return said("paused_at" if action == "pause" else "running_at", t=format_t(session.now))
 
 
 def jump(session: Session, to: float, who: str = "facilitator") -> str:
@@ -286,12 +289,13 @@ def end(session: Session, who: str = "facilitator") -> str:
     return said("endex_at", t=format_t(session.now))
 
 
-def apply_line(session: Session, line: dict[str, Any]) -> None:
-    """Apply a recorded line made by people; the line it writes must be the recorded one."""
+def apply_line(session: Session, line: dict[str, Any]) -> str:
+    """Apply a recorded line made by people; the line it writes must be the recorded one.
+    Returns the reply the session gave when the line was made (a resumed console shows it)."""
     kind, choice, who, key = line["kind"], line["choice"], line["who"], line["key"]
     before = len(session.log.lines)
     if kind == "request":
-        decide(
+        reply = decide(
             session,
             key,
             choice["outcome"],
@@ -301,35 +305,36 @@ def apply_line(session: Session, line: dict[str, Any]) -> None:
             who,
         )
     elif kind == "reallocation":
-        reallocate(session, choice["unit"], choice["to_request"], who)
+        reply = reallocate(session, choice["unit"], choice["to_request"], who)
     elif kind == "mobilisation":
-        mobilise(session, who)
+        reply = mobilise(session, who)
     elif kind == "inject":
         action = choice["action"]
         if action == "fire":
-            fire(session, key, who)
+            reply = fire(session, key, who)
         elif action == "skip":
-            skip(session, key, choice.get("reason") or "", who)
+            reply = skip(session, key, choice.get("reason") or "", who)
         elif action == "delay":
-            delay(session, key, float(choice["minutes"]), who)
+            reply = delay(session, key, float(choice["minutes"]), who)
         elif action == "adhoc":
             from sim.exercise.adhoc import parse_adhoc_inject
 
             typed = parse_adhoc_inject(
                 choice["text"], session.exercise, default_id=key, now=session.now
             )
-            adhoc(session, typed, choice["text"], who)
+            reply = adhoc(session, typed, choice["text"], who)
         else:
             raise SessionError(f"unknown inject action {action!r}")
     elif kind == "clock" and choice["action"] == "jump":
-        jump(session, float(choice["to"]), who)
+        reply = jump(session, float(choice["to"]), who)
     elif kind == "clock":
         detail = {k: v for k, v in choice.items() if k != "action"}
-        clock(session, choice["action"], who, **detail)
+        reply = clock(session, choice["action"], who, **detail)
     elif kind == "end":
-        end(session, who)
+        reply = end(session, who)
     else:
         raise SessionError(f"{kind} lines are not made by people")
     fresh = session.log.lines[before] if len(session.log.lines) > before else None
     if fresh != line:
         raise SessionError("applying it now gives another line: the run has diverged here")
+    return reply

@@ -16,19 +16,21 @@ __all__ = ["CompletionIds", "complete"]
 class CompletionIds:
     """What the session can name right now, for completion."""
 
-    requests: Sequence[str] = ()  # pending requests (decide) and tasked ones (reallocate to)
+    requests: Sequence[str] = ()  # open requests (``reallocate … to``)
     units: Sequence[str] = ()  # units that can be reallocated
     crises: Sequence[str] = ()  # where ``reallocate N CAPABILITY from`` may take units
-    injects: Sequence[str] = ()  # injects that can be fired, skipped, delayed or answered
+    injects: Sequence[str] = ()  # injects still to come: fired, skipped or delayed
     capabilities: Sequence[str] = ()
+    awaiting: Sequence[str] = ()  # requests awaiting the players' answer (``decide``)
+    fired: Sequence[str] = ()  # injects that reached the players (``answer``)
 
 
 _ARG_KINDS: dict[str, tuple[str, ...]] = {
     "fire": ("injects",),
     "skip": ("injects",),
     "delay": ("injects",),
-    "answer": ("injects",),
-    "decide": ("requests", "actions", "capabilities"),
+    "answer": ("fired",),
+    "decide": ("awaiting", "actions", "capabilities"),
     "reallocate": ("units", "to", "requests"),
     "help": ("words",),
 }
@@ -71,6 +73,8 @@ def complete(prefix: str, ids: CompletionIds) -> list[str]:
     pool = {
         "injects": ids.injects,
         "requests": ids.requests,
+        "awaiting": ids.awaiting,
+        "fired": ids.fired,
         "units": ids.units,
         "capabilities": ids.capabilities,
         "actions": ACTIONS,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sim.exercise.adhoc import AdhocInjectError, parse_adhoc_inject
 from sim.exercise.times import format_t
@@ -40,12 +40,17 @@ class LiveSession:
         *,
         lang: str = "en",
         on_finish: Callable[[], str | None] | None = None,
+        history: Iterable[tuple[float, str]] = (),
     ) -> None:
+        """``history``: (scenario time, line) the session log starts with (a resumed session's
+        recorded lines and notes, ``play.resume_session``)."""
         self.session = session
         self.clock = clock  # None: a scripted session (no wall clock)
         self.lang = lang
         self.on_finish = on_finish
-        self.messages: deque[str] = deque(maxlen=40)
+        self.messages: deque[str] = deque(
+            (f"{format_t(t)} {word(line, lang)}" for t, line in history), maxlen=40
+        )
         self.capabilities = sorted(session.exercise.capabilities)
         self._adhoc = 0
         self._timed: list[c.Command] = []  # typed with a future @time: applied when due
@@ -92,8 +97,7 @@ class LiveSession:
             # whatever follows it happen at that very scenario time (never a moment later)
             self.clock.pause()
             self.tick()
-            actions.clock(self.session, "pause")
-            return self._ok(said("paused_at", t=format_t(self.session.now)))
+            return self._ok(actions.clock(self.session, "pause"))
         self.tick()
         return self._apply_at(cmd)
 
@@ -111,6 +115,8 @@ class LiveSession:
             crises=[x.id for x in self.session.exercise.crises],
             injects=[i for i in world.injects.by_id if i not in world.injects.done],
             capabilities=self.capabilities,
+            awaiting=self.awaiting(),
+            fired=[i for i, state in world.injects.done.items() if state == "fired"],
         )
         return complete(prefix, ids)
 
@@ -210,18 +216,15 @@ class LiveSession:
         if isinstance(cmd, c.Pause):
             if clock is not None and not clock.pause():
                 raise SessionError(said("already_paused"))
-            actions.clock(s, "pause")
-            return said("paused_at", t=format_t(s.now))
+            return actions.clock(s, "pause")
         if isinstance(cmd, c.Resume):
             if clock is not None and not clock.resume():
                 raise SessionError(said("not_paused"))
-            actions.clock(s, "resume")
-            return said("running_at", t=format_t(s.now))
+            return actions.clock(s, "resume")
         assert isinstance(cmd, c.Speed)
         if clock is not None:
             clock.set_speed(cmd.factor)
-        actions.clock(s, "speed", speed=float(cmd.factor))
-        return said("speed", factor=f"{cmd.factor:g}")
+        return actions.clock(s, "speed", speed=float(cmd.factor))
 
     def _jump(self, to: float) -> str:
         while self._timed and (self._timed[0].at or 0.0) <= to:  # typed for a time on the way

@@ -121,6 +121,7 @@ class Resumed:
     session: Session
     script_after: int  # script lines up to this one were applied
     speed: float
+    history: list[tuple[float, str]]  # (scenario time, line) for the console's session log
 
 
 def resume_session(run_dir: Path) -> Resumed:
@@ -175,7 +176,7 @@ def resume_session(run_dir: Path) -> Resumed:
             decisions=log,
         )
         try:
-            session.play_recorded(upto=until)
+            replies = session.play_recorded(upto=until)
             session.advance(until)
         except SessionError as exc:
             where = f":{exc.line}" if exc.line else ""
@@ -193,7 +194,26 @@ def resume_session(run_dir: Path) -> Resumed:
     after = _script_after(steps, len(lines), len(notes))
     speeds = [d["choice"]["speed"] for d in lines if d["choice"].get("action") == "speed"]
     speed = float(speeds[-1]) if speeds else float(manifest["live"].get("speed", 1.0))
-    return Resumed(folder, loaded, session, after, speed)
+    return Resumed(folder, loaded, session, after, speed, _history(replies, notes, until))
+
+
+def _history(
+    replies: list[tuple[float, str]], notes: list[dict[str, Any]], until: float
+) -> list[tuple[float, str]]:
+    """The session log as it stood: each recorded line's reply and each note, by time, and
+    where the session was taken up (the log of the console that was closed is gone)."""
+    noted: list[tuple[float, str]] = [
+        (
+            float(n["t"]),
+            said("recalled_answer", id=n["inject"], text=n["text"])
+            if n.get("inject")
+            else said("recalled_note", text=n["text"]),
+        )
+        for n in notes
+    ]
+    lines = sorted(replies + noted, key=lambda tl: tl[0])  # stable: as made at the same time
+    taken_up = said("resumed_from", decisions=len(replies), notes=len(notes))
+    return [*lines, (until, taken_up)]
 
 
 def _script_after(steps: list[dict[str, Any]], decisions: int, notes: int) -> int:

@@ -139,15 +139,17 @@ class Session:
     def people_lines(self) -> list[dict[str, Any]]:
         return [line for line in self.recorded or [] if line["who"] in PEOPLE]
 
-    def play_recorded(self, upto: float | None = None) -> None:
+    def play_recorded(self, upto: float | None = None) -> list[tuple[float, str]]:
         """Apply every recorded line made by people (up to scenario time ``upto``), each at its
-        time, the way it was applied when it was made; then stop there (not finished)."""
+        time, the way it was applied when it was made; then stop there (not finished).
+        Returns the scenario time after each line and the reply it got (a resumed console's log)."""
         from sim.runs.actions import apply_line
 
         if self.recorded is None:
             raise ValueError("this session has no recorded decisions")
         if not self.started:
             self.start()
+        replies = []
         for line in self.people_lines():
             if upto is not None and line["t"] > upto:
                 break
@@ -155,8 +157,10 @@ class Session:
             if self.finished:
                 raise SessionError("recorded after ENDEX", line["n"])
             try:
-                apply_line(self, line)
+                reply = apply_line(self, line)
+                replies.append((self.now, reply))  # stamped as the console did: after it
             except SessionError as exc:
                 raise SessionError(str(exc), line["n"]) from None
             except (KeyError, TypeError, ValueError) as exc:
                 raise SessionError(f"not a valid {line['kind']} line: {exc}", line["n"]) from None
+        return replies
