@@ -92,3 +92,19 @@ def test_a_note_over_the_limit_is_an_error_line_and_the_session_goes_on() -> Non
     fits = live.submit("note " + "x" * (MAX_COMMAND_CHARS - 5))
     assert fits.ok and len(session.notes.lines) == 1
     assert live.submit("goto T+01:00").ok
+
+
+@pytest.mark.parametrize(
+    "line,fragment",
+    [
+        ("delay 5 -30m", "'-30m' is not a positive duration"),
+        ("delay 5 abc", "'abc' is not a duration; write one such as '20m'"),
+        ("delay 5 0m", "'0m' is not a positive duration"),
+    ],
+)
+def test_a_bad_delay_says_it_wants_a_duration(line: str, fragment: str) -> None:
+    from sim.runs.commands import CommandError, parse_command
+
+    with pytest.raises(CommandError) as caught:
+        parse_command(line)
+    assert fragment in caught.value.message and caught.value.column == 9

@@ -134,7 +134,11 @@ def _time_arg(cur: _Cursor, what: str, *, duration: bool = False) -> float:
     try:
         minutes = parse_scenario_time(text)
     except ValueError as exc:
-        raise CommandError(str(exc), col) from None
+        if not duration:
+            raise CommandError(str(exc), col) from None
+        # a duration is not a moment: the hint names durations, and "-30m" is a negative one
+        key = "parse.not_duration" if text.lstrip().startswith("-") else "parse.bad_duration"
+        raise CommandError(said(key, text=text), col) from None
     if not math.isfinite(minutes) or (duration and minutes <= 0):
         raise CommandError(
             said("parse.not_duration" if duration else "parse.not_time", text=text), col
