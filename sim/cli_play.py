@@ -68,7 +68,6 @@ def play(
     drives the clock and the injects. Prints the run folder last."""
     from sim.runs.live import LiveSession, scenario_clock
     from sim.runs.play import PlayError, new_session, resume_session, run_script, script_text
-    from sim.runs.said import said
 
     scripted = script is not None or not sys.stdin.isatty()
     after = 0
@@ -116,14 +115,19 @@ def play(
             live._finish()
     else:
         from sim.console import run_console
+        from sim.runs.debriefwriter import DebriefWriter
 
-        def debrief() -> str:  # at ENDEX, while the console still shows the session
+        def write_debrief() -> None:
             folder.complete(loaded, plots=not no_plots, lang=lang, events=len(session.journal))
-            return said("debrief_written", path=str(folder.path))
 
+        writer = DebriefWriter(write_debrief, str(folder.path))
         clock = scenario_clock(session, speed, paused)
-        live = LiveSession(session, clock, lang=lang, on_finish=debrief, history=history)
+        live = LiveSession(session, clock, lang=lang, on_finish=writer.start, history=history)
+        writer.tell = live.tell
         run_console(live, lang)
+        if writer.running:  # quit while the debrief is being written: let it finish
+            click.echo("finishing the debrief…", err=True)
+        writer.join()
         refused = 0
         if not live.finished:  # the facilitator quit before ENDEX: resumable, not complete
             folder.close_streams()

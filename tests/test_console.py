@@ -52,13 +52,16 @@ def tutorial() -> Exercise:
 
 
 def drive(
-    session: Any, script: Callable[[ConsoleApp, Any], Awaitable[None]], lang: str = "en"
+    session: Any,
+    script: Callable[[ConsoleApp, Any], Awaitable[None]],
+    lang: str = "en",
+    size: tuple[int, int] = SIZE,
 ) -> ConsoleApp:
     """Run the console headless with ``script(app, pilot)`` and return the app afterwards."""
     app = ConsoleApp(session, lang, tick=0.05)
 
     async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await script(app, pilot)
 
@@ -506,3 +509,26 @@ def test_next_injects_beyond_the_first_six_are_counted() -> None:
         assert "inject 7" not in app.injects.text
 
     drive(CannedSession([canned_view(injects_next=injects)]), script)
+
+
+def test_the_log_and_mobilisation_stay_in_view_however_many_requests_wait() -> None:
+    """With four requests waiting on a 120 x 40 terminal, the log box keeps its place at the
+    bottom of the middle column, scrolled to the newest line, and mobilisation is on top."""
+    one = canned_view().pending[0]
+    many = [replace(one, key=f"R00{n}") for n in range(1, 5)]
+    log = [f"T+0{n // 6}:{n % 6}0 line {n}" for n in range(30)]
+
+    async def script(app: ConsoleApp, pilot: Any) -> None:
+        await pilot.pause()
+        box = app.query_one("#log-box")
+        screen_height = app.size.height
+        assert box.region.height >= 8 and box.region.bottom <= screen_height - 4
+        assert box.scroll_offset.y == box.max_scroll_y > 0  # the newest line at the bottom
+        shown = app.log_panel.text.splitlines()
+        assert shown[-1] == "T+04:50 line 29" and len(shown) == 31
+        lines = app.pending.text.splitlines()
+        assert lines[1].startswith("National mobilisation: ")  # before the requests
+        assert [ln.split()[0] for ln in lines if ln.startswith("R00")] == [p.key for p in many]
+
+    view = canned_view(pending=many, log=log)
+    drive(CannedSession([view]), script, size=(120, 40))

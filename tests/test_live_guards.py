@@ -5,6 +5,7 @@ resumed session back in time when it is killed again before the clock moved."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from sim.exercise import load_exercise, load_exercise_full
@@ -189,3 +190,45 @@ def test_tab_offers_only_what_the_command_can_take_now() -> None:
     assert fired and all(live.submit(f"{line} noted").ok for line in fired)
     live.submit("decide R001 approve FBO_CH47 2")
     assert live.completions("decide ") == []  # answered: no longer awaiting the players
+
+
+def test_the_debrief_is_written_beside_the_console_and_said_when_done(tmp_path: Path) -> None:
+    from sim.runs.debriefwriter import DebriefWriter
+
+    loaded = load_exercise_full(TUTORIAL)
+    folder, session = new_session(loaded, tmp_path, players=True, speed=60.0, command=["ttx"])
+    started = threading.Event()
+    release = threading.Event()
+
+    def write() -> None:
+        started.set()
+        release.wait(30)  # the console's thread must not wait for this
+        folder.complete(loaded, plots=False, lang="en", events=len(session.journal))
+
+    writer = DebriefWriter(write, str(folder.path))
+    live = LiveSession(session, on_finish=writer.start)
+    writer.tell = live.tell
+    assert live.submit("end").ok and session.finished
+    assert started.wait(10) and writer.running
+    assert "T+00:00 writing the debrief (KPI tables, timeline, report)…" in live.messages
+    assert live.submit("note still answering while it writes").ok
+    release.set()
+    writer.join()
+    assert live.messages[-1] == f"T+00:00 debrief written: {folder.path}"
+    assert json.loads((folder.path / "run.json").read_text())["status"] == "complete"
+
+
+def test_a_debrief_that_fails_says_so_in_the_log(tmp_path: Path) -> None:
+    from sim.runs.debriefwriter import DebriefWriter
+
+    _, live = _live()
+
+    def write() -> None:
+        raise OSError("disk full")
+
+    writer = DebriefWriter(write, str(tmp_path))
+    live.on_finish = writer.start
+    writer.tell = live.tell
+    live.submit("end")
+    writer.join()
+    assert "T+00:00 error: debrief: OSError: disk full" in live.messages

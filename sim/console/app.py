@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
 from textual.widgets import Footer, Input, Static
 
@@ -58,11 +58,12 @@ class ConsoleApp(App[None]):
     ENABLE_COMMAND_PALETTE = False  # themes and the like: not for the exercise room
     CSS = """
     #main { height: 1fr; }
-    #left { width: 1fr; border-right: solid $panel; padding: 0 1; }
-    #middle { width: 1fr; border-right: solid $panel; padding: 0 1; }
+    #left { width: 2fr; border-right: solid $panel; padding: 0 1; }
+    #middle { width: 3fr; border-right: solid $panel; }  /* the decisions: the most room */
+    #pending-box { height: 1fr; padding: 0 1; }
+    #log-box { height: 11; border-top: solid $panel; padding: 0 1; }
     #right { width: 56; padding: 0 1; }
     #status { height: 2; padding: 0 1; }
-    LogPanel { margin-top: 1; }
     """
     BINDINGS = [  # noqa: RUF012 - Textual's convention; the shown keys are bound in __init__
         Binding("ctrl+n", "next", show=False, priority=True),
@@ -120,9 +121,11 @@ class ConsoleApp(App[None]):
         with Horizontal(id="main"):
             with VerticalScroll(id="left"):
                 yield self.injects
-            with VerticalScroll(id="middle"):
-                yield self.pending
-                yield self.log_panel
+            with Vertical(id="middle"):  # the log keeps its place however many requests wait
+                with VerticalScroll(id="pending-box"):
+                    yield self.pending
+                with VerticalScroll(id="log-box"):
+                    yield self.log_panel
             with VerticalScroll(id="right"):
                 yield self.board
         yield self.status
@@ -152,8 +155,10 @@ class ConsoleApp(App[None]):
             self._say(False, f"session view: {type(exc).__name__}: {exc}")
             return
         self.view = view
-        for panel in (self.clock_bar, self.injects, self.pending, self.board, self.log_panel):
+        for panel in (self.clock_bar, self.injects, self.pending, self.board):
             panel.show(view)
+        if self.log_panel.show(view):  # newest at the bottom, in view
+            self.call_after_refresh(self.query_one("#log-box").scroll_end, animate=False)
         if view.clock.finished and not self._said_ended:
             self._said_ended = True
             self._say(True, self.lab("ended"))

@@ -261,6 +261,11 @@ class LiveSession:
             if message:
                 self._ok(message)
 
+    def tell(self, message: str, ok: bool = True) -> None:
+        """A line for the session log from outside a command (the debrief written at ENDEX in
+        the background; ``deque.append`` is safe from another thread)."""
+        (self._ok if ok else self._fail)(message)
+
     def awaiting(self) -> list[str]:
         decider = self.session.decider
         return list(decider.questions) if isinstance(decider, PlayersDecider) else []

@@ -39,15 +39,17 @@ class Panel(Static):
         self._key: object = object()
         self.text = ""  # plain text of the last render (what tests and screen readers see)
 
-    def show(self, view: SessionView) -> None:
+    def show(self, view: SessionView) -> bool:
+        """Redraw if what it shows changed; returns whether it did."""
         key = self.key(view)
         if key == self._key:
-            return
+            return False
         self._key = key
         renderable = self.render_view(view)
         if isinstance(renderable, Text):
             self.text = renderable.plain  # panels drawing tables set ``text`` themselves
         self.update(renderable)
+        return True
 
     def key(self, view: SessionView) -> object:
         return view

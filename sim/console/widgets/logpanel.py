@@ -9,7 +9,7 @@ from sim.runs.view import SessionView
 
 __all__ = ["LogPanel"]
 
-SHOWN = 12
+SHOWN = 40  # all the session keeps; the box scrolls, newest at the bottom
 
 
 class LogPanel(Panel):

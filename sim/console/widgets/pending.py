@@ -20,13 +20,13 @@ class PendingPanel(Panel):
     def render_view(self, view: SessionView) -> RenderableType:
         lab = self.lab
         parts: list[RenderableType] = [Text(lab("pending"), style="bold underline")]
+        if view.mobilisation is not None:  # first: below the requests it went off screen
+            state = self._mobilisation(view.mobilisation)
+            parts.append(Text(f"{lab('mobilisation')}: {state}", style="bold"))
         if not view.pending:
             parts.append(Text(lab("no_pending"), style="dim"))
         for p in view.pending:
             parts.extend(self._request(p, view.clock.scenario_min))
-        if view.mobilisation is not None:
-            state = self._mobilisation(view.mobilisation)
-            parts.append(Text(f"\n{lab('mobilisation')}: {state}", style="bold"))
         self.text = plain(parts)
         return Group(*parts)
 
