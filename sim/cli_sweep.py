@@ -16,76 +16,10 @@ import click
 from sim.cli import _load, _Seed
 from sim.cli_common import EXIT_INPUT, FiniteRange
 from sim.cli_common import fail_input as _fail_input
+from sim.cli_sweep_args import check_dask, check_sets_against, parse_jitter, parse_vary
 from sim.limits import MAX_REPLICATIONS, MAX_WORKERS
 
 EXIT_INTERRUPTED = 130
-
-
-def _parse_vary(items: tuple[str, ...]) -> list[tuple[str, list[str]]]:
-    factors: list[tuple[str, list[str]]] = []
-    for item in items:
-        key, sep, values = item.partition("=")
-        vals = [v.strip() for v in values.split(",")]
-        if not sep or not key.strip() or not all(vals):
-            _fail_input(f"--vary {item}: error: expected KEY=V1,V2,…, e.g. hub.staff=2,4,6")
-        if key.strip() in ("seed", "exercise.seed"):
-            _fail_input(f"--vary {item}: error: seeds come from --seed and the replication")
-        if any(key.strip() == k for k, _ in factors):
-            _fail_input(
-                f"--vary {item}: error: {key.strip()} is varied twice; give its values once"
-            )
-        factors.append((key.strip(), vals))
-    return factors
-
-
-def _check_sets_against(factors: list[tuple[str, list[str]]], sets: tuple[str, ...]) -> None:
-    """A key both varied and set would be silently overridden by one of them: refuse it."""
-    varied = {key for key, _ in factors}
-    for item in sets:
-        key = item.partition("=")[0].strip()
-        if key in varied:
-            _fail_input(f"--set {item}: error: {key} is also varied by --vary; drop one of the two")
-
-
-def _parse_jitter(item: str | None) -> float:
-    if item is None:
-        return 0.0
-    from sim.exercise import ExerciseFileError, parse_scenario_time
-
-    key, sep, value = item.partition("=")
-    if key.strip() != "injects" or not sep:
-        _fail_input(f"--jitter {item}: error: expected injects=DURATION, e.g. injects=30m")
-    try:
-        width = parse_scenario_time(value.strip())
-    except (ExerciseFileError, ValueError, TypeError) as exc:
-        _fail_input(f"--jitter {item}: error: {getattr(exc, 'issues', [exc])[0]}")
-    if width <= 0:
-        _fail_input(f"--jitter {item}: error: the shift must be more than 0 minutes")
-    return float(width)
-
-
-def _check_dask(dask: str | None, workers: int | None) -> int:
-    """Check --dask; returns the number of workers to use."""
-    if dask is None:
-        return workers or 1
-    if dask != "local" and not dask.startswith(("tcp://", "tls://")):
-        _fail_input(
-            f"--dask {dask}: error: expected 'local' or a scheduler address tcp://HOST:8786"
-        )
-    if dask != "local" and workers is not None:
-        _fail_input(
-            f"--workers {workers}: error: a Dask scheduler ({dask}) has its own workers; "
-            "--workers counts only without --dask or with --dask local"
-        )
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        _fail_input(
-            f"--dask {dask}: error: needs the dask extra: pip install 'knooppunt-ttx[dask]'"
-        )
-    import os
-
-    return workers or os.cpu_count() or 1  # a local cluster: one worker per core by default
 
 
 class _Bar:
@@ -231,7 +165,7 @@ def sweep(
     """
     from sim.runs import sweep as sw
 
-    workers = _check_dask(dask, workers)
+    workers = check_dask(dask, workers)
 
     def finish(folder: Path, spec: Any, manifest: dict[str, Any]) -> None:
         from sim.analysis.bands import finish_sweep  # matplotlib: after the workers are done
@@ -255,9 +189,9 @@ def sweep(
         return
     if exercise is None:
         _fail_input("ttx sweep: error: give an EXERCISE file, or --resume SWEEP_DIR")
-    factors = _parse_vary(vary)
-    _check_sets_against(factors, sets)
-    width = _parse_jitter(jitter)
+    factors = parse_vary(vary)
+    check_sets_against(factors, sets)
+    width = parse_jitter(jitter)
     loaded = _load(exercise, sets)
     variants = sw.make_variants(factors)
     from sim.exercise import ExerciseFileError
@@ -362,7 +296,7 @@ def check(
     """
     from sim.runs.dryrun import dry_run
 
-    workers = _check_dask(dask, workers)
+    workers = check_dask(dask, workers)
     loaded = _load(exercise, sets)
     if html_file is not None and Path(html_file).is_file() and not force:  # before the runs
         _fail_input(f"--html {html_file}: error: exists; use --force to overwrite it")

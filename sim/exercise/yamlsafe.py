@@ -16,7 +16,6 @@ Decoding, refused characters and the wording of syntax errors are in ``yamltext.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +31,7 @@ from sim.exercise.yamltext import (
     line_col,
     yaml_message,
 )
+from sim.exercise.yamlvalues import MAX_TEXT, base60_problem, cannot_read, value_problem
 
 __all__ = [
     "MAX_BYTES",
@@ -51,8 +51,6 @@ MAX_NODES = 200_000
 """Most values (scalars, lists, mappings) in a document, counted as written and after aliases."""
 MAX_DEPTH = 100
 """Deepest nesting of lists and mappings."""
-MAX_TEXT = 32_767
-"""Longest text (or key), in characters: what one spreadsheet cell holds."""
 
 Path = tuple[Any, ...]
 
@@ -224,14 +222,14 @@ class _Walker:
         if node.style is None:
             self.marks.raw[path] = node.value
             if ":" in node.value and node.tag in _NUMBER_TAGS:  # YAML 1.1's base 60
-                self.fail(node.start_mark, path, _base60_problem(node))
+                self.fail(node.start_mark, path, base60_problem(node))
                 return None
         try:
             value = self.loader.construct_object(node, deep=True)
         except Exception as exc:  # explicit tags on bad text: ValueError, KeyError, ...
-            self.fail(node.start_mark, path, _cannot_read(node, exc))
+            self.fail(node.start_mark, path, cannot_read(node, exc))
             return None
-        problem = _value_problem(value)
+        problem = value_problem(value)
         if problem is not None:
             self.fail(node.start_mark, path, problem)
             return None
@@ -295,9 +293,9 @@ class _Walker:
         try:
             key = self.loader.construct_object(key_node)
         except Exception as exc:
-            self.fail(key_node.start_mark, path, _cannot_read(key_node, exc))
+            self.fail(key_node.start_mark, path, cannot_read(key_node, exc))
             return _BAD
-        problem = _value_problem(key)
+        problem = value_problem(key)
         if problem is not None:
             self.fail(key_node.start_mark, path, f"key: {problem}")
             return _BAD
@@ -320,33 +318,6 @@ class _Walker:
 
 
 _BAD = object()
-
-
-def _value_problem(value: Any) -> str | None:
-    """Why a constructed scalar is refused, or None: escapes and numbers the tool cannot use."""
-    if isinstance(value, str):
-        if m := BAD_CHAR.search(value):
-            return f"{bad_char_message(m[0])} (written as an escape in a quoted text)"
-        if len(value) > MAX_TEXT:
-            return f"text of {len(value):,} characters; the limit is {MAX_TEXT:,}"
-    elif isinstance(value, float) and not math.isfinite(value):
-        return f"{value} is not a number the tool can use; write a finite number"
-    return None
-
-
-def _base60_problem(node: yaml.ScalarNode) -> str:
-    word = node.value
-    value = yaml.SafeLoader(word).get_single_data()
-    return (
-        f"{word} is read by YAML 1.1 as the base-60 number {value}; quote it ('{word}') if it "
-        "is text, write a time as 'T+02:30' or '2h30m', and a number without colons"
-    )
-
-
-def _cannot_read(node: yaml.ScalarNode, exc: Exception) -> str:
-    kind = node.tag.removeprefix(_TAG)
-    reason = exc.args[0] if isinstance(exc, ValueError) and exc.args else "not a valid " + kind
-    return f"cannot read {node.value!r} as a {kind}: {reason}"
 
 
 class _TooLarge(Exception):
