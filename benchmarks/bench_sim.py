@@ -8,6 +8,7 @@ Defence units all x10, onsets staggered) must cost about the same per event (goa
 
     .venv/bin/python -m benchmarks.bench_sim            # or: make bench
     .venv/bin/python benchmarks/bench_sim.py --instructions   # valgrind: exact, a few minutes
+    .venv/bin/python benchmarks/bench_sim.py --instructions --split  # build / events / teardown
     .venv/bin/python benchmarks/bench_sim.py --breakdown      # where the model's time goes
 """
 
@@ -197,6 +198,12 @@ def main(repeat: int = 7, seed: int = 1) -> dict[str, float]:
 PARTS = {"national": "setup-national", "x10": "setup-x10", "bare": "setup"}
 """Each part of ``--instructions`` and its setup: the imports, and the exercise it runs."""
 
+SPLIT_PARTS = {"national-build": "setup-national-exit", "national-run": "setup-national-exit"}
+"""``--split``: the national world built, and built and run, each ending the process at once
+(``os._exit``, as its setup does): no teardown is counted in either, so the part ``national``
+less ``national-run`` is the teardown of the world at exit (freeing it; a sweep frees one per
+replication), and ``national-run`` less ``national-build`` the event path alone."""
+
 
 def part(name: str, seed: int = 1) -> None:
     """Run one part once (for ``--instructions``) after its setup (``PARTS``): the national
@@ -204,6 +211,16 @@ def part(name: str, seed: int = 1) -> None:
     the part, and the subtraction noisy by some 4 %), the bare loop loads none."""
     if name == "bare":
         bare_simpy(BARE_EVENTS)
+    elif name in ("setup-national-exit", "national-build", "national-run"):
+        import os
+
+        exercise = load_exercise(NATIONAL)
+        if name != "setup-national-exit":
+            world = build_world(exercise, Journal(), seed=seed)
+            if name == "national-run":
+                world.run()
+        sys.stdout.flush()
+        os._exit(0)  # no teardown, in the setup as in the parts
     elif name != "setup":
         exercise = load_exercise(NATIONAL)
         if name.endswith("x10"):
@@ -212,14 +229,15 @@ def part(name: str, seed: int = 1) -> None:
             build_world(exercise, Journal(), seed=seed).run()
 
 
-def main_instructions(seed: int = 1) -> dict[str, float]:
+def main_instructions(seed: int = 1, split: bool = False) -> dict[str, float]:
     """The same ratios from instruction counts (valgrind), which do not drift with the load."""
     from instructions import instructions_of_parts
 
     national = load_exercise(NATIONAL)
     steps = {"national": count_events(national, seed)[0]}
     steps["x10"] = count_events(scaled(national, 10), seed)[0]
-    counts = instructions_of_parts(__file__, list(PARTS), setups=PARTS)
+    setups = {**PARTS, **SPLIT_PARTS} if split else PARTS
+    counts = instructions_of_parts(__file__, list(setups), setups=setups)
     bare = counts["bare"] / BARE_EVENTS
     rows = {}
     for name in ("national", "x10"):
@@ -232,6 +250,15 @@ def main_instructions(seed: int = 1) -> dict[str, float]:
     print(
         f"per event relative to bare SimPy, x10 / x1: {rows['x10'] / rows['national']:.2f} (goal <= 1.5)"
     )
+    if split:
+        build, run = counts["national-build"], counts["national-run"]
+        events = run - build
+        rows["events_only"] = events / steps["national"] / bare
+        print(
+            f"national: build {build / 1e6:.1f} M, event path {events / 1e6:.1f} M, teardown at "
+            f"exit {(counts['national'] - run) / 1e6:.1f} M instructions; the event path alone "
+            f"{rows['events_only']:.2f}x bare SimPy per event"
+        )
     return rows
 
 
@@ -287,14 +314,22 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--part",
-        choices=["setup", "setup-national", "setup-x10", "national", "x10", "bare"],
+        choices=[
+            *("setup", "setup-national", "setup-x10", "national", "x10", "bare"),
+            *(*SPLIT_PARTS, "setup-national-exit"),
+        ],
         help=argparse.SUPPRESS,
+    )
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="with --instructions: the national run's build, event path and teardown apart",
     )
     args = parser.parse_args()
     if args.part is not None:
         part(args.part)
     elif args.instructions:
-        main_instructions()
+        main_instructions(split=args.split)
     elif args.breakdown:
         breakdown()
     else:
