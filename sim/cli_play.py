@@ -128,6 +128,7 @@ def play(
         if writer.running:  # quit while the debrief is being written: let it finish
             click.echo("finishing the debrief…", err=True)
         writer.join()
+        folder.close_streams()  # notes typed after ENDEX included
         refused = 0
         if not live.finished:  # the facilitator quit before ENDEX: resumable, not complete
             folder.close_streams()

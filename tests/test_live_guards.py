@@ -216,6 +216,11 @@ def test_the_debrief_is_written_beside_the_console_and_said_when_done(tmp_path: 
     writer.join()
     assert live.messages[-1] == f"T+00:00 debrief written: {folder.path}"
     assert json.loads((folder.path / "run.json").read_text())["status"] == "complete"
+    # a note at the hot wash, after the debrief was written, is kept (its file stays open)
+    assert live.submit("note hot wash: the players wanted the NATO picture earlier").ok
+    notes = (folder.path / "notes.jsonl").read_text().splitlines()
+    assert [json.loads(n)["text"] for n in notes][-1].startswith("hot wash")
+    folder.close_streams()
 
 
 def test_a_debrief_that_fails_says_so_in_the_log(tmp_path: Path) -> None:

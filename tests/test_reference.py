@@ -243,7 +243,11 @@ def test_parse_override() -> None:
             "--set crises.pel.onset=T+01:00: error: crises.pel.onset: no item 'pel' in crises "
             "(list); did you mean 'peel'?",
         ),
-        ("crises.peel.onset", "2:30", "--set crises.peel.onset=2:30: error: crises[0].onset: got"),
+        (
+            "crises.peel.onset",
+            "2:30",
+            "--set crises.peel.onset=2:30: error: crises.peel.onset: 2:30 is read by YAML 1.1 as",
+        ),
         (
             "crises.peel.onset",
             "T+99:00",

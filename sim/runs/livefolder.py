@@ -88,14 +88,17 @@ class LiveFolder:
         out.write(canonical(record) + "\n")
         out.flush()
 
-    def close_streams(self) -> None:
-        for f in self._files.values():
-            f.close()
-        self._files = {}
+    def close_streams(self, keep: tuple[str, ...] = ()) -> None:
+        for name in [n for n in self._files if n not in keep]:
+            self._files.pop(name).close()
 
     def complete(self, loaded: LoadedExercise, *, plots: bool, lang: str, events: int) -> None:
-        """The session ended: write the KPI tables and the debrief files, then mark it so."""
-        self.close_streams()
+        """The session ended: write the KPI tables and the debrief files, then mark it so.
+
+        ``notes.jsonl`` stays open: a note typed at the console after ENDEX (the hot wash) is
+        kept there, though the report written now does not show it (``ttx report`` again does).
+        """
+        self.close_streams(keep=("notes.jsonl",))
         run, analysis, tables = write_tables(self.path, loaded.exercise)
         self.manifest.update(
             status="complete", finished=datetime.now(UTC).isoformat(), events=events
