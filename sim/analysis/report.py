@@ -23,6 +23,7 @@ from sim.analysis import figstyle as fs
 from sim.analysis.kpis import kpis_from_tables
 from sim.analysis.labels import check_language, t, t_or
 from sim.analysis.report_rows import ReportRows
+from sim.analysis.report_tables import summary_tables
 from sim.analysis.runread import RunDir, load_run, output_stem
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.fileio import write_text_atomic
@@ -162,6 +163,7 @@ def report_context(
         not_asked=not_asked_rows(T.events, exercise, lang),
         aar=_aar_view(aar, lang),
     )
+    context["tables"] = summary_tables(context, lang)  # the same tables in HTML and Word
     return context
 
 

@@ -16,9 +16,11 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from sim.analysis.labels import t
+from sim.analysis.report_tables import ReportTable
 
 __all__ = ["docx_bytes"]
 
@@ -26,8 +28,13 @@ _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _table(
-    doc: Any, header: list[str], rows: list[list[str]], widths: list[float] | None = None
+    doc: Any,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float] | None = None,
+    right: set[int] | frozenset[int] = frozenset(),
 ) -> None:
+    """A table with a bold header row; ``right``: the columns (numbers) aligned right."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -43,10 +50,24 @@ def _table(
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Cm(width)
     for row in table.rows:
-        for cell in row.cells:
+        for k, cell in enumerate(row.cells):
             for paragraph in cell.paragraphs:
+                if k in right:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in paragraph.runs:
                     run.font.size = Pt(8)
+
+
+def _summary_table(doc: Any, table: ReportTable, widths: list[float] | None = None) -> None:
+    """One of the tables the HTML report shows too (``report_tables``): its heading, its note,
+    the same columns and rows."""
+    if table.heading:
+        doc.add_heading(table.heading, level=2)
+    if table.note:
+        doc.add_paragraph(table.note)
+    right = {k for k, column in enumerate(table.columns) if column.num}
+    header = [column.label for column in table.columns]
+    _table(doc, header, [list(row) for row in table.rows], widths, right)
 
 
 def _image(doc: Any, png: bytes, width_cm: float) -> None:
@@ -74,6 +95,8 @@ def docx_bytes(ctx: dict[str, Any], lang: str) -> bytes:
     doc.add_heading(t("report.kpi", lang), level=1)
     for line in ctx["summary"]:
         doc.add_paragraph(line, style="List Bullet")
+    tables = ctx["tables"]
+    _summary_table(doc, tables["outcomes"], [6, 3])
 
     doc.add_heading(t("report.overview", lang), level=1)
     if ctx["description"]:
@@ -134,6 +157,7 @@ def docx_bytes(ctx: dict[str, Any], lang: str) -> bytes:
     doc.add_heading(t("report.heatmap", lang), level=1)
     doc.add_paragraph(t("report.heatmap_note", lang))
     _image(doc, ctx["heatmap_png"], 20)
+    _summary_table(doc, tables["regions"], [5.2, 1.8, *[2.4] * 8])
     doc.add_heading(t("report.map", lang), level=2)
     _image(doc, ctx["map_png"], 17)
     if ctx["sites"]:
@@ -144,6 +168,9 @@ def docx_bytes(ctx: dict[str, Any], lang: str) -> bytes:
              for s in ctx["sites"]],
             [5, 7, 8],
         )  # fmt: skip
+    if tables["not_asked"].rows:
+        _summary_table(doc, tables["not_asked"], [5.5, 5, 4, 9.5, 2.7])
+    _summary_table(doc, tables["capabilities"], [2.6, 3.7, *[1.45] * 14])
 
     doc.add_heading(t("report.msel", lang), level=1)
     _table(
