@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from sim.analysis.mapfig import draw_map, map_data
 from sim.exercise import load_exercise
@@ -104,3 +105,71 @@ def test_ttx_run_writes_the_map_and_the_report_shows_it(tmp_path: Path) -> None:
     assert 'alt="Waar het gebeurde' in html
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert manifest["seed"] == 2020
+
+
+NATIONAL = ROOT / "exercises" / "national-stress-test.yaml"
+NOMINAL = (52.1, 5.3)  # where the model sets out units with no single base (capabilities.yaml)
+
+
+def test_units_with_no_single_base_are_never_drawn_at_a_made_up_place() -> None:
+    """Natres platoons are based all over the country ("distributed"); the model travels them
+    from a nominal point in its middle. The map draws no base there and no line from there: a
+    ring at each site they reached, named in the legend."""
+    ex = load_exercise(NATIONAL)
+    _, events = run(ex, None)
+    data = map_data(events, ex)
+    assert {"NATRES_6H", "NATRES"} <= data.no_base
+    assert NOMINAL not in data.bases and "distributed" not in data.bases.values()
+    nominal = [leg for leg in data.legs if leg.start == NOMINAL]
+    assert nominal and all(leg.no_base for leg in nominal)
+    n_transit = len(of(events, "unit", state="in_transit"))
+    assert sum(leg.units for leg in data.legs) == n_transit  # every journey counted once
+    fig = draw_map(events, ex, "en")
+    ax = fig.axes[0]
+    starts = [p.get_path().vertices[0] for p in ax.patches if hasattr(p, "_posA_posB")]
+    assert starts and all(
+        not (abs(x - NOMINAL[1]) < 1e-3 and abs(y - NOMINAL[0]) < 1e-3) for x, y in starts
+    )
+    rings = [line for line in ax.lines if line.get_gid() == "map-no-base"]
+    ends = {(leg.end[1], leg.end[0]) for leg in nominal}
+    assert {(line.get_xdata()[0], line.get_ydata()[0]) for line in rings} == ends
+    texts = [text.get_text() for text in fig.axes[1].get_legend().texts]
+    assert any("no single" in x and "NATRES_6H" in x for x in texts)
+    fig.draw_without_rendering()
+    assert all("distributed" not in label.text for s in ax.artists for label in s.labels)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_each_crisis_site_label_sits_by_its_own_star(lang: str) -> None:
+    """Amsterdam and Haarlem are 18 km apart: "Amsterdam (stroom)" once sat on the Haarlem star.
+    No site's label may cover another site's star, and the star nearest to a label is its own."""
+    ex = load_exercise(NATIONAL)
+    _, events = run(ex, None)
+    fig = draw_map(events, ex, lang)
+    ax = fig.axes[0]
+    fig.draw_without_rendering()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    stars = {
+        (line.get_xdata()[0], line.get_ydata()[0]): ax.transData.transform(
+            (line.get_xdata()[0], line.get_ydata()[0])
+        )
+        for line in ax.lines
+        if line.get_marker() == "*"
+    }
+    radius = 7.5 * fig.dpi / 72  # half the star's marker size
+    labels = [text for text in ax.texts if text.get_text() and hasattr(text, "xy")]
+    assert len(labels) == len(stars) >= 10
+    assert any(text.get_text().startswith("Amsterdam (stroom)") for text in labels)
+    for text in labels:
+        own = tuple(text.xy)
+        box = text.get_window_extent(renderer)
+        for point, (x, y) in stars.items():
+            gap_x = max(box.x0 - x, 0.0, x - box.x1)
+            gap_y = max(box.y0 - y, 0.0, y - box.y1)
+            if point != own:
+                assert (gap_x**2 + gap_y**2) ** 0.5 > radius, (text.get_text(), point)
+        centre = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+        nearest = min(
+            stars, key=lambda p: (stars[p][0] - centre[0]) ** 2 + (stars[p][1] - centre[1]) ** 2
+        )
+        assert nearest == own, text.get_text()

@@ -7,7 +7,8 @@ journal alone: crisis sites from each ``onset`` event (``detail.sites``), reques
 (``detail.from_lat/from_lon`` → ``to_lat/to_lon``). Legs are straight lines, as the model
 travels (distance as the crow flies; see ``docs/model.md``); a leg that does not start at the
 unit's base (a reallocation, a unit moved while refuelling) is dashed. Region seats and bases
-come from the exercise when it is known. The outline of the Netherlands is schematic
+come from the exercise when it is known; a capability with no single base ("distributed") gets
+no base marker and no line from its nominal point, only a ring at the sites its units reached. The outline of the Netherlands is schematic
 (simplified coast and borders; the Wadden islands and the IJsselmeer left out) and only there
 to orient the reader; no basemap is needed, so the map draws offline and byte-identically.
 """
@@ -28,6 +29,7 @@ from matplotlib.patches import FancyArrowPatch, Polygon
 from sim.analysis import figstyle as fs
 from sim.analysis.labels import count_label, t
 from sim.analysis.labelset import Label, LabelSet
+from sim.analysis.maplabels import Box, box_at, free_corner, marker_box
 
 if TYPE_CHECKING:
     from sim.exercise import Exercise
@@ -71,6 +73,7 @@ class Leg:
     end: Point
     units: int
     from_base: bool
+    no_base: bool = False  # from the nominal point of a capability without a single base
 
 
 @dataclass
@@ -83,6 +86,7 @@ class MapData:
     bases: dict[Point, str] = field(default_factory=dict)
     seats: dict[Point, str] = field(default_factory=dict)  # point -> region id
     involved: set[str] = field(default_factory=set)  # regions with a crisis or a request
+    no_base: set[str] = field(default_factory=set)  # capabilities with no single base
 
 
 def _point(lat: Any, lon: Any) -> Point:
@@ -121,8 +125,12 @@ def map_data(
             counts[(str(e["capability"]), str(e.get("crisis") or ""), start, end)] += 1
     for (cap, crisis, start, end), n in sorted(counts.items()):
         base = bases.get(cap)
-        data.legs.append(Leg(cap, crisis, start, end, n, base is None or _near(start, base[0])))
-        if base is not None:
+        from_base = base is None or _near(start, base[0])
+        distributed = base is not None and _is_distributed(base[1])
+        data.legs.append(Leg(cap, crisis, start, end, n, from_base, distributed and from_base))
+        if distributed:
+            data.no_base.add(cap)  # its base point is a nominal one: never drawn as a place
+        elif base is not None:
             data.bases[base[0]] = base[1]
     data.request_sites -= set(data.crisis_sites)
     if exercise is not None:
@@ -139,9 +147,15 @@ def _bases(exercise: Exercise | None) -> dict[str, tuple[Point, str]]:
     }
     pool = getattr(exercise, "generic_pool", None)
     if pool is not None:
-        # the pool has no base of its own: its nominal point is labelled as the pool's
-        out.setdefault("GENERIC", (_point(pool.lat, pool.lon), f"GENERIC ({pool.base})"))
+        out.setdefault("GENERIC", (_point(pool.lat, pool.lon), str(pool.base)))
     return out
+
+
+def _is_distributed(base: str) -> bool:
+    """A base named "distributed" (Natres platoons, the generic pool): units set out from all
+    over the country, and the model travels them from a nominal point in its middle (52.10 N,
+    5.30 E), which is no place any unit was."""
+    return base.strip().casefold() == "distributed"
 
 
 def _near(a: Point, b: Point) -> bool:
@@ -193,7 +207,9 @@ def _frame(ax: Any, data: MapData) -> None:
         )
     )
     points = list(NL_OUTLINE) + list(data.crisis_sites) + list(data.bases)
-    points += [p for leg in data.legs for p in (leg.start, leg.end)]
+    points += [
+        p for leg in data.legs for p in (leg.start, leg.end) if not leg.no_base or p == leg.end
+    ]
     lats, lons = [p[0] for p in points], [p[1] for p in points]
     ax.set_xlim(min(lons) - 0.25, max(lons) + 0.25)
     ax.set_ylim(min(lats) - 0.15, max(lats) + 0.15)
@@ -220,8 +236,13 @@ def _draw_legs(ax: Any, legs: list[Leg], lang: str) -> list[Any]:
     colour = {k: palette[i % len(palette)] for i, k in enumerate(keys)}
     units: dict[str, int] = defaultdict(int)
     fan: dict[tuple[Point, Point], int] = defaultdict(int)
+    rings: dict[Point, list[str]] = defaultdict(list)  # site -> colour keys, no-base arrivals
     for leg in legs:
         units[key(leg)] += leg.units
+        if leg.no_base:  # no line from a made-up start: a ring at the site it reached
+            if key(leg) not in rings[leg.end]:
+                rings[leg.end].append(key(leg))
+            continue
         k = fan[(leg.start, leg.end)]
         fan[(leg.start, leg.end)] += 1
         rad = 0.08 * ((k + 1) // 2) * (1 if k % 2 else -1)
@@ -242,6 +263,11 @@ def _draw_legs(ax: Any, legs: list[Leg], lang: str) -> list[Any]:
                 zorder=3,
             )
         )
+    for (lat, lon), ring_keys in sorted(rings.items()):
+        for k, ring_key in enumerate(ring_keys):  # one ring per colour, the later ones wider
+            ax.plot(lon, lat, "o", markersize=19 + 5 * k, markerfacecolor="none",
+                    markeredgecolor=colour[ring_key], markeredgewidth=1.8, zorder=4,
+                    gid="map-no-base")  # fmt: skip
     what = t("map.by_capability" if by_capability else "map.by_crisis", lang)
     handles: list[Any] = [Line2D([], [], linestyle="none", label=textwrap.fill(what, 40))]
     handles += [
@@ -261,6 +287,13 @@ def _draw_legs(ax: Any, legs: list[Leg], lang: str) -> list[Any]:
                 label=t("map.moved", lang),
             )
         )
+    if rings:
+        caps = ", ".join(sorted({leg.capability for leg in legs if leg.no_base}))
+        handles.append(
+            Line2D([], [], linestyle="none", marker="o", markersize=10, markerfacecolor="none",
+                   markeredgecolor="#555555", markeredgewidth=1.5,
+                   label=textwrap.fill(t("map.no_base", lang, caps=caps), 44))
+        )  # fmt: skip
     return handles
 
 
@@ -288,54 +321,25 @@ def _draw_points(ax: Any, data: MapData) -> None:
         ax.plot([p[1] for p in sites], [p[0] for p in sites], "D", linestyle="none",
                 markersize=5, color=fs.SKY, markeredgecolor=fs.BLACK, zorder=5)  # fmt: skip
     placed: list[Box] = [  # the seats' and bases' names, as obstacles for the sites' labels
-        _box_at(ax, (p[1] + lon_step * 0.6, p[0] - lat_step), r, 0, 0, "left", "center", 6.5)
+        box_at(ax, (p[1] + lon_step * 0.6, p[0] - lat_step), r, 0, 0, "left", "center", 6.5)
         for p, r in data.seats.items()
     ] + [
-        _box_at(ax, (p[1] + lon_step, p[0] + lat_step), name, 0, 0, "left", "center", 7.0)
+        box_at(ax, (p[1] + lon_step, p[0] + lat_step), name, 0, 0, "left", "center", 7.0)
         for p, name in data.bases.items()
     ]
+    # every marker is an obstacle too, a star most of all: a site's label set on or beside
+    # another site's star reads as that site's (Amsterdam's label sat on the Haarlem star)
+    stars = [marker_box(ax, (lon, lat), 7.5) for lat, lon in data.crisis_sites]
+    marks = [marker_box(ax, (p[1], p[0]), 3.5) for p in [*data.bases, *data.request_sites]]
     for (lat, lon), names in sorted(data.crisis_sites.items()):
         ax.plot(lon, lat, "*", markersize=15, color=fs.YELLOW, markeredgecolor=fs.BLACK,
                 zorder=6)  # fmt: skip
         text = "\n".join(names)
-        dx, dy, ha, va = _free_corner(ax, (lon, lat), text, placed)
+        dx, dy, ha, va = free_corner(ax, (lon, lat), text, placed, stars, marks)
         ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                     fontsize=7.5, fontweight="bold", zorder=7,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
                           "alpha": 0.8})  # fmt: skip
-
-
-_CORNERS = ((8, -4, "left", "top"), (-8, 6, "right", "bottom"), (8, 8, "left", "bottom"),
-            (-8, -4, "right", "top"))  # fmt: skip
-
-
-Box = tuple[float, float, float, float]  # left, bottom, right, top in points
-
-
-def _box_at(ax: Any, xy: Point, text: str, dx: float, dy: float, ha: str, va: str,
-            size: float = 7.5) -> Box:  # fmt: skip
-    """The estimated box (points) of ``text`` set at ``dx, dy`` points from ``xy`` (lon, lat)."""
-    px_per_pt = ax.figure.dpi / 72.0
-    x0, y0 = ax.transData.transform(xy) / px_per_pt
-    lines = text.split("\n")
-    w, h = 0.62 * size * max(len(line) for line in lines), 1.35 * size * len(lines)
-    left = x0 + dx - (w if ha == "right" else 0.0)
-    bottom = y0 + dy - (h if va == "top" else 0.0 if va == "bottom" else h / 2)
-    return left, bottom, left + w, bottom + h
-
-
-def _overlap(a: Box, b: Box) -> float:
-    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-
-
-def _free_corner(ax: Any, xy: Point, text: str, placed: list[Box]) -> tuple[float, float, str, str]:
-    """The corner beside a site whose label box overlaps least with the labels already there
-    (seats, bases, other sites; the first corner on a tie): near sites such as Haarlem and
-    Amsterdam then label on opposite sides, and a site label leaves a region's id readable."""
-    boxes = [_box_at(ax, xy, text, *corner) for corner in _CORNERS]
-    best = min(range(len(_CORNERS)), key=lambda k: (sum(_overlap(boxes[k], b) for b in placed), k))
-    placed.append(boxes[best])
-    return _CORNERS[best]
 
 
 def _point_handles(data: MapData, lang: str) -> list[Any]:
