@@ -7,7 +7,9 @@ the LOCC's; hours of *notice to move and travel* (approval → first unit on sce
 readiness and distance. The top panel shows the first, the bottom panel the second, with the
 same rows and columns so a cell can be read down. Cells carry their number, so the colour scale
 (single-hue, readable in greyscale and by colour-blind readers) is only a guide; regions or
-capabilities without requests have no row or column.
+capabilities without requests have no row or column. Columns are the capability each request
+*asked* for; requests that asked only for an effect (no capability named) have a column of
+their own at the right, "effect only", never the capability the hub chose for them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import text_width_in
-from sim.analysis.kpis import kpis_from_tables
+from sim.analysis.kpis import EFFECT_ONLY, kpis_from_tables
 from sim.analysis.labels import region_label, t
 from sim.analysis.labelset import Label, LabelSet
 from sim.analysis.tables import Event, build_tables
@@ -49,7 +51,8 @@ def _aligned(hub: pd.DataFrame, travel: pd.DataFrame | None) -> list[tuple[str, 
     frames = [("hub", hub)] + ([("travel", travel)] if travel is not None else [])
     frames = [(k, f.set_index("region") if "region" in f.columns else f) for k, f in frames]
     rows = sorted(set().union(*(f.index for _, f in frames if not f.empty)))
-    cols = sorted(set().union(*(f.columns for _, f in frames if not f.empty)))
+    cols = sorted(set().union(*(f.columns for _, f in frames if not f.empty)),
+                  key=lambda c: (c == EFFECT_ONLY, c))  # fmt: skip
     return [(k, f.reindex(index=rows, columns=cols)) for k, f in frames]
 
 
@@ -130,8 +133,12 @@ _SLANT = math.radians(_X_ROTATION)
 
 
 def _column_names_drop_in(names: Sequence[str]) -> float:
-    """How far the slanted two-line column names reach below the cells, in inches."""
-    return text_width_in(names, 7.5) * math.sin(_SLANT) + 2 * 7.5 * 1.5 / 72.0 * math.cos(_SLANT)
+    """How far the slanted column names (two lines, three for "effect only") reach below the
+    cells, in inches."""
+    lines = max((name.count("\n") + 1 for name in names), default=2)
+    return text_width_in(names, 7.5) * math.sin(_SLANT) + lines * 7.5 * 1.5 / 72.0 * math.cos(
+        _SLANT
+    )
 
 
 def _tick_labels(
@@ -142,8 +149,14 @@ def _tick_labels(
     row_sum, col_sum = np.nansum(values, axis=1), np.nansum(values, axis=0)
     ys = [f"{region_label(exercise, str(r))} (Σ {s:.1f} {h})"
           for r, s in zip(wide.index, row_sum, strict=True)]  # fmt: skip
-    xs = [f"{c}\n(Σ {s:.1f} {h})" for c, s in zip(wide.columns, col_sum, strict=True)]
+    xs = [f"{_column_name(str(c), lang)}\n(Σ {s:.1f} {h})"
+          for c, s in zip(wide.columns, col_sum, strict=True)]  # fmt: skip
     return ys, xs
+
+
+def _column_name(column: str, lang: str) -> str:
+    """A column's name: the capability asked, or "effect only" for requests naming none."""
+    return t("heatmap.effect_only", lang) if column == EFFECT_ONLY else column
 
 
 def _panel(
@@ -179,6 +192,8 @@ def _panel(
         if np.isfinite(values[i, j])
     ]
     ax.add_artist(LabelSet(cells, fontsize=7.5, gid=f"heatmap-{part}-cells"))
+    if list(wide.columns)[-1:] == [EFFECT_ONLY] and cols > 1:  # set apart: not a capability
+        ax.vlines([cols - 1.5], -0.5, rows - 0.5, colors="#555555", linewidths=1.5, zorder=2.6)
     _axis_labels(ax, ticks, t("heatmap.xlabel", lang), t("heatmap.ylabel", lang))
     ax.set_title(t(f"heatmap.title_{part}", lang), loc="left")
     bar = fig.colorbar(image, cax=cax)

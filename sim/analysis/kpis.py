@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sim.exercise import Exercise
 
 __all__ = [
+    "EFFECT_ONLY",
     "KPI_TABLES",
     "OPEN_STATES",
     "OUTCOMES",
@@ -56,7 +57,7 @@ KPI_TABLES: dict[str, str] = {
     "capabilities": "one row per capability: utilisation, denials, substitutions, reallocations",
     "injects": "one row per MSEL inject: state, fired time, journal events it set off",
     "heatmap": "hours waiting at the hub (submitted → decided, queueing included): a region "
-    "column, then one column per capability",
+    "column, then one column per capability asked, (effect only) last for requests naming none",
     "heatmap_travel": "hours of notice to move and travel (approved → first unit on scene)",
     "summary": "key / value: requests made and submitted, by outcome, median and P90 times, "
     "conflicts, reallocations",
@@ -211,18 +212,26 @@ request, queueing for capacity included; to closure or ENDEX if none came); ``tr
 notice to move and travel (approval → first unit on scene, or → closure or ENDEX)."""
 
 
+EFFECT_ONLY = "(effect only)"
+"""The heat map's column for requests that asked for an effect and named no capability (no
+capability id can be spelt so: ids have no brackets or spaces). Such a request is filed here,
+never under the capability the hub chose for it, so every column is a capability *asked*."""
+
+
 def heatmap_table(req: pd.DataFrame, part: str = "hub") -> pd.DataFrame:
-    """Hours per region (``region`` column) and capability asked (else the one granted) spent
-    in ``part`` of ``HEATMAP_PARTS``; empty where no request of that region asked for it.
-    Drafts withdrawn before sending never waited at the hub and are left out."""
+    """Hours per region (``region`` column) and capability asked spent in ``part`` of
+    ``HEATMAP_PARTS``, requests that named no capability under ``EFFECT_ONLY`` (the last
+    column); empty where no request of that region asked for it. Drafts withdrawn before
+    sending never waited at the hub and are left out."""
     column = HEATMAP_PARTS[part]
     req = req[req["submitted"].notna() & req[column].notna()]
     if not len(req):
         return pd.DataFrame()
-    cap = req["capability"].fillna(req["granted_capability"]).fillna("—")
+    cap = req["capability"].fillna(EFFECT_ONLY)
     frame = pd.DataFrame({"region": req["region"], "capability": cap, "h": req[column] / 60})
     wide = frame.pivot_table(index="region", columns="capability", values="h", aggfunc="sum")
-    wide = wide.sort_index().sort_index(axis=1)
+    wide = wide.sort_index()
+    wide = wide[sorted(wide.columns, key=lambda c: (c == EFFECT_ONLY, c))]
     wide.columns.name = None
     return wide.reset_index()  # region as a column, so the CSV keeps it
 
