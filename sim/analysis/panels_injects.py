@@ -193,23 +193,23 @@ def draw_inject_key(tl: Timeline, ax: Axes) -> None:
     ax.add_artist(LabelSet(labels, fontsize=KEY_FONT_PT, gid="inject-key"))
 
 
-def fit_text(text: str, width_in: float, size: float = KEY_FONT_PT) -> str:
+def fit_text(text: str, width_in: float, size: float = KEY_FONT_PT, weight: str = "normal") -> str:
     """``text`` on one line (runs of white space, newlines too, become one space), cut to the
     longest start that fits ``width_in`` inches with "…" after it; "" if not even "…" fits."""
     text = " ".join(text.split())
-    if text_width_in([text], size) <= width_in:
+    if text_width_in([text], size, weight) <= width_in:
         return text
 
     def cut(keep: int) -> str:
         return text[:keep].rstrip() + "…"
 
     def fits(keep: int) -> bool:
-        return text_width_in([cut(keep)], size) <= width_in
+        return text_width_in([cut(keep)], size, weight) <= width_in
 
     # first guess from the widths of single characters (cached), then measure whole cuts:
     # measuring a long string costs about a millisecond, so a plain bisection is slow
-    room = width_in - text_width_in(["…"], size)
-    keep = sum(1 for w in accumulate(text_width_in([c], size) for c in text) if w <= room)
+    room = width_in - text_width_in(["…"], size, weight)
+    keep = sum(1 for w in accumulate(text_width_in([c], size, weight) for c in text) if w <= room)
     while keep > 0 and not fits(keep):
         keep -= 1
     while keep + 1 < len(text) and fits(keep + 1):

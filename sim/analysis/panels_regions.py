@@ -20,6 +20,7 @@ from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import bars, cmap, panel_title, rect, shade_sections
 from sim.analysis.labels import t
 from sim.analysis.labelset import LANE_GID, Label, LabelSet
+from sim.analysis.level_codes import LEVEL_CODE_PT, Band, level_labels
 from sim.analysis.panel_notasked import draw_not_asked, not_asked_legend
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
     panel_title(ax, t("timeline.regions_title", lang))
     if not n:
         ax.text(0.5, 0.5, t("timeline.no_regions", lang), transform=ax.transAxes, ha="center")
-    region_y = {r.region: i for i, r in enumerate(plan.rows) if r.kind == "region"}
     crisis_y = {(r.region, r.crisis): i for i, r in enumerate(plan.rows) if r.kind == "crisis"}
     labels = []
     for row in plan.rows:
@@ -66,28 +66,22 @@ def draw_regions(tl: Timeline, ax: Axes) -> None:
     top = max(T.info.max_level, 1)
 
     def norm(level: float) -> float:
-        return 0.2 + 0.75 * min(level, top) / top
+        return level_shade(level, top)
 
     levels = cmap(fs.LEVEL_CMAP)
     verts, faces = [], []
-    codes: list[Label] = []
-    for band in T.region_bands.itertuples(index=False):
-        y = region_y.get(band.region)
-        if y is None or band.level <= 0 or band.end <= tl.t0 or band.start >= tl.t1:
-            continue
-        verts.append(rect(band.start, band.end, y, 0.8))
-        faces.append(levels(norm(band.level)))
-        width_in = (min(band.end, tl.t1) - max(band.start, tl.t0)) / tl.minutes_per_inch
-        code = T.info.level_code(band.level)
-        if width_in > max(0.5, len(code) * 0.07 + 0.1):  # room for the code, and not too many
-            x = max(band.start, tl.t0) + 0.04 * tl.minutes_per_inch
-            colour = "white" if norm(band.level) > 0.62 else "black"
-            codes.append(Label(x, y, code, color=colour))
+    bands_by_row = level_rows(tl)
+    for lane, bands in bands_by_row.items():
+        for band in bands:
+            verts.append(rect(band.start, band.end, lane, 0.8))
+            faces.append(levels(norm(band.level)))
     ax.add_collection(
         PolyCollection(verts, facecolors=faces, edgecolors="#555555", linewidths=0.4, zorder=2),
         autolim=False,
     )
-    ax.add_artist(LabelSet(codes, fontsize=7, clip=True, gid="level-codes", zorder=3))
+    # short bands are labelled beside themselves; those with no room anywhere get a key entry
+    codes, tl.short_levels = level_labels(bands_by_row, tl.t0, tl.t1, tl.minutes_per_inch)
+    ax.add_artist(LabelSet(codes, fontsize=LEVEL_CODE_PT, clip=True, gid="level-codes", zorder=3))
 
     # crisis lanes: active span, unmet demand, level changes
     span_rects: list[Any] = []
@@ -214,6 +208,29 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
         )
 
 
+def level_rows(tl: Timeline) -> dict[float, list[Band]]:
+    """The level bands in the window, by region row (clipped to the window)."""
+    T = tl.T
+    top = max(T.info.max_level, 1)
+    region_y = {r.region: i for i, r in enumerate(tl.plan.rows) if r.kind == "region"}
+    rows: dict[float, list[Band]] = {}
+    for band in T.region_bands.itertuples(index=False):
+        y = region_y.get(band.region)
+        if y is None or band.level <= 0 or band.end <= tl.t0 or band.start >= tl.t1:
+            continue
+        colour = "white" if level_shade(band.level, top) > 0.62 else "black"
+        rows.setdefault(y, []).append(
+            Band(max(band.start, tl.t0), min(band.end, tl.t1), int(band.level),
+                 T.info.level_code(band.level), colour)
+        )  # fmt: skip
+    return rows
+
+
+def level_shade(level: float, top: int) -> float:
+    """Where a level's shade sits on the level colour map (darker = higher)."""
+    return 0.2 + 0.75 * min(level, top) / top
+
+
 def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
     """Legend entries of the regions panel: only marks and notations the figure shows.
 
@@ -225,8 +242,18 @@ def region_legend(tl: Timeline, sizing: bool = False) -> list[Any]:
     shown = tl.request_labels if sizing else tl.plan.request_label  # requests in the window
     arrows = any("→" in tl.request_labels.get(rid, rid) for rid in shown)
     levels = cmap(fs.LEVEL_CMAP)
+    top = max(tl.T.info.max_level, 1)
+    if sizing:  # the bands that will find no room for their code, at the current scale
+        drawn = level_labels(level_rows(tl), tl.t0, tl.t1, tl.minutes_per_inch)[1]
+    else:
+        drawn = tl.short_levels
     handles: list[Any] = [
         Patch(facecolor=levels(0.45), edgecolor="#555555", label=t("legend.level", lang)),
+        *(  # a key to the shades of bands too short for their code anywhere
+            Patch(facecolor=levels(level_shade(level, top)), edgecolor="#555555",
+                  label=tl.T.info.level_code(level))
+            for level in sorted(int(x) for x in drawn if x > 0)
+        ),
         Patch(facecolor="#BDBDBD", edgecolor="#777777", label=t("legend.crisis_active", lang)),
         Patch(facecolor="#FBE1CF", edgecolor=fs.UNMET, hatch="\\\\\\\\",
               label=t("legend.unmet", lang)),

@@ -42,7 +42,13 @@ from sim.analysis.panels_regions import draw_regions, region_legend
 from sim.analysis.tables import Event, RunTables, build_tables
 from sim.analysis.timeaxis import draw_time_axis
 from sim.analysis.timefmt import format_t
-from sim.analysis.timeline_text import LEGEND_KEYS, request_label, tick_formatter, title_lines
+from sim.analysis.timeline_text import (
+    LEGEND_KEYS,
+    PAGE_FACTS_PT,
+    request_label,
+    tick_formatter,
+    title_lines,
+)
 from sim.fileio import write_bytes_atomic
 
 if TYPE_CHECKING:
@@ -188,6 +194,7 @@ class Timeline:
         self.not_reached = T.injects[T.injects["state"] == "not_reached"].reset_index(drop=True)
         self.marker_label = self._inject_labels()
         self.used_marks: set[str] = set()  # request marks drawn (the drawing fills it in)
+        self.short_levels: set[int] = set()  # levels of bands with no room for their code
         self.used_not_asked: set[str] = set()  # not-asked reasons numbered on crisis lanes
         self.inject_handles: list[Any] = []
         self.key_cols = 1
@@ -330,15 +337,14 @@ class Timeline:
         heading, facts = title_lines(
             self.T.info, self.ex, self.lang, self.t0, self.t1, self.page_title, self.fig_width
         )
-        fig.text(
-            0.12 / self.fig_width,
-            1 - 0.12 / height,
-            f"{heading}\n{facts}",
-            ha="left",
-            va="top",
-            fontsize=11,
-            fontweight="bold",
-        )
+        x, y = 0.12 / self.fig_width, 1 - 0.12 / height
+        if self.page_title:  # a projector page: the run's facts smaller, wrapped to the page
+            fig.text(x, y, heading, ha="left", va="top", fontsize=11, fontweight="bold")
+            below = y - 11 * 1.3 / 72 / height
+            fig.text(x, below, facts, ha="left", va="top", fontsize=PAGE_FACTS_PT, gid="facts")
+            return
+        fig.text(x, y, f"{heading}\n{facts}", ha="left", va="top", fontsize=11,
+                 fontweight="bold")  # fmt: skip
 
     def _time_axis(self, axes: list[Axes]) -> None:
         for ax in axes:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis import figstyle as fs
+from sim.analysis.drawkit import text_width_in
 from sim.analysis.labels import t
 from sim.analysis.timefmt import calendar_label, format_t, tick_steps
 
@@ -69,13 +70,51 @@ def title_lines(
         parts.append(t("timeline.unfinished", lang))
     heading = f"{t('timeline.title', lang)}: {title}"
     facts = " · ".join(parts)
-    if page_title:  # a projector page: what the page shows, then the run, cut to fit
+    if page_title:  # a projector page: what the page shows, then the run, wrapped to fit
         from sim.analysis.panels_injects import fit_text
 
-        room = (fig_width - 0.3) * 0.9  # measured regular, drawn bold
-        heading = fit_text(page_title, room, 11) or page_title
-        facts = fit_text(f"{title} · {facts}", room, 11) or facts
+        room = fig_width - 0.3
+        heading = fit_text(page_title, room, 11, "bold") or page_title
+        facts = "\n".join(wrap_parts([title, *parts], room, PAGE_FACTS_PT, PAGE_FACTS_LINES))
     return heading, facts
+
+
+PAGE_FACTS_PT = 9.0
+PAGE_FACTS_LINES = 2
+"""A projector page's line of facts: 9 pt regular (25 px at 200 dpi), wrapped over at most two
+lines under its 11 pt heading, inside the 0.62 in the title has."""
+
+
+def wrap_parts(parts: list[str], width_in: float, size: float, most: int) -> list[str]:
+    """``parts`` joined by " · " into at most ``most`` lines no wider than ``width_in``
+    (breaking between parts, inside one only when it is wider than a line); the last line
+    is cut with "…" only when even ``most`` lines cannot hold them all."""
+    from sim.analysis.panels_injects import fit_text
+
+    lines: list[str] = []
+    for part in parts:
+        joined = f"{lines[-1]} · {part}" if lines else part
+        if lines and text_width_in([joined], size) <= width_in:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    out: list[str] = []
+    for line in lines:  # a part wider than a line (a long exercise title) is wrapped by words
+        out += _wrap_words(line, width_in, size)
+    if len(out) > most:
+        out = [*out[: most - 1], fit_text(" ".join(out[most - 1 :]), width_in, size)]
+    return out
+
+
+def _wrap_words(text: str, width_in: float, size: float) -> list[str]:
+    lines: list[str] = []
+    for word in text.split(" "):
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width_in([joined], size) <= width_in:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines
 
 
 def tick_formatter(
