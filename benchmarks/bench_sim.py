@@ -326,6 +326,8 @@ if __name__ == "__main__":
         help="with --instructions: the national run's build, event path and teardown apart",
     )
     args = parser.parse_args()
+    if args.split and not args.instructions:
+        parser.error("--split counts instructions: give --instructions too")
     if args.part is not None:
         part(args.part)
     elif args.instructions:

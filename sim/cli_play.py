@@ -9,6 +9,7 @@ session goes on (exit code 1 at the end if any line was refused).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -67,6 +68,7 @@ def play(
     """Play EXERCISE live (or --resume RUN_DIR): people decide at the hub, the facilitator
     drives the clock and the injects. Prints the run folder last."""
     from sim.runs.live import LiveSession, scenario_clock
+    from sim.runs.livefolder import DebriefNotDrawn
     from sim.runs.play import PlayError, new_session, resume_session, run_script, script_text
 
     scripted = script is not None or not sys.stdin.isatty()
@@ -131,18 +133,26 @@ def play(
         folder.close_streams()  # notes typed after ENDEX included
         refused = 0
         if not live.finished:  # the facilitator quit before ENDEX: resumable, not complete
-            folder.close_streams()
             click.echo(f"session left at scenario minute {session.now:g}; resume with:", err=True)
             click.echo(f"  ttx play --resume {folder.path}", err=True)
             click.echo(str(folder.path))
             return
     if folder.manifest.get("status") != "complete":
-        folder.complete(loaded, plots=not no_plots, lang=lang, events=len(session.journal))
+        with contextlib.suppress(DebriefNotDrawn):  # said below, after the tables' summary
+            folder.complete(loaded, plots=not no_plots, lang=lang, events=len(session.journal))
     from sim.analysis.kpis import summary_lines
 
     for line in summary_lines(folder.tables, lang):
         click.echo(line)
     click.echo(str(folder.path))
+    not_drawn = folder.manifest.get("debrief_error")
+    if not_drawn:
+        click.echo(
+            f"ttx play: error: the debrief was not drawn ({not_drawn}); the run is complete "
+            f"and its KPI tables written: ttx report {folder.path} draws it again",
+            err=True,
+        )
+        sys.exit(1)
     if refused:
         click.echo(f"{refused} script line(s) refused", err=True)
         sys.exit(1)

@@ -16,7 +16,7 @@ import click
 from sim.cli import _load, _Seed
 from sim.cli_common import EXIT_INPUT, FiniteRange
 from sim.cli_common import fail_input as _fail_input
-from sim.cli_sweep_args import check_dask, check_sets_against, parse_jitter, parse_vary
+from sim.cli_sweep_args import check_dask, check_one_change_per_value, parse_jitter, parse_vary
 from sim.limits import MAX_REPLICATIONS, MAX_WORKERS
 
 EXIT_INTERRUPTED = 130
@@ -190,9 +190,9 @@ def sweep(
     if exercise is None:
         _fail_input("ttx sweep: error: give an EXERCISE file, or --resume SWEEP_DIR")
     factors = parse_vary(vary)
-    check_sets_against(factors, sets)
     width = parse_jitter(jitter)
     loaded = _load(exercise, sets)
+    check_one_change_per_value(factors, sets, loaded.text)
     variants = sw.make_variants(factors)
     from sim.exercise import ExerciseFileError
     from sim.runs.replicate import SweepSpec, variant_exercise

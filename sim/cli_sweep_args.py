@@ -1,5 +1,5 @@
 """The arguments of ``ttx sweep`` and ``ttx check`` that need more than click's types: what to
-vary (each key once, and not also set), the inject jitter, and where the work runs (Dask).
+vary (each value once, and not also set), the inject jitter, and where the work runs (Dask).
 Bad input: one line naming the argument, exit 2.
 """
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sim.cli_common import fail_input as _fail_input
 
-__all__ = ["check_dask", "check_sets_against", "parse_jitter", "parse_vary"]
+__all__ = ["check_dask", "check_one_change_per_value", "parse_jitter", "parse_vary"]
 
 
 def parse_vary(items: tuple[str, ...]) -> list[tuple[str, list[str]]]:
@@ -19,21 +19,37 @@ def parse_vary(items: tuple[str, ...]) -> list[tuple[str, list[str]]]:
             _fail_input(f"--vary {item}: error: expected KEY=V1,V2,…, e.g. hub.staff=2,4,6")
         if key.strip() in ("seed", "exercise.seed"):
             _fail_input(f"--vary {item}: error: seeds come from --seed and the replication")
-        if any(key.strip() == k for k, _ in factors):
-            _fail_input(
-                f"--vary {item}: error: {key.strip()} is varied twice; give its values once"
-            )
         factors.append((key.strip(), vals))
     return factors
 
 
-def check_sets_against(factors: list[tuple[str, list[str]]], sets: tuple[str, ...]) -> None:
-    """A key both varied and set would be silently overridden by one of them: refuse it."""
-    varied = {key for key, _ in factors}
-    for item in sets:
-        key = item.partition("=")[0].strip()
-        if key in varied:
-            _fail_input(f"--set {item}: error: {key} is also varied by --vary; drop one of the two")
+def check_one_change_per_value(
+    factors: list[tuple[str, list[str]]], sets: tuple[str, ...], exercise_text: str
+) -> None:
+    """Refuse two arguments that change the same value (or one inside the other: ``hub`` and
+    ``hub.staff``) where one would silently undo the other: a key varied twice, or both varied
+    and set. Keys are compared as the paths they name in the file (an id or its index). A key
+    set twice is left alone: the last one wins, as with any repeated option."""
+    from sim.exercise.overrides import override_path
+    from sim.exercise.yamlsafe import parse_yaml
+
+    data = parse_yaml(exercise_text, "exercise").data
+    named: list[tuple[tuple[object, ...], str, str]] = []  # (path, flag, key)
+    arguments = [("--vary", key) for key, _ in factors]
+    arguments += [("--set", item.partition("=")[0].strip()) for item in sets]
+    for flag, key in arguments:
+        path = override_path(data, key)
+        for other, other_flag, other_key in named:
+            inside = path[: len(other)] == other or other[: len(path)] == path
+            if inside and "--vary" in (flag, other_flag):
+                if path == other:
+                    clash = f"{other_flag} {other_key} changes the same value"
+                elif len(path) > len(other):
+                    clash = f"it is a part of {other_key}, which {other_flag} changes"
+                else:
+                    clash = f"{other_flag} {other_key} changes a part of it"
+                _fail_input(f"{flag} {key}: error: {clash}; give each value once")
+        named.append((path, flag, key))
 
 
 def parse_jitter(item: str | None) -> float:

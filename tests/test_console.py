@@ -148,6 +148,9 @@ def test_an_error_is_a_red_line_with_a_caret_and_the_session_goes_on(tutorial: E
         assert "Press at the gate" not in app.injects.text  # nothing applied
         await type_line(pilot, "decide R009 deny")
         assert app.status_text == "✘ no request 'R009' awaits a decision"
+        long = "note " + "x" * 4_200  # longer than the screen: the message, not the echo
+        await type_line(pilot, long)
+        assert app.status_text.startswith("✘ column 4001: a command of 4,205 characters")
         await type_line(pilot, "inject {type: information, title: Press at the gate}")
         assert app.status_text == "✔ inject adhoc-1 added"
         assert "adhoc-1 T+02:10 Press at the gate" in app.injects.text

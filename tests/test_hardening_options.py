@@ -32,8 +32,26 @@ def one_error(args: list[str], fragment: str, cwd: Path) -> None:
 @pytest.mark.parametrize(
     "extra,fragment",
     [
-        (["--vary", "hub.staff=2,4", "--vary", "hub.staff=6"], "hub.staff is varied twice"),
-        (["--vary", "hub.staff=2,4", "--set", "hub.staff=5"], "also varied by --vary"),
+        (
+            ["--vary", "hub.staff=2,4", "--vary", "hub.staff=6"],
+            "--vary hub.staff: error: --vary hub.staff changes the same value",
+        ),
+        (
+            ["--vary", "hub.staff=2,4", "--set", "hub.staff=5"],
+            "--set hub.staff: error: --vary hub.staff changes the same value",
+        ),
+        (  # an id and its index name one value
+            ["--vary", "crises.peel.onset=T+01:00,T+02:00", "--set", "crises.0.onset=T+03:00"],
+            "--set crises.0.onset: error: --vary crises.peel.onset changes the same value",
+        ),
+        (
+            ["--vary", "hub.staff=2,4", "--set", "hub={staff: 3, policy: fifo}"],
+            "--set hub: error: --vary hub.staff changes a part of it",
+        ),
+        (
+            ["--vary", "hub={staff: 3}", "--vary", "hub.staff=2,4"],
+            "--vary hub.staff: error: it is a part of hub, which --vary changes",
+        ),
         (["--dask", "tcp://127.0.0.1:9", "--workers", "2"], "has its own workers"),
         (["--set", "hub.staff=1:0"], "base-60 number 60"),
     ],
@@ -108,3 +126,27 @@ def test_a_bad_delay_says_it_wants_a_duration(line: str, fragment: str) -> None:
     with pytest.raises(CommandError) as caught:
         parse_command(line)
     assert fragment in caught.value.message and caught.value.column == 9
+
+
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("a: !!int '2:30'\n", "1:4: error: a: 2:30 is read by YAML 1.1 as the base-60 number 150"),
+        ("a: !!float '1:30'\n", "base-60 number 90.0"),
+        ("2:30: x\n", "1:1: error: key: 2:30 is read by YAML 1.1 as the base-60 number 150"),
+        ("a: !!int 1:3x\n", "cannot read '1:3x' as a int"),  # not a number in any base
+    ],
+)
+def test_base_60_is_refused_however_it_is_written(text: str, fragment: str) -> None:
+    from sim.exercise.yamlsafe import parse_yaml
+
+    with pytest.raises(ExerciseFileError) as caught:
+        parse_yaml(text, "x.yaml")
+    assert fragment in str(caught.value.issues[0])
+
+
+@pytest.mark.parametrize("text", ["a: '2:30'\n", "a: !!str 2:30\n", "a: T+02:30\n", "a: 10:60\n"])
+def test_text_with_colons_is_text(text: str) -> None:
+    from sim.exercise.yamlsafe import parse_yaml
+
+    assert isinstance(parse_yaml(text, "x.yaml").data["a"], str)

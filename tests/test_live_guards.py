@@ -5,8 +5,12 @@ resumed session back in time when it is killed again before the clock moved."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
+
+import pytest
 
 from sim.exercise import load_exercise, load_exercise_full
 from sim.runs.live import LiveSession
@@ -237,3 +241,45 @@ def test_a_debrief_that_fails_says_so_in_the_log(tmp_path: Path) -> None:
     live.submit("end")
     writer.join()
     assert "T+00:00 error: debrief: OSError: disk full" in live.messages
+
+
+def test_a_debrief_that_cannot_be_drawn_leaves_a_complete_run_that_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.analysis.render as render
+    from sim.runs.livefolder import DebriefNotDrawn
+
+    loaded = load_exercise_full(TUTORIAL)
+    folder, session = new_session(loaded, tmp_path, players=True, speed=60.0, command=["ttx"])
+    live = LiveSession(session)
+    live.submit("goto T+03:00")
+    live.submit("end")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(render, "render_loaded", broken)
+    with pytest.raises(DebriefNotDrawn, match="RuntimeError: no fonts"):
+        folder.complete(loaded, plots=True, lang="en", events=len(session.journal))
+    manifest = json.loads((folder.path / "run.json").read_text())
+    assert (
+        manifest["status"] == "complete" and manifest["debrief_error"] == "RuntimeError: no fonts"
+    )
+    assert folder.tables is not None and (folder.path / "kpi_summary.csv").is_file()
+    folder.close_streams()
+
+
+def test_a_session_ended_at_startex_still_gets_its_debrief(tmp_path: Path) -> None:
+    script = tmp_path / "end.script"
+    script.write_text("end\n")
+    args = ["play", str(TUTORIAL), "--script", str(script), "--out", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    folder = Path(done.stdout.strip().splitlines()[-1])
+    assert (folder / "timeline.png").is_file() and (folder / "report.html").is_file()
+    assert "debrief_error" not in json.loads((folder / "run.json").read_text())

@@ -109,6 +109,8 @@ def draw_timeline_tables(
     """``draw_timeline`` for tables already built (the report shares them with the KPIs)."""
     t0 = 0.0 if t_from is None else float(t_from)
     t1 = T.info.t_end if t_to is None else float(t_to)
+    if t_from is None and t_to is None and t1 <= t0:  # ended at STARTEX (`end` at once)
+        t1 = t0 + 1.0  # a minute, so the run's rows are drawn with nothing on them
     if t1 <= t0:
         raise ValueError(f"empty time window: {format_t(t0)} to {format_t(t1)}")
     with fs.rc():

@@ -206,7 +206,7 @@ class ConsoleApp(App[None]):
     # -- showing answers ------------------------------------------------------------------------
     def _say(self, ok: bool, message: str, line: str = "", column: int | None = None) -> None:
         out = Text()
-        if column is not None and line:  # a caret under the column
+        if column is not None and line and len(line) < self.size.width - 2:  # a caret under it
             out.append(f"{line}\n", style="bold")
             out.append(" " * (column - 1) + "^ ", style="bold red")
         else:

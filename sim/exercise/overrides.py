@@ -14,7 +14,7 @@ from typing import Any
 from sim.exercise.errors import ExerciseFileError, Issue, Location
 from sim.exercise.yamlsafe import Marks, parse_yaml
 
-__all__ = ["Override", "apply_overrides", "parse_override"]
+__all__ = ["Override", "apply_overrides", "override_path", "parse_override"]
 
 Override = tuple[str, str]
 
@@ -48,6 +48,24 @@ def _step(container: Any, part: str) -> tuple[Any, Any] | None:
             return number, True
         return None
     return None
+
+
+def override_path(data: Any, key: str) -> tuple[Any, ...]:
+    """The value ``key`` names in the parsed file data, as keys and list indices: an item's id
+    and its index give the same path (``crises.peel.onset`` and ``crises.0.onset``), so two
+    spellings of one value compare equal. Parts past what the file has are kept as written."""
+    node: Any = data
+    path: list[Any] = []
+    for part in key.split("."):
+        step = _step(node, part) if node is not None else None
+        if step is None:
+            path.append(part)
+            node = None
+            continue
+        k, exists = step
+        path.append(k)
+        node = node[k] if exists else None
+    return tuple(path)
 
 
 def apply_overrides(data: Any, marks: Marks, overrides: list[Override]) -> Any:

@@ -221,9 +221,10 @@ class _Walker:
             return None
         if node.style is None:
             self.marks.raw[path] = node.value
-            if ":" in node.value and node.tag in _NUMBER_TAGS:  # YAML 1.1's base 60
-                self.fail(node.start_mark, path, base60_problem(node))
-                return None
+        sexagesimal = base60_problem(node) if node.tag in _NUMBER_TAGS else None
+        if sexagesimal is not None:  # plain, or quoted with an explicit !!int or !!float
+            self.fail(node.start_mark, path, sexagesimal)
+            return None
         try:
             value = self.loader.construct_object(node, deep=True)
         except Exception as exc:  # explicit tags on bad text: ValueError, KeyError, ...
@@ -289,6 +290,10 @@ class _Walker:
             return _BAD
         if key_node.tag not in _SCALAR_TAGS:
             self.fail(key_node.start_mark, path, f"tag {key_node.tag!r} is not allowed on a key")
+            return _BAD
+        sexagesimal = base60_problem(key_node) if key_node.tag in _NUMBER_TAGS else None
+        if sexagesimal is not None:
+            self.fail(key_node.start_mark, path, f"key: {sexagesimal}")
             return _BAD
         try:
             key = self.loader.construct_object(key_node)

@@ -32,13 +32,25 @@ def value_problem(value: Any) -> str | None:
     return None
 
 
-def base60_problem(node: yaml.ScalarNode) -> str:
+def base60_problem(node: yaml.ScalarNode) -> str | None:
+    """What to say about a number written with colons, which YAML 1.1 reads in base 60; None
+    for any other scalar (a text with a colon that is not such a number is left to the usual
+    checks)."""
     word = node.value
-    value = yaml.SafeLoader(word).get_single_data()
+    if ":" not in word:
+        return None
+    try:
+        tag = node.tag.removeprefix("tag:yaml.org,2002:")
+        value = getattr(yaml.SafeLoader, f"construct_yaml_{tag}")(_LOADER, node)
+    except (ValueError, TypeError, AttributeError):
+        return None  # not a number in any base: cannot_read says why
     return (
         f"{word} is read by YAML 1.1 as the base-60 number {value}; quote it ('{word}') if it "
         "is text, write a time as 'T+02:30' or '2h30m', and a number without colons"
     )
+
+
+_LOADER = yaml.SafeLoader("")  # the constructors above read only the node they are given
 
 
 def cannot_read(node: yaml.ScalarNode, exc: Exception) -> str:

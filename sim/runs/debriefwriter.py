@@ -24,6 +24,7 @@ class DebriefWriter:
         self._write = write
         self._path = path
         self._thread: threading.Thread | None = None
+        self.error: str | None = None  # why the debrief was not written, once it failed
         self.tell: Callable[[str, bool], None] = lambda message, ok: None
 
     def start(self) -> str:
@@ -34,8 +35,9 @@ class DebriefWriter:
     def _run(self) -> None:
         try:
             self._write()
-        except Exception as exc:  # said in the log; the command retries it after the console
-            self.tell(f"debrief: {type(exc).__name__}: {exc}", False)
+        except Exception as exc:  # said in the log, and by the command after the console
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.tell(f"debrief: {self.error}", False)
         else:
             self.tell(said("debrief_written", path=self._path), True)
 

@@ -21,9 +21,13 @@ from sim.journal import canonical
 from sim.runs.folder import RunFolder, new_run_id
 from sim.runs.single import effective_yaml, manifest_for, write_manifest, write_tables
 
-__all__ = ["LiveFolder"]
+__all__ = ["DebriefNotDrawn", "LiveFolder"]
 
 STREAMS = ("events.jsonl", "decisions.jsonl", "notes.jsonl", "script.jsonl")
+
+
+class DebriefNotDrawn(Exception):
+    """The run is complete and its KPI tables written, but its figures or report are not."""
 
 
 class LiveFolder:
@@ -100,15 +104,18 @@ class LiveFolder:
         """
         self.close_streams(keep=("notes.jsonl",))
         run, analysis, tables = write_tables(self.path, loaded.exercise)
-        self.manifest.update(
+        self.tables = tables
+        self.manifest.update(  # the run is complete; the figures and report are drawn from it
             status="complete", finished=datetime.now(UTC).isoformat(), events=events
         )
         write_manifest(self.path / "run.json", self.manifest)
-        if plots:
-            from sim.analysis.kpis import kpis_in_language
-            from sim.analysis.render import render_loaded
+        if not plots:
+            return
+        from sim.analysis.kpis import kpis_in_language
+        from sim.analysis.render import render_loaded
 
-            run.manifest = self.manifest
+        run.manifest = self.manifest
+        try:
             render_loaded(
                 run,
                 lang,
@@ -116,4 +123,8 @@ class LiveFolder:
                 tables=analysis,
                 kpi_tables=kpis_in_language(tables, analysis, lang),
             )
-        self.tables = tables
+        except Exception as exc:  # the run stays complete; run.json says what was not drawn
+            why = f"{type(exc).__name__}: {exc}"
+            self.manifest["debrief_error"] = why
+            write_manifest(self.path / "run.json", self.manifest)
+            raise DebriefNotDrawn(why) from exc

@@ -211,7 +211,9 @@ def _history(
         )
         for n in notes
     ]
-    lines = sorted(replies + noted, key=lambda tl: tl[0])  # stable: as made at the same time
+    # by time; at the same scenario time the recorded lines come before the notes (the two
+    # files keep no common order, so "note, then speed" at one minute reads "speed, note")
+    lines = sorted(replies + noted, key=lambda tl: tl[0])
     taken_up = said("resumed_from", decisions=len(replies), notes=len(notes))
     return [*lines, (until, taken_up)]
 

@@ -18,7 +18,7 @@ class LogPanel(Panel):
 
     def render_view(self, view: SessionView) -> Text:
         out = Text()
-        out.append(self.lab("log") + "\n", style="bold underline")
-        for line in view.log[-SHOWN:]:
-            out.append(line + "\n")
+        out.append(self.lab("log"), style="bold underline")
+        for line in view.log[-SHOWN:]:  # no newline after the last: the box's last row shows it
+            out.append("\n" + line)
         return out
