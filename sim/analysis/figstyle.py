@@ -98,6 +98,10 @@ MARK_STYLE: dict[str, dict[str, Any]] = {
 }
 """Point markers on request bars (all with a black edge)."""
 
+MARK_EDGE_PT = 0.8
+MARK_HALF_IN = (max(m["size"] for m in MARK_STYLE.values()) + MARK_EDGE_PT) / 2 / 72
+"""How far the largest request marker reaches either side of its point, edge included."""
+
 INJECT_GROUP: dict[str, str] = {
     "crisis_onset": "scenario",
     "escalate": "scenario",

@@ -18,10 +18,10 @@ from matplotlib.artist import Artist, allow_rasterization
 
 from sim.analysis.drawkit import font, line_metrics_pt, text_width_in
 
-__all__ = ["LANE_GID", "Label", "LabelSet", "label_height_pt", "line_pitch_pt"]
+__all__ = ["LANE_GID", "Label", "LabelSet", "label_height_pt", "lane_names", "line_pitch_pt"]
 
 LANE_GID = "lane-names"
-"""The ``gid`` of a panel's lane-name label sets (``timeline.lane_names`` reads them)."""
+"""The ``gid`` of a panel's lane-name label sets (``lane_names`` reads them)."""
 
 
 @dataclass(frozen=True)
@@ -162,3 +162,15 @@ def _line_shift_pt(line: str, ha: str, size: float, weight: str, style: str) -> 
     if ha == "left":
         return 0.0
     return text_width_in([line], size, weight, style) * 72.0 * _SHIFT[ha]
+
+
+def lane_names(fig: Any) -> dict[str, list[str]]:
+    """The lane labels of each panel (``regions``, ``units``, ``capacity``) from top to bottom,
+    for tests and accessibility text."""
+    names: dict[str, list[str]] = {}
+    for ax in fig.axes:
+        if ax.get_label() in ("regions", "units", "capacity"):
+            sets = [a for a in ax.artists if isinstance(a, LabelSet) and a.get_gid() == LANE_GID]
+            lanes = sorted((lb.y, lb.text) for s in sets for lb in s.labels)
+            names[str(ax.get_label())] = [text for _, text in lanes]
+    return names

@@ -5,7 +5,8 @@ Kept apart from the drawing so the rules are testable without matplotlib:
 - regions appear in the order they became involved (the exercise story reads top-down);
 - a region's requests are packed into as few rows as possible, leaving room after each bar
   for its label, so a national run with hundreds of requests stays readable; the plan also
-  says where each label goes, so the drawing puts it exactly in the room packing left;
+  says where each label goes, so the drawing puts it exactly in the room packing left, clear
+  of the markers on the bar (a request open at ENDEX ends in ▶ at the right edge);
 - units are grouped by capability (first used first) and numbered naturally (-2 before -10);
   units reserved for main task 1 or unavailable for the whole window share one lane
   (``BDE13 ×3``), so a national run's idle units do not fill the panel.
@@ -119,6 +120,7 @@ def plan_lanes(
     request_labels: dict[str, str],
     pad: float = 0.0,
     capability_limit: int | None = 8,
+    mark_minutes: float | None = None,
 ) -> TimelinePlan:
     """Decide every lane for the window [t0, t1].
 
@@ -126,6 +128,9 @@ def plan_lanes(
     keeps it clear of its bar (three pads after a bar that ends in a marker) and of the next
     bar. Packing reserves that room after each request bar, or before it when the bar ends near
     the right edge, and ``plan.request_label`` records the choice for the drawing.
+    ``mark_minutes`` (default two pads) is how far a request marker reaches either side of its
+    time: a label is kept that far plus a pad from every marker on its bar, so a short bar
+    ending in ENDEX's ▶ gets its label left of the marker, not under it.
     """
     plan = TimelinePlan()
     phases = T.phases[_overlaps(T.phases["start"], T.phases["end"], t0, t1)]
@@ -159,13 +164,26 @@ def plan_lanes(
             crises_of.setdefault(region, []).append(row.crisis)
 
     marked_end = set(T.marks.loc[T.marks["mark"].isin(END_MARKS), "request"])
+    half = 2 * pad if mark_minutes is None else mark_minutes
+    drawn = T.marks[(T.marks["t"] >= t0) & (T.marks["t"] <= t1)]  # markers the figure draws
+    mark_first = drawn.groupby("request")["t"].min()
+    mark_last = drawn.groupby("request")["t"].max()
+
+    def reach(rid: str, start: float, end: float) -> tuple[float, float]:
+        """The bar's ends in the window, or its outermost markers' edges if they stick out."""
+        left, right = max(start, t0), min(end, t1)
+        if rid in mark_last.index:
+            left = min(left, float(mark_first[rid]) - half)
+            right = max(right, float(mark_last[rid]) + half)
+        return left, right
 
     def place(rid: str, start: float, end: float) -> LabelPlace:
         width = label_minutes(request_labels.get(rid, rid))
-        after = min(end, t1) + pad * (3 if rid in marked_end else 1)
+        left, right = reach(rid, start, end)
+        after = max(min(end, t1) + pad * (3 if rid in marked_end else 1), right + pad)
         if after + width + pad <= t1:
             return LabelPlace("after", after, after, after + width + pad)
-        before = max(start, t0) - pad
+        before = left - pad
         if before - width - pad >= t0:  # the bar runs to the right edge
             return LabelPlace("before", before, before - width - pad, before)
         # neither fits (the bar spans the window): on a row of its own, never over its bar
@@ -183,11 +201,10 @@ def plan_lanes(
                 continue
             start, end = float(req_start[rid]), float(req_end[rid])
             label = plan.request_label[rid] = place(rid, start, end)
-            if label.side == "row":  # with its label's room: labels sharing a row never overlap
-                bars.append((rid, min(start, label.x0), max(end, label.x1)))
+            left, right = reach(rid, start, end)  # with its markers and its label's room:
+            bars.append((rid, min(start, left, label.x0), max(end, right, label.x1)))
+            if label.side == "row":  # labels sharing a row never overlap
                 own_row.add(rid)
-            else:
-                bars.append((rid, min(start, label.x0), max(end, label.x1)))
         packed = pack_rows(bars, gap=(t1 - t0) * 0.004)
         # a label of its own gets an empty row right above its bar: sharing a row with other
         # bars, it read as theirs (R004's label in front of R012's bar)

@@ -201,7 +201,7 @@ def draw_request_bars(tl: Timeline, ax: Axes) -> None:
             markersize=mark_style["size"],
             markerfacecolor=mark_style["color"],
             markeredgecolor="black",
-            markeredgewidth=0.8,
+            markeredgewidth=fs.MARK_EDGE_PT,
             zorder=5,
             gid=f"request-mark-{mark}",
             clip_on=False,

@@ -29,7 +29,7 @@ from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import KEY_ROW_IN, text_width_in
 from sim.analysis.figstyle import INJECT_GROUP
 from sim.analysis.labels import count_label, region_label, t, t_or
-from sim.analysis.labelset import LANE_GID, LabelSet
+from sim.analysis.labelset import lane_names
 from sim.analysis.lanes import TimelinePlan, plan_lanes
 from sim.analysis.panels_injects import (
     draw_inject_key,
@@ -189,6 +189,7 @@ class Timeline:
             self.request_labels,
             pad=LABEL_PAD_IN * self.minutes_per_inch,
             capability_limit=capability_limit,
+            mark_minutes=fs.MARK_HALF_IN * self.minutes_per_inch,
         )
         self.injects = T.injects[
             (T.injects["state"] != "not_reached") & (T.injects["t"] >= t0) & (T.injects["t"] <= t1)
@@ -386,15 +387,3 @@ class Timeline:
                 linewidth=0.7,
                 zorder=0.5,
             )
-
-
-def lane_names(fig: Figure) -> dict[str, list[str]]:
-    """The lane labels of each panel (``regions``, ``units``, ``capacity``) from top to bottom,
-    for tests and accessibility text."""
-    names: dict[str, list[str]] = {}
-    for ax in fig.axes:
-        if ax.get_label() in ("regions", "units", "capacity"):
-            sets = [a for a in ax.artists if isinstance(a, LabelSet) and a.get_gid() == LANE_GID]
-            lanes = sorted((lb.y, lb.text) for s in sets for lb in s.labels)
-            names[str(ax.get_label())] = [text for _, text in lanes]
-    return names
