@@ -29,7 +29,7 @@ from matplotlib.patches import FancyArrowPatch, Polygon
 from sim.analysis import figstyle as fs
 from sim.analysis.labels import count_label, t
 from sim.analysis.labelset import Label, LabelSet
-from sim.analysis.maplabels import Box, box_at, free_corner, marker_box
+from sim.analysis.maplabels import Box, box_at, free_corner, marker_box, seat_anchor
 
 if TYPE_CHECKING:
     from sim.exercise import Exercise
@@ -301,6 +301,16 @@ def _draw_points(ax: Any, data: MapData) -> None:
     """Seats and bases as one artist per kind, their names as one ``LabelSet`` each (a map of
     the whole country has dozens of them); crisis sites keep a boxed ``Text`` each."""
     lat_step, lon_step = 0.022, 0.03  # about 2.5 km: labels beside their marker
+    placed: list[Box] = [  # the bases' names, as obstacles for the seats' and sites' labels
+        box_at(ax, (p[1] + lon_step, p[0] + lat_step), name, 0, 0, "left", "center", 7.0)
+        for p, name in data.bases.items()
+    ]
+    # every marker is an obstacle too, a star most of all: a site's label set on or beside
+    # another site's star reads as that site's (Amsterdam's label sat on the Haarlem star), and
+    # a seat's label under a star hides the site (VR13 under Amsterdam's)
+    stars = [marker_box(ax, (lon, lat), 7.5) for lat, lon in data.crisis_sites]
+    marks = [marker_box(ax, (p[1], p[0]), 3.5) for p in [*data.bases, *data.request_sites]]
+    marks += [marker_box(ax, (p[1], p[0]), 2.0) for p in data.seats]
     for strong in (False, True):
         seats = [(p, r) for p, r in sorted(data.seats.items()) if (r in data.involved) == strong]
         if not seats:
@@ -308,7 +318,10 @@ def _draw_points(ax: Any, data: MapData) -> None:
         grey = "#333333" if strong else "#9A9A9A"
         ax.plot([p[1] for p, _ in seats], [p[0] for p, _ in seats], "o", linestyle="none",
                 markersize=4 if strong else 3, color=grey, zorder=2)  # fmt: skip
-        labels = [Label(p[1] + lon_step * 0.6, p[0] - lat_step, r) for p, r in seats]
+        labels = []
+        for p, r in seats:
+            lon, lat, ha = seat_anchor(ax, (p[1], p[0]), r, placed, stars, marks)
+            labels.append(Label(lon, lat, r, ha))
         ax.add_artist(LabelSet(labels, fontsize=6.5, color=grey, zorder=2, gid="map-seats"))
     if data.bases:
         bases = sorted(data.bases.items())
@@ -320,17 +333,6 @@ def _draw_points(ax: Any, data: MapData) -> None:
         sites = sorted(data.request_sites)
         ax.plot([p[1] for p in sites], [p[0] for p in sites], "D", linestyle="none",
                 markersize=5, color=fs.SKY, markeredgecolor=fs.BLACK, zorder=5)  # fmt: skip
-    placed: list[Box] = [  # the seats' and bases' names, as obstacles for the sites' labels
-        box_at(ax, (p[1] + lon_step * 0.6, p[0] - lat_step), r, 0, 0, "left", "center", 6.5)
-        for p, r in data.seats.items()
-    ] + [
-        box_at(ax, (p[1] + lon_step, p[0] + lat_step), name, 0, 0, "left", "center", 7.0)
-        for p, name in data.bases.items()
-    ]
-    # every marker is an obstacle too, a star most of all: a site's label set on or beside
-    # another site's star reads as that site's (Amsterdam's label sat on the Haarlem star)
-    stars = [marker_box(ax, (lon, lat), 7.5) for lat, lon in data.crisis_sites]
-    marks = [marker_box(ax, (p[1], p[0]), 3.5) for p in [*data.bases, *data.request_sites]]
     for (lat, lon), names in sorted(data.crisis_sites.items()):
         ax.plot(lon, lat, "*", markersize=15, color=fs.YELLOW, markeredgecolor=fs.BLACK,
                 zorder=6)  # fmt: skip

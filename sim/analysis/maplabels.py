@@ -1,4 +1,5 @@
-"""Where the map puts a crisis site's label: beside its star, clear of the other sites' stars.
+"""Where the map puts a crisis site's label: beside its star, clear of the other sites' stars;
+and a region seat's label: beside its dot, clear of every star (VR13's sat under Amsterdam's).
 
 Labels are placed from estimated boxes (in points) before anything is drawn: measuring drawn
 texts would mean drawing the map twice.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Box", "box_at", "free_corner", "marker_box"]
+__all__ = ["SEAT_CORNERS", "Box", "box_at", "free_corner", "marker_box", "seat_anchor"]
 
 Point = tuple[float, float]  # (lon, lat) here: the axes' x and y
 
@@ -17,6 +18,11 @@ _CORNERS = ((8, -4, "left", "top"), (-8, 6, "right", "bottom"), (8, 8, "left", "
             (-8, -4, "right", "top"), (9, 0, "left", "center"), (-9, 0, "right", "center"),
             (0, 9, "center", "bottom"), (0, -9, "center", "top"))  # fmt: skip
 
+
+SEAT_CORNERS = ((3, -1, "left", "top"), (3, 1, "left", "bottom"), (-3, -1, "right", "top"),
+                (-3, 1, "right", "bottom"), *_CORNERS)  # fmt: skip
+"""Places beside a seat's small dot: close first (lower right, as seats were labelled), then
+as far out as a star's labels, for a seat under a star."""
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top in points
 
@@ -48,13 +54,21 @@ _STAR_WEIGHT = 50.0
 
 
 def free_corner(
-    ax: Any, xy: Point, text: str, placed: list[Box], stars: list[Box], marks: list[Box]
+    ax: Any,
+    xy: Point,
+    text: str,
+    placed: list[Box],
+    stars: list[Box],
+    marks: list[Box],
+    corners: tuple[tuple[float, float, str, str], ...] = _CORNERS,
+    size: float = 7.5,
 ) -> tuple[float, float, str, str]:
     """The place beside a site whose label box overlaps least with what is there: the other
     sites' stars above all (a label there names the wrong site), then the bases' and request
     sites' markers and the labels already set (seats, bases, other sites); the first place on
-    a tie. Near sites such as Haarlem and Amsterdam then label on their outer sides."""
-    boxes = [box_at(ax, xy, text, *corner) for corner in _CORNERS]
+    a tie. Near sites such as Haarlem and Amsterdam then label on their outer sides.
+    ``corners`` are the places tried (dx, dy in points, ha, va), ``size`` the font size."""
+    boxes = [box_at(ax, xy, text, *corner, size=size) for corner in corners]
 
     def cost(k: int) -> tuple[float, int]:
         box = boxes[k]
@@ -62,6 +76,20 @@ def free_corner(
         covered += sum(_overlap(box, b) for b in [*marks, *placed])
         return covered, k
 
-    best = min(range(len(_CORNERS)), key=cost)
+    best = min(range(len(corners)), key=cost)
     placed.append(boxes[best])
-    return _CORNERS[best]
+    return corners[best]
+
+
+def seat_anchor(
+    ax: Any, xy: Point, text: str, placed: list[Box], stars: list[Box], marks: list[Box],
+    size: float = 6.5,
+) -> tuple[float, float, str]:  # fmt: skip
+    """Where a seat's one-line label goes (``free_corner`` over ``SEAT_CORNERS``), as the
+    data point (lon, lat) and ``ha`` of a label set drawn with ``va="center"``."""
+    corner = free_corner(ax, xy, text, placed, stars, marks, SEAT_CORNERS, size)
+    left, bottom, right, top = placed[-1]
+    x = left if corner[2] == "left" else right if corner[2] == "right" else (left + right) / 2
+    px_per_pt = ax.figure.dpi / 72.0
+    lon, lat = ax.transData.inverted().transform((x * px_per_pt, (bottom + top) / 2 * px_per_pt))
+    return float(lon), float(lat), corner[2]
