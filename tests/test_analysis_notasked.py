@@ -82,3 +82,9 @@ def test_timeline_numbers_each_unasked_stretch_once_per_reason() -> None:
         ("VR19", "c", 150.0, 200.0, ("no_route",)),
     ]
     assert glyph("below_request_level", []) == "②" and glyph("someday", ["someday"]) == "⑧"
+
+
+def test_the_effect_is_named_in_the_language_asked_even_without_the_exercise() -> None:
+    events = [_demand(0.0, 1, "no_route"), {**_demand(0.0, 0, None), "kind": "run_end", "t": 60.0}]
+    assert [r["tag"] for r in not_asked_rows(events, None, "nl")] == ["onderwaterwerk"]
+    assert [r["tag"] for r in not_asked_rows(events, None, "en")] == ["underwater work"]

@@ -127,3 +127,27 @@ def test_word_report_has_the_html_reports_summary_tables(national: Path, lang: s
     assert [row[0] for row in found["capabilities"][1:]] == list(capabilities["capability"])
     assert len(found["not_asked"]) > 1  # the national exercise leaves needs unasked
     assert len(found["capabilities"][0]) == 16 and len(found["regions"][0]) == 10
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_effects_not_asked_for_are_named_in_the_report_language(national: Path, lang: str) -> None:
+    """The effect column shows a tag's name in the report's language (``underwater`` is
+    ``onderwaterwerk`` in Dutch, ``underwater work`` in English), never the raw tag id that
+    has a name, in the HTML and the Word report alike."""
+    exercise = load_exercise_full(ROOT / "exercises" / "national-stress-test.yaml").exercise
+    named = {
+        tag: (info.name_nl if lang == "nl" else info.name) for tag, info in exercise.tags.items()
+    }
+    stem = "report" if lang == "en" else f"report.{lang}"
+    heading = t("report.not_asked", lang)
+    for tables in (
+        _html_tables(national / f"{stem}.html"),
+        _docx_tables(national / f"{stem}.docx"),
+    ):
+        (rows,) = [r for h, r in tables if h == heading and r[0][0] == t("col.region", lang)]
+        effects = {row[2] for row in rows[1:]}
+        assert effects and effects <= set(named.values()), effects - set(named.values())
+        raw = {tag for tag in effects if tag in named and named[tag] != tag}
+        assert not raw, raw
+    if lang == "nl":
+        assert "onderwaterwerk" in effects

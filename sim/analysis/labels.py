@@ -24,6 +24,7 @@ __all__ = [
     "region_label",
     "t",
     "t_or",
+    "tag_label",
 ]
 
 LANGUAGES: tuple[str, ...] = ("en", "nl")
@@ -41,6 +42,27 @@ def region_label(exercise: Any, region: str) -> str:
     if exercise is not None and region in exercise.regions:
         return f"{region} {exercise.regions[region].name}"
     return region
+
+
+def tag_label(exercise: Any, tag: str, lang: str = "en") -> str:
+    """An effect tag by its name in ``lang`` (``underwater`` -> ``onderwaterwerk``): the
+    exercise's definition, else the shipped reference's (a run whose exercise cannot be read),
+    else a ``tag.<id>`` label, else the tag itself."""
+    tags = getattr(exercise, "tags", None) or {}
+    info = tags.get(tag)
+    if info is not None:
+        return str(info.name_nl if lang == "nl" else info.name)
+    ref = _reference_tags().get(tag)
+    if ref is not None:
+        return str(ref.get("name_nl" if lang == "nl" else "name", tag))
+    return t_or(f"tag.{tag}", tag, lang)
+
+
+@cache
+def _reference_tags() -> dict[str, dict[str, Any]]:
+    from sim.exercise.reference import standard_reference
+
+    return dict(standard_reference().get("tags") or {})
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sim.analysis.labels import region_label, t_or
+from sim.analysis.labels import region_label, t_or, tag_label
 from sim.analysis.timefmt import format_duration
 
 __all__ = ["crisis_sites", "not_asked_rows"]
@@ -77,7 +77,7 @@ def not_asked_rows(events: Sequence[Event], exercise: Any, lang: str) -> list[di
             {
                 "region": region_label(exercise, region),
                 "crisis": crisis,
-                "tag": tag,
+                "tag": tag_label(exercise, tag, lang),
                 "reason": t_or(f"not_asked.{reason}", reason.replace("_", " "), lang),
                 "hours": format_duration(minutes, lang),
             }
