@@ -27,7 +27,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from sim.analysis import figstyle as fs
 from sim.analysis.drawkit import text_width_in
-from sim.analysis.kpis import EFFECT_ONLY, kpis_from_tables
+from sim.analysis.kpis import EFFECT_ONLY, heatmap_column_order, kpis_from_tables
 from sim.analysis.labels import region_label, t
 from sim.analysis.labelset import Label, LabelSet
 from sim.analysis.tables import Event, build_tables
@@ -52,7 +52,7 @@ def _aligned(hub: pd.DataFrame, travel: pd.DataFrame | None) -> list[tuple[str, 
     frames = [(k, f.set_index("region") if "region" in f.columns else f) for k, f in frames]
     rows = sorted(set().union(*(f.index for _, f in frames if not f.empty)))
     cols = sorted(set().union(*(f.columns for _, f in frames if not f.empty)),
-                  key=lambda c: (c == EFFECT_ONLY, c))  # fmt: skip
+                  key=heatmap_column_order)  # fmt: skip
     return [(k, f.reindex(index=rows, columns=cols)) for k, f in frames]
 
 

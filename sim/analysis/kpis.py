@@ -40,6 +40,7 @@ __all__ = [
     "OPEN_STATES",
     "OUTCOMES",
     "describe_event",
+    "heatmap_column_order",
     "heatmap_table",
     "inject_links",
     "kpis",
@@ -218,6 +219,11 @@ capability id can be spelt so: ids have no brackets or spaces). Such a request i
 never under the capability the hub chose for it, so every column is a capability *asked*."""
 
 
+def heatmap_column_order(column: str) -> tuple[bool, str]:
+    """Sort key of the heat map's columns: capabilities by id, ``EFFECT_ONLY`` last."""
+    return column == EFFECT_ONLY, column
+
+
 def heatmap_table(req: pd.DataFrame, part: str = "hub") -> pd.DataFrame:
     """Hours per region (``region`` column) and capability asked spent in ``part`` of
     ``HEATMAP_PARTS``, requests that named no capability under ``EFFECT_ONLY`` (the last
@@ -231,7 +237,7 @@ def heatmap_table(req: pd.DataFrame, part: str = "hub") -> pd.DataFrame:
     frame = pd.DataFrame({"region": req["region"], "capability": cap, "h": req[column] / 60})
     wide = frame.pivot_table(index="region", columns="capability", values="h", aggfunc="sum")
     wide = wide.sort_index()
-    wide = wide[sorted(wide.columns, key=lambda c: (c == EFFECT_ONLY, c))]
+    wide = wide[sorted(wide.columns, key=heatmap_column_order)]
     wide.columns.name = None
     return wide.reset_index()  # region as a column, so the CSV keeps it
 

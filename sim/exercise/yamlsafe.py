@@ -56,7 +56,6 @@ Path = tuple[Any, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_NUMBER_TAGS = {_TAG + "int", _TAG + "float"}
 _MAP_TAG = _TAG + "map"
 _SEQ_TAG = _TAG + "seq"
 _MERGE_TAG = _TAG + "merge"
@@ -221,7 +220,7 @@ class _Walker:
             return None
         if node.style is None:
             self.marks.raw[path] = node.value
-        sexagesimal = base60_problem(node) if node.tag in _NUMBER_TAGS else None
+        sexagesimal = base60_problem(node)
         if sexagesimal is not None:  # plain, or quoted with an explicit !!int or !!float
             self.fail(node.start_mark, path, sexagesimal)
             return None
@@ -291,7 +290,7 @@ class _Walker:
         if key_node.tag not in _SCALAR_TAGS:
             self.fail(key_node.start_mark, path, f"tag {key_node.tag!r} is not allowed on a key")
             return _BAD
-        sexagesimal = base60_problem(key_node) if key_node.tag in _NUMBER_TAGS else None
+        sexagesimal = base60_problem(key_node)
         if sexagesimal is not None:
             self.fail(key_node.start_mark, path, f"key: {sexagesimal}")
             return _BAD

@@ -36,11 +36,10 @@ def base60_problem(node: yaml.ScalarNode) -> str | None:
     """What to say about a number written with colons, which YAML 1.1 reads in base 60; None
     for any other scalar (a text with a colon that is not such a number is left to the usual
     checks)."""
-    word = node.value
-    if ":" not in word:
+    word, tag = node.value, node.tag.removeprefix("tag:yaml.org,2002:")
+    if ":" not in word or tag not in ("int", "float"):  # plain, or an explicit !!int, !!float
         return None
     try:
-        tag = node.tag.removeprefix("tag:yaml.org,2002:")
         value = getattr(yaml.SafeLoader, f"construct_yaml_{tag}")(_LOADER, node)
     except (ValueError, TypeError, AttributeError):
         return None  # not a number in any base: cannot_read says why
