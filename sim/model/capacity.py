@@ -22,40 +22,14 @@ from sim.model.entities import TASKED, UNDERWAY, Request, Unit, units_needed
 from sim.model.geo import Geography
 from sim.model.legal import route_allows
 from sim.model.rounding import round6
+from sim.model.season import in_season
+from sim.model.tally import retally
 from sim.model.travel import TravelTimes
 
-__all__ = ["GENERIC", "CapacityBook", "in_season"]
+__all__ = ["GENERIC", "CapacityBook"]
 
 GENERIC = "GENERIC"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TRAVELLING = frozenset(("mobilising", "in_transit", "on_scene", "refuelling", "awaiting_support"))
-
-
-def in_season(cap: Capability, month: int | None) -> bool:
-    """Whether a capability is ready in this calendar month (FBO: March-October)."""
-    if cap.season is None or month is None:
-        return True
-    first, last = (_MONTHS.index(m) + 1 for m in cap.season)
-    return first <= month <= last if first <= last else (month >= first or month <= last)
-
-
-def _retally(tally: dict[Any, int], placed: dict[str, Any], unit_id: str, key: Any) -> bool:
-    """Count ``unit_id`` under ``key`` (None: nowhere) instead of where ``placed`` had it.
-
-    ``tally`` holds no zero counts. Returns whether the unit moved.
-    """
-    old = placed.get(unit_id)
-    if old == key:
-        return False
-    if old is not None:
-        tally[old] -= 1
-        if not tally[old]:
-            del tally[old]
-        del placed[unit_id]
-    if key is not None:
-        tally[key] = tally.get(key, 0) + 1
-        placed[unit_id] = key
-    return True
 
 
 class CapacityBook:
@@ -165,11 +139,11 @@ class CapacityBook:
         else:
             self._tasked[unit.cap_id].pop(unit.id, None)
         site = (unit.cap_id, req.crisis, req.region) if req is not None else None
-        if _retally(self.site_use, self._unit_site, unit.id, site):
+        if retally(self.site_use, self._unit_site, unit.id, site):
             self._bump(unit.cap_id)  # serves elsewhere now: support and preemption inputs moved
-        _retally(self._region_use, self._unit_region, unit.id, req.region if req else None)
+        retally(self._region_use, self._unit_region, unit.id, req.region if req else None)
         coming = unit.request if unit.state in UNDERWAY else None
-        _retally(self.underway_by_request, self._underway_for, unit.id, coming)
+        retally(self.underway_by_request, self._underway_for, unit.id, coming)
 
     def available_total(self, cap_id: str) -> int:
         """Units that are or will be free for national tasks (the pool counts its whole ramp)."""
@@ -257,9 +231,6 @@ class CapacityBook:
     def underway(self, req: Request) -> int:
         """Units committed to ``req``, mobilising, travelling or refuelling: help on its way."""
         return self.underway_by_request.get(req, 0)
-
-    def units_for(self, req: Request) -> int:
-        return sum(1 for u in req.units if u.request is req and u.support_for is None)
 
     # -- travel (travel.py) ----------------------------------------------------------------------
     def site(self, region: str) -> tuple[float, float]:

@@ -26,6 +26,7 @@ from sim.model.deciders import Answer, Decider
 from sim.model.entities import Request, Unit
 from sim.model.hubqueue import RequestQueue
 from sim.model.hubrecord import LEGAL_TEST, log_choice, record_decision
+from sim.model.hubsettings import HubSettings
 from sim.model.hubsight import HubSight
 from sim.model.hubview import GRANTING, Decision, HubView
 from sim.model.legal import legal_problem
@@ -46,9 +47,10 @@ __all__ = ["GRANTING", "Hub"]
 CYCLE_MIN = 60.0
 
 
-class Hub:
+class Hub(HubSettings):
     """Built with what it owns (its spec, clock, journal, decider); ``connect`` hands it the
-    parts it works with before t = 0 (desmod's elaborate step)."""
+    parts it works with before t = 0 (desmod's elaborate step). The settings injects change
+    (staff, outage, policy, authority) are in ``hubsettings.py``."""
 
     def __init__(
         self,
@@ -363,41 +365,6 @@ class Hub:
         self.decisions(self.env.now, "mobilisation", None, who, {"waiting": ids}, asked=asked)
         self.pool.mobilise(ids)
         return None
-
-    # -- settings ----------------------------------------------------------------------------------
-    def set_staff(self, staff: int, inject: str) -> None:
-        self.staff = staff
-        self.record(
-            "hub", self.env.now, state="staff", value=float(staff), inject=inject,
-            detail={"staff": staff},
-        )  # fmt: skip
-        self._dispatch()
-
-    def outage(self, minutes: float, inject: str) -> None:
-        self.outage_until = max(self.outage_until, self.env.now + minutes)
-        self.record(
-            "hub", self.env.now, state="outage_start", inject=inject,
-            detail={"until": self.outage_until},
-        )  # fmt: skip
-        self.env.process(self._outage_end(self.outage_until, inject))
-
-    def _outage_end(self, until: float, inject: str) -> Any:
-        yield self.env.timeout(until - self.env.now)
-        if self.env.now >= self.outage_until:
-            self.record("hub", self.env.now, state="outage_end", inject=inject, detail={})
-            self._dispatch()
-            self.poke()
-
-    def set_policy(self, name: str, inject: str) -> None:
-        self.decider.switch_policy(name)
-        self.record("hub", self.env.now, state="policy", inject=inject, detail={"policy": name})
-
-    def set_authority(self, authority: str, inject: str) -> None:
-        self.authority = authority
-        self.record(
-            "hub", self.env.now, state="authority", inject=inject,
-            detail={"authority": authority},
-        )  # fmt: skip
 
     def _emit_queue(self) -> None:
         waiting = len(self._in_waiting)
