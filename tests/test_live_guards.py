@@ -283,3 +283,21 @@ def test_a_session_ended_at_startex_still_gets_its_debrief(tmp_path: Path) -> No
     folder = Path(done.stdout.strip().splitlines()[-1])
     assert (folder / "timeline.png").is_file() and (folder / "report.html").is_file()
     assert "debrief_error" not in json.loads((folder / "run.json").read_text())
+    pages = subprocess.run(
+        [sys.executable, "-m", "sim", "plot", str(folder), "--preset", "projector"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # the projector deck of the same run: one-minute pages, as the timeline
+    assert pages.returncode == 0, pages.stderr
+    assert (folder / "projector-01-injects.png").is_file()
+    from sim.analysis.timeline import draw_timeline
+    from sim.journal import read_events
+
+    figure = draw_timeline(read_events(folder / "events.jsonl"))
+    legends = {
+        legend.get_title().get_text(): [text.get_text() for text in legend.get_texts()]
+        for ax in figure.axes
+        if (legend := ax.get_legend()) is not None
+    }
+    assert legends["Hub queue"] == ["total waiting"]  # no title over nothing: nobody waited

@@ -208,6 +208,10 @@ def draw_queue(tl: Timeline, ax: Axes) -> None:
         handles.append(Line2D([], [], color="black", linewidth=1.0,
                               label=t("legend.queue_total", lang)))  # fmt: skip
         top = max(1.0, float(values.max()))
+    else:  # no queue event at all (a run ended at STARTEX): nothing ever waited at the hub
+        ax.plot([tl.t0, tl.t1], [0.0, 0.0], color="black", linewidth=1.0, zorder=3)
+        handles.append(Line2D([], [], color="black", linewidth=1.0,
+                              label=t("legend.queue_total", lang)))  # fmt: skip
     ax.set_ylim(0, top * 1.15 + 0.2)
     ax.yaxis.set_major_locator(MultipleLocator(max(1, int(np.ceil(top / 4)))))
     ax.set_ylabel(t("timeline.queue_ylabel", lang))

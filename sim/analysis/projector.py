@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis import figstyle as fs
 from sim.analysis.labels import t
+from sim.analysis.timeaxis import time_window
 from sim.analysis.timeline import (
     AXIS_LABELS_IN,
     BOTTOM_IN,
@@ -171,10 +172,7 @@ def iter_projector_pages(
 ) -> Iterator[Page]:
     """The pages one at a time, so a 100-page deck never holds more than one figure (the
     caller saves each and lets it go)."""
-    t0 = 0.0 if t_from is None else float(t_from)
-    t1 = T.info.t_end if t_to is None else float(t_to)
-    if t1 <= t0:
-        raise ValueError("empty time window")
+    t0, t1 = time_window(T.info.t_end, t_from, t_to)
     legends: list[tuple[str, list[Any], list[str]]] = []
     with fs.rc():
         # every scarce capability: the deck pages them (a print timeline shows the first 8)

@@ -22,17 +22,32 @@ from matplotlib.ticker import MultipleLocator, NullLocator
 from matplotlib.transforms import ScaledTranslation
 
 from sim.analysis.labelset import Label, LabelSet, label_height_pt
-from sim.analysis.timefmt import tick_steps
+from sim.analysis.timefmt import format_t, tick_steps
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["TIME_LABELS_GID", "draw_time_axis", "tick_positions", "time_labels"]
+__all__ = ["TIME_LABELS_GID", "draw_time_axis", "tick_positions", "time_labels", "time_window"]
 
 TIME_LABELS_GID = "time-labels"
 """The ``gid`` of the label sets holding the time labels (``time_labels`` reads them)."""
 GRID_COLOUR = "#D0D0D0"
 TOP_LABEL_PT = 7.0  # the top labels are a little smaller: they sit under the figure title
+
+
+def time_window(t_end: float, t_from: float | None, t_to: float | None) -> tuple[float, float]:
+    """The minutes a figure of a run shows: ``t_from``-``t_to``, by default STARTEX to ENDEX.
+
+    A run ended at STARTEX (``end`` typed at once) gets one minute, so its rows are drawn with
+    nothing on them; a window the user gave that holds no time is refused (``ValueError``).
+    """
+    t0 = 0.0 if t_from is None else float(t_from)
+    t1 = t_end if t_to is None else float(t_to)
+    if t_from is None and t_to is None and t1 <= t0:
+        t1 = t0 + 1.0
+    if t1 <= t0:
+        raise ValueError(f"empty time window: {format_t(t0)} to {format_t(t1)}")
+    return t0, t1
 
 
 def tick_positions(t0: float, t1: float) -> tuple[list[float], list[float]]:

@@ -40,8 +40,7 @@ from sim.analysis.panels_injects import (
 from sim.analysis.panels_means import draw_capacity, draw_queue, draw_units
 from sim.analysis.panels_regions import draw_regions, region_legend
 from sim.analysis.tables import Event, RunTables, build_tables
-from sim.analysis.timeaxis import draw_time_axis
-from sim.analysis.timefmt import format_t
+from sim.analysis.timeaxis import draw_time_axis, time_window
 from sim.analysis.timeline_text import (
     LEGEND_KEYS,
     PAGE_FACTS_PT,
@@ -107,12 +106,7 @@ def draw_timeline_tables(
     t_to: float | None = None,
 ) -> Figure:
     """``draw_timeline`` for tables already built (the report shares them with the KPIs)."""
-    t0 = 0.0 if t_from is None else float(t_from)
-    t1 = T.info.t_end if t_to is None else float(t_to)
-    if t_from is None and t_to is None and t1 <= t0:  # ended at STARTEX (`end` at once)
-        t1 = t0 + 1.0  # a minute, so the run's rows are drawn with nothing on them
-    if t1 <= t0:
-        raise ValueError(f"empty time window: {format_t(t0)} to {format_t(t1)}")
+    t0, t1 = time_window(T.info.t_end, t_from, t_to)
     with fs.rc():
         return Timeline(T, exercise, lang, t0, t1).draw()
 
@@ -359,6 +353,8 @@ class Timeline:
         )
 
     def legend(self, ax: Axes, handles: list[Any], title: str) -> None:
+        if not handles:  # a title over nothing explains nothing
+            return
         if not self.legends:  # a projector page: the key page shows them all
             self.collected_legends.append((title, handles, [h.get_label() for h in handles]))
             return
