@@ -56,3 +56,17 @@ def test_the_world_calls_a_journal_through_its_bound_method() -> None:
         pass
 
     assert bound(plain) is plain
+
+
+def test_the_journal_takes_exactly_the_fields_of_keys_in_their_order() -> None:
+    """``Journal.__call__`` names the fields as parameters (cheaper than ``**fields``): they
+    must be KEYS after seq, t and kind, and every record must carry KEYS in KEYS order."""
+    import inspect
+
+    params = list(inspect.signature(Journal.__call__).parameters)
+    assert params[1:3] == ["kind", "t"] and params[-1] == "unknown"
+    assert tuple(["seq", "t", "kind", *params[3:-1]]) == KEYS
+    journal = Journal()
+    journal("unit", 1.5, unit="U1", state="available")
+    assert tuple(journal.events[0]) == KEYS
+    assert journal.events[0]["unit"] == "U1" and journal.events[0]["qty"] is None

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from sim.model.seedmix import PresetSeed, spawn_state
+from sim.model.seedmix import PresetSeed, fits, key_terms, spawn_state, state_from_terms
 
 if TYPE_CHECKING:
     from sim.exercise.distributions import Distribution
@@ -32,16 +32,19 @@ if TYPE_CHECKING:
 __all__ = ["Streams"]
 
 
-_KEYS: dict[str, tuple[int, int]] = {}  # stream name -> spawn key, shared by a sweep's runs
+_KEYS: dict[str, tuple[int, int, tuple[int, ...]]] = {}
+"""Stream name -> its spawn key and the key's ``key_terms``, shared by a sweep's runs."""
 _KEYS_LIMIT = 100_000
 
 
-def _spawn_key(name: str) -> tuple[int, int]:
-    """The two 32-bit spawn-key words of a stream name (BLAKE2b, remembered across runs)."""
+def _spawn_key(name: str) -> tuple[int, int, tuple[int, ...]]:
+    """The two 32-bit spawn-key words of a stream name (BLAKE2b) and their mixing terms,
+    remembered across runs."""
     key = _KEYS.get(name)
     if key is None:
         digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
-        key = (int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little"))
+        k1, k2 = int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little")
+        key = (k1, k2, key_terms(k1, k2))
         if len(_KEYS) >= _KEYS_LIMIT:
             _KEYS.clear()
         _KEYS[name] = key
@@ -53,6 +56,7 @@ class Streams:
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
+        self._fits = type(seed) is int and fits(seed)  # else spawn_state checks and converts
         self._streams: dict[str, np.random.Generator] = {}
         # id(distribution) -> (the distribution, its value if it has only one, its sampler);
         # holding the distribution keeps its id from being reused while it is cached
@@ -61,8 +65,11 @@ class Streams:
     def __call__(self, name: str) -> np.random.Generator:
         rng = self._streams.get(name)
         if rng is None:
-            key = _spawn_key(name)
-            seed = cast(Any, PresetSeed(spawn_state(self.seed, *key)))  # numpy's stub: SeedSequence
+            k1, k2, terms = _spawn_key(name)
+            state = (
+                state_from_terms(self.seed, terms) if self._fits else spawn_state(self.seed, k1, k2)
+            )
+            seed = cast(Any, PresetSeed(state))  # numpy's stub: SeedSequence
             rng = np.random.Generator(np.random.PCG64(seed))
             self._streams[name] = rng
         return rng
